@@ -1,0 +1,46 @@
+"""A delivery gateway for dev mode and tests: records what it delivered, and can be told to fail.
+
+Outcomes queued with `script(...)` are used first, one per delivery; after that it delivers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from core.models import Outbound
+from core.ports import Clock, Delivered, DeliveryResult
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryRecord:
+    outbound: Outbound
+    at: datetime
+
+
+class SimulatedDeliveryGateway:
+    def __init__(self, clock: Clock, latency_s: float = 0.0) -> None:
+        self._clock = clock
+        self._latency_s = latency_s
+        self._script: deque[DeliveryResult] = deque()
+        self.delivered: list[DeliveryRecord] = []
+        self.attempts: list[UUID] = []
+
+    def script(self, *outcomes: DeliveryResult) -> None:
+        """The next deliveries answer these outcomes, in order."""
+        self._script.extend(outcomes)
+
+    async def deliver(self, outbound: Outbound) -> DeliveryResult:
+        if self._latency_s:
+            await asyncio.sleep(self._latency_s)
+        self.attempts.append(outbound.message_id)
+        outcome = self._script.popleft() if self._script else Delivered()
+        if isinstance(outcome, Delivered):
+            self.delivered.append(DeliveryRecord(outbound, self._clock.now()))
+        return outcome
+
+    def delivered_ids(self) -> list[UUID]:
+        return [record.outbound.message_id for record in self.delivered]

@@ -1,0 +1,86 @@
+"""Conversations in SQL: one per (tenant, fan), created on first use and safe under races."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+
+from adapters.storage.connection import Connection
+from adapters.storage.dialects import InsertIgnoringConflicts
+from adapters.storage.tables import conversations, fans
+from core.errors import NotFound
+from core.models import Conversation, Fan, Platform
+
+_GET_BY_FAN = sa.select(conversations).where(
+    conversations.c.user_id == sa.bindparam("owner"),
+    conversations.c.fan_id == sa.bindparam("fan"),
+)
+_GET_BY_FANS = sa.select(conversations).where(
+    conversations.c.user_id == sa.bindparam("owner"),
+    conversations.c.fan_id.in_(sa.bindparam("fans", expanding=True)),
+)
+# Selecting the fan within the tenant means another tenant's fan gets no conversation here.
+_INSERT = InsertIgnoringConflicts(
+    conversations,
+    ["user_id", "fan_id"],
+    source=sa.select(
+        fans.c.user_id,
+        fans.c.id.label("fan_id"),
+        sa.bindparam("platform", type_=sa.String).label("platform"),
+    ).where(fans.c.user_id == sa.bindparam("owner"), fans.c.id == sa.bindparam("fan")),
+)
+
+
+def conversation_from_row(row: sa.Row[Any]) -> Conversation:
+    return Conversation(
+        id=row.id,
+        user_id=row.user_id,
+        fan_id=row.fan_id,
+        platform=Platform(row.platform),
+        last_message_at=row.last_message_at,
+        unread_count=row.unread_count,
+    )
+
+
+class SqlAlchemyConversationRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    async def get_or_create(self, user_id: str, fan_id: int, platform: Platform) -> Conversation:
+        """The tenant's conversation with the fan; NotFound when the fan is not the tenant's."""
+        # Look first: the conversation usually exists, and that path is one round trip.
+        existing = await self._find(user_id, fan_id)
+        if existing is not None:
+            return existing
+        params = {"owner": user_id, "fan": fan_id, "platform": platform.value}
+        new_id = await _INSERT(self._connection, params)
+        if new_id is not None:
+            return Conversation(new_id, user_id, fan_id, platform)
+        # Nothing inserted: either a concurrent transaction created it first, or no such fan.
+        raced = await self._find(user_id, fan_id)
+        if raced is None:
+            raise NotFound(f"fan {fan_id} not found")
+        return raced
+
+    async def get_or_create_many(
+        self, user_id: str, fans: Sequence[Fan]
+    ) -> dict[int, Conversation]:
+        """The tenant's conversation with each fan, by fan id: one query when they all exist."""
+        if not fans:
+            return {}
+        params = {"owner": user_id, "fans": [fan.id for fan in fans]}
+        found = {
+            row.fan_id: conversation_from_row(row)
+            for row in await self._connection.execute(_GET_BY_FANS, params)
+        }
+        for fan in fans:
+            if fan.id is not None and fan.id not in found:
+                found[fan.id] = await self.get_or_create(user_id, fan.id, fan.platform)
+        return found
+
+    async def _find(self, user_id: str, fan_id: int) -> Conversation | None:
+        result = await self._connection.execute(_GET_BY_FAN, {"owner": user_id, "fan": fan_id})
+        row = result.one_or_none()
+        return None if row is None else conversation_from_row(row)

@@ -1,0 +1,41 @@
+"""The one statement the two dialects spell differently: INSERT … ON CONFLICT DO NOTHING."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from adapters.storage.connection import Connection
+
+
+class InsertIgnoringConflicts:
+    """`INSERT … ON CONFLICT (<columns>) DO NOTHING RETURNING id`, built once per dialect.
+
+    A conflicting row returns nothing instead of raising, so the transaction stays usable
+    (PostgreSQL aborts a whole transaction on a failed statement) without a SAVEPOINT round trip.
+    With `source`, the row comes from that SELECT (`INSERT … SELECT`) and may not exist at all.
+    """
+
+    def __init__(
+        self,
+        table: sa.Table,
+        conflict_columns: Sequence[str],
+        *,
+        source: sa.Select[Any] | None = None,
+    ) -> None:
+        self._by_dialect: dict[str, sa.Insert] = {}
+        for name, insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert)):
+            statement = insert(table)
+            if source is not None:
+                statement = statement.from_select(list(source.selected_columns.keys()), source)
+            self._by_dialect[name] = statement.on_conflict_do_nothing(
+                index_elements=list(conflict_columns)
+            ).returning(table.c.id)
+
+    async def __call__(self, connection: Connection, values: dict[str, Any]) -> int | None:
+        """The new row's id, or None when nothing was inserted."""
+        statement = self._by_dialect[connection.dialect.name]
+        return (await connection.execute(statement, values)).scalar_one_or_none()

@@ -1,0 +1,38 @@
+"""Domain errors. Entrypoints map each kind to one answer (HTTP status, exit code, failure)."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base of every error the core raises on purpose."""
+
+    def __init__(self, message: str, *, detail: object = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.detail = detail
+
+
+class NotFound(DomainError):
+    """The row does not exist, or belongs to another tenant: the two are indistinguishable."""
+
+
+class Invalid(DomainError):
+    """The input breaks a rule; `field` names what was wrong."""
+
+    def __init__(self, message: str, *, field: str | None = None, detail: object = None) -> None:
+        super().__init__(message, detail=detail)
+        self.field = field
+
+
+class Conflict(DomainError):
+    """A valid request that clashes with the current state (a duplicate, an illegal transition)."""
+
+
+class RateLimited(DomainError):
+    def __init__(self, message: str, *, retry_after_s: float, detail: object = None) -> None:
+        super().__init__(message, detail=detail)
+        self.retry_after_s = retry_after_s
+
+
+class Unavailable(DomainError):
+    """A backing service (queue, bucket, database) cannot be reached, or a kill switch is off."""

@@ -1,0 +1,231 @@
+"""The consumer: one batch of envelopes through the send bucket to the delivery gateway.
+
+Per envelope (DESIGN.md section 4): duplicate check, bucket, deferral by re-enqueue with a delay,
+claim, deliver, record the outcome, back off transient failures up to `max_attempts`.
+Each envelope gets True (done: acknowledge it) or False (leave it: the queue brings it back).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import random
+import time
+from collections.abc import Sequence
+from datetime import timedelta
+
+from core.errors import Unavailable
+from core.logcontext import log_context
+from core.messaging.config import MessagingConfig
+from core.models import FINISHED_STATUSES, Envelope, Message, MessageStatus, Outbound
+from core.ports import (
+    MAX_DELAY_S,
+    Clock,
+    Delivered,
+    DeliveryGateway,
+    DeliveryResult,
+    MessageQueue,
+    Metrics,
+    PermanentFailure,
+    RateLimiter,
+    Storage,
+    Throttled,
+    TransientFailure,
+)
+
+log = logging.getLogger(__name__)
+
+
+class ConsumeEnvelopes:
+    def __init__(
+        self,
+        storage: Storage,
+        queue: MessageQueue,
+        limiter: RateLimiter,
+        gateway: DeliveryGateway,
+        metrics: Metrics,
+        clock: Clock,
+        config: MessagingConfig,
+        rng: random.Random | None = None,
+    ) -> None:
+        self._storage = storage
+        self._queue = queue
+        self._limiter = limiter
+        self._gateway = gateway
+        self._metrics = metrics
+        self._clock = clock
+        self._config = config
+        self._rng = rng or random.Random()
+
+    async def execute(self, envelopes: Sequence[Envelope]) -> list[bool]:
+        # Once a creator is denied, the rest of their envelopes in this batch wait as long.
+        denied: dict[str, float] = {}
+        outcomes = []
+        for envelope in envelopes:
+            with log_context(message_id=str(envelope.message_id)):
+                outcomes.append(await self._one(envelope, denied))
+        return outcomes
+
+    async def _one(self, envelope: Envelope, denied: dict[str, float]) -> bool:
+        try:
+            return await self._process(envelope, denied)
+        except Exception:
+            log.exception("envelope processing failed; the queue will bring it back")
+            return False
+
+    async def _process(self, envelope: Envelope, denied: dict[str, float]) -> bool:
+        if envelope.user_id in denied:
+            # The creator was denied earlier in this batch: wait without loading the row, each one
+            # an interval after the last, so they come back about when tokens will be there.
+            denied[envelope.user_id] += self._config.send_policy.interval_us / 1_000_000
+            return await self._defer(envelope, denied[envelope.user_id], "rate_limited")
+        loaded = await self._load(envelope)
+        if loaded is None:
+            log.warning("envelope names no stored message; dropped")
+            return True
+        message, outbound = loaded
+        if message.status in FINISHED_STATUSES:
+            self._metrics.increment("onlyfans.message.duplicate")
+            log.info("duplicate envelope acknowledged", extra={"status": str(message.status)})
+            return True
+        now = self._clock.now()
+        if (
+            message.status is MessageStatus.SENDING
+            and message.lease_until
+            and message.lease_until > now
+        ):
+            return await self._defer(
+                envelope, (message.lease_until - now).total_seconds(), "leased"
+            )
+        wait = await self._ask_bucket(message.user_id)
+        if wait is not None:
+            denied[message.user_id] = wait
+            return await self._defer(envelope, wait, "rate_limited")
+        lease_until = now + timedelta(seconds=self._config.lease_s)
+        async with self._storage.begin() as uow:
+            claimed = await uow.messages.claim(message.user_id, message.id, now, lease_until)
+        if not claimed:
+            log.info("message taken by another consumer; acknowledged")
+            return True
+        return await self._deliver(envelope, message, outbound)
+
+    async def _load(self, envelope: Envelope) -> tuple[Message, Outbound] | None:
+        async with self._storage.begin() as uow:
+            message = await uow.messages.get(envelope.user_id, envelope.message_id)
+            fan = await uow.fans.get(envelope.user_id, envelope.fan_id) if message else None
+        if message is None or fan is None:
+            return None
+        outbound = Outbound(
+            message.id,
+            message.user_id,
+            fan.platform,
+            fan.handle,
+            message.text,
+            message.media_urls,
+            message.price_cents,
+        )
+        return message, outbound
+
+    async def _ask_bucket(self, user_id: str) -> float | None:
+        """None when a token was granted; otherwise how long to wait before asking again."""
+        key = MessagingConfig.bucket_key(user_id)
+        try:
+            decision = await self._limiter.acquire(key, self._config.send_policy)
+        except Unavailable:
+            # Fail closed: without the bucket we cannot prove the send is within the limit.
+            self._metrics.increment("onlyfans.ratelimiter.unavailable")
+            log.warning("send bucket unreachable; deferring")
+            return self._config.limiter_down_delay_s
+        return None if decision.allowed else decision.retry_after_s
+
+    async def _deliver(self, envelope: Envelope, message: Message, outbound: Outbound) -> bool:
+        started = time.perf_counter()
+        try:
+            result: DeliveryResult = await self._gateway.deliver(outbound)
+        except Exception as exc:
+            result = TransientFailure(f"gateway error: {exc}")
+        self._metrics.timing("onlyfans.processing.time", (time.perf_counter() - started) * 1000)
+        attempts = message.attempts + 1
+        match result:
+            case Delivered():
+                await self._finish(message, MessageStatus.SENT, attempts, None)
+                self._metrics.increment("onlyfans.message.processed")
+                log.info("message sent", extra={"attempts": attempts})
+                return True
+            case Throttled(retry_after_s):
+                # The platform pushed back: not the message's fault, so no attempt is spent.
+                return await self._requeue(
+                    envelope,
+                    message,
+                    message.attempts,
+                    retry_after_s,
+                    "throttled",
+                    "throttled by the platform",
+                )
+            case TransientFailure(reason) if attempts < self._config.max_attempts:
+                backoff = self._config.retry_base_s * 2 ** (attempts - 1)
+                return await self._requeue(
+                    envelope, message, attempts, backoff, "transient", reason
+                )
+            case TransientFailure(reason) | PermanentFailure(reason):
+                await self._finish(message, MessageStatus.FAILED, attempts, reason)
+                self._metrics.increment("onlyfans.message.failed")
+                log.warning("message failed", extra={"attempts": attempts, "reason": reason})
+                return True
+        raise AssertionError(f"unknown delivery result {result!r}")
+
+    async def _finish(
+        self, message: Message, status: MessageStatus, attempts: int, error: str | None
+    ) -> None:
+        async with self._storage.begin() as uow:
+            await uow.messages.set_status(
+                message.user_id,
+                message.id,
+                status,
+                self._clock.now(),
+                error=error,
+                attempts=attempts,
+                only_from=MessageStatus.SENDING,
+            )
+
+    async def _requeue(
+        self,
+        envelope: Envelope,
+        message: Message,
+        attempts: int,
+        delay_s: float,
+        kind: str,
+        error: str,
+    ) -> bool:
+        # Enqueue the copy before releasing the row: if the copy fails, the original comes back
+        # and finds the row still leased, so nothing is lost and nothing is sent twice.
+        copy = Envelope(
+            envelope.message_id, envelope.user_id, envelope.fan_id, attempts, envelope.campaign_id
+        )
+        if not await self._defer(copy, delay_s, kind):
+            return False
+        async with self._storage.begin() as uow:
+            await uow.messages.set_status(
+                message.user_id,
+                message.id,
+                MessageStatus.QUEUED,
+                self._clock.now(),
+                error=error,
+                attempts=attempts,
+                only_from=MessageStatus.SENDING,
+            )
+        return True
+
+    async def _defer(self, envelope: Envelope, wait_s: float, reason: str) -> bool:
+        """Re-enqueue a delayed copy and acknowledge the original: waiting costs no receive."""
+        delay = min(
+            math.ceil(wait_s + self._rng.uniform(0, self._config.max_jitter_s)), MAX_DELAY_S
+        )
+        try:
+            await self._queue.send(envelope, delay_s=delay)
+        except Exception:
+            log.exception("could not re-enqueue a deferred envelope")
+            return False
+        self._metrics.increment("onlyfans.message.deferred", reason=reason)
+        log.info("deferred", extra={"reason": reason, "delay_s": delay})
+        return True

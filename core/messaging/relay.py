@@ -1,0 +1,89 @@
+"""The outbox relay: put `pending` rows on the queue and mark them `queued`.
+
+A row is written `pending` before anything is enqueued, so a crash in between loses nothing.
+Relaying twice is harmless: the consumer is idempotent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from uuid import UUID
+
+from core.messaging.config import MessagingConfig
+from core.models import Envelope, Message, MessageStatus
+from core.ports import MAX_DELAY_S, Clock, MessageQueue, Metrics, SendResult, Storage
+
+QUEUE_UNAVAILABLE = "queue_unavailable"
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        storage: Storage,
+        queue: MessageQueue,
+        metrics: Metrics,
+        clock: Clock,
+        config: MessagingConfig,
+    ) -> None:
+        self._storage = storage
+        self._queue = queue
+        self._metrics = metrics
+        self._clock = clock
+        self._config = config
+
+    async def relay(
+        self, messages: Sequence[Message], delays_s: Mapping[UUID, int] | None = None
+    ) -> set[UUID]:
+        """Enqueue `messages`; returns the ids that could not be queued (now `failed`).
+
+        `delays_s` keeps an envelope invisible until about when its creator's bucket will let
+        it through, so a long backlog is not received and deferred over and over meanwhile.
+        """
+        delays = delays_s or {}
+        waiting = list(messages)
+        for attempt in range(self._config.enqueue_tries):
+            if attempt:
+                await asyncio.sleep(self._config.enqueue_backoff_s * 2 ** (attempt - 1))
+            results = await self._send(waiting, delays)
+            waiting = [m for m, result in zip(waiting, results, strict=True) if not result.ok]
+            if not waiting:
+                break
+        unqueued = {m.id for m in waiting}
+        await self._record(messages, unqueued)
+        self._metrics.increment("onlyfans.message.queued", len(messages) - len(unqueued))
+        return unqueued
+
+    async def _send(
+        self, messages: Sequence[Message], delays: Mapping[UUID, int]
+    ) -> list[SendResult]:
+        envelopes = [Envelope.for_message(m) for m in messages]
+        delays_s = [min(delays.get(m.id, 0), MAX_DELAY_S) for m in messages]
+        try:
+            if len(envelopes) == 1:
+                await self._queue.send(envelopes[0], delays_s[0])
+                return [SendResult(ok=True)]
+            return await self._queue.send_batch(envelopes, delays_s)
+        except Exception as exc:  # the queue is down: every entry failed, the caller retries
+            return [SendResult(ok=False, error=str(exc)) for _ in envelopes]
+
+    async def _record(self, messages: Sequence[Message], unqueued: set[UUID]) -> None:
+        queued: dict[str, list[UUID]] = defaultdict(list)
+        for message in messages:
+            if message.id not in unqueued:
+                queued[message.user_id].append(message.id)
+        now = self._clock.now()
+        async with self._storage.begin() as uow:
+            for user_id, ids in queued.items():
+                await uow.messages.mark_queued(user_id, ids, now)
+            for message in messages:
+                if message.id in unqueued:
+                    await uow.messages.set_status(
+                        message.user_id,
+                        message.id,
+                        MessageStatus.FAILED,
+                        now,
+                        error=QUEUE_UNAVAILABLE,
+                        only_from=MessageStatus.PENDING,
+                    )

@@ -1,0 +1,133 @@
+"""The domain's records: fans, conversations, messages, and the envelope on the queue."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Generic, TypeVar
+from uuid import UUID
+
+T = TypeVar("T")
+
+
+class Platform(enum.StrEnum):
+    ONLYFANS = "onlyfans"
+    FANSLY = "fansly"
+    PATREON = "patreon"
+    OTHER = "other"
+
+
+class Direction(enum.StrEnum):
+    IN = "in"
+    OUT = "out"
+
+
+class MessageStatus(enum.StrEnum):
+    """Outbound lifecycle (DESIGN.md section 4); inbound messages are stored as `received`."""
+
+    PENDING = "pending"
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    HELD = "held"
+    CANCELLED = "cancelled"
+    RECEIVED = "received"
+
+
+# The consumer acknowledges an envelope whose row is already in one of these: it was handled before.
+FINISHED_STATUSES = frozenset({MessageStatus.SENT, MessageStatus.FAILED, MessageStatus.CANCELLED})
+# A creator's backlog: what the send bucket still has to let through.
+UNSENT_STATUSES = frozenset({MessageStatus.PENDING, MessageStatus.QUEUED, MessageStatus.SENDING})
+
+MIN_PRIORITY, DEFAULT_PRIORITY, MAX_PRIORITY = 1, 5, 10
+MAX_CONTENT_LENGTH = 5000
+MAX_HANDLE_LENGTH = 64
+
+
+@dataclass(frozen=True, slots=True)
+class Fan:
+    id: int | None
+    user_id: str
+    platform: Platform
+    handle: str
+    name: str | None = None
+    email: str | None = None
+    tags: frozenset[str] = frozenset()
+    notes: str | None = None
+    value_cents: int = 0
+    subscribed_at: datetime | None = None
+    last_active_at: datetime | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Conversation:
+    id: int | None
+    user_id: str
+    fan_id: int
+    platform: Platform
+    last_message_at: datetime | None = None
+    unread_count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    id: UUID
+    user_id: str
+    conversation_id: int
+    fan_id: int
+    direction: Direction
+    text: str
+    status: MessageStatus
+    created_at: datetime
+    media_urls: tuple[str, ...] = ()
+    price_cents: int | None = None
+    priority: int = DEFAULT_PRIORITY
+    campaign_id: int | None = None
+    attempts: int = 0
+    error: str | None = None
+    queued_at: datetime | None = None
+    sent_at: datetime | None = None
+    read_at: datetime | None = None
+    updated_at: datetime | None = None
+    # While `sending`: until when the claimant owns the row; after it, another may take over.
+    lease_until: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Envelope:
+    """What goes on the queue: only ids, so content never leaves the database."""
+
+    message_id: UUID
+    user_id: str
+    fan_id: int
+    attempt: int = 0
+    campaign_id: int | None = None
+
+    @classmethod
+    def for_message(cls, message: Message) -> Envelope:
+        return cls(
+            message.id, message.user_id, message.fan_id, message.attempts, message.campaign_id
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Outbound:
+    """What the delivery gateway needs to put one message on the platform."""
+
+    message_id: UUID
+    user_id: str
+    platform: Platform
+    fan_handle: str
+    text: str
+    media_urls: tuple[str, ...] = ()
+    price_cents: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    items: list[T] = field(default_factory=list)
+    total: int = 0

@@ -1,0 +1,143 @@
+"""The `fancrm` command: serve the API, run the worker, mint tokens, send, inspect the queue."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Any
+
+import click
+import uvicorn
+
+from core.errors import DomainError
+from core.messaging.send import NewMessage
+from entrypoints import container as composition
+from entrypoints.config import ConfigError, Settings
+from entrypoints.container import Container, build_container, resolve
+from entrypoints.dev import banner, seed_demo_fans
+from entrypoints.http.app import create_app
+from entrypoints.http.auth import issue_token
+from entrypoints.logs import configure_logging
+
+
+def _settings(dev: bool = False) -> Settings:
+    try:
+        settings = Settings.from_env(os.environ, dev=dev)
+    except ConfigError as exc:
+        raise click.ClickException(f"configuration: {exc}") from None
+    configure_logging(settings.log_level, settings.log_format)
+    return settings
+
+
+@click.group()
+def cli() -> None:
+    """fancrm: a fan CRM whose messages never go out faster than the platform allows."""
+
+
+@cli.command()
+@click.option(
+    "--dev", is_flag=True, help="Everything not configured in memory, worker inside, demo fans."
+)
+@click.option("--host", default=None, help="Interface to listen on (default $HOST or 127.0.0.1).")
+@click.option("--port", type=int, default=None, help="Port (default $PORT or 8000).")
+def serve(dev: bool, host: str | None, port: int | None) -> None:
+    """Serve the HTTP API."""
+    settings = _settings(dev)
+    host, port = host or settings.host, port or settings.port
+    container = build_container(settings)
+    # With an in-memory queue nothing outside this process can drain it, so the worker runs here.
+    run_worker = dev or settings.queue_backend == "memory"
+
+    async def on_startup(c: Container) -> None:
+        if dev:
+            fans = await seed_demo_fans(c)
+            click.echo(banner(f"http://{host}:{port}", settings.jwt_secret, fans), err=False)
+
+    app = create_app(container, run_worker=run_worker, on_startup=on_startup)
+    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False, lifespan="on")
+
+
+@cli.command()
+def worker() -> None:
+    """Consume the queue until SIGTERM or SIGINT; a batch in hand is finished first."""
+    settings = _settings()
+    if settings.queue_backend == "memory":
+        click.echo(
+            "warning: the queue is in memory; only this process's own sends reach it", err=True
+        )
+
+    async def run(container: Container) -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        await (await resolve(container.worker)).run(stop)
+
+    _run(settings, run)
+
+
+@cli.command()
+@click.option("--user", required=True, help="The user id the token speaks for (its `sub`).")
+@click.option("--ttl-hours", type=float, default=24.0, show_default=True)
+def token(user: str, ttl_hours: float) -> None:
+    """Print a bearer token signed with JWT_SECRET."""
+    settings = _settings()
+    click.echo(issue_token(settings.jwt_secret, user, timedelta(hours=ttl_hours)))
+
+
+@cli.command()
+@click.option("--user", required=True)
+@click.option("--to", "recipient_id", type=int, required=True, help="The fan's id.")
+@click.option("--content", required=True)
+@click.option("--priority", type=click.IntRange(1, 10), default=5, show_default=True)
+def send(user: str, recipient_id: int, content: str, priority: int) -> None:
+    """Queue one message, exactly as the API does."""
+
+    async def run(container: Container) -> None:
+        use_case = await resolve(container.send_message)
+        receipt = await use_case.execute(user, NewMessage(recipient_id, content, priority=priority))
+        click.echo(f"{receipt.message_id} {receipt.status} position={receipt.queue_position}")
+
+    _run(_settings(), run)
+
+
+@cli.group()
+def queue() -> None:
+    """Inspect the outbound queue."""
+
+
+@queue.command("status")
+@click.option("--user", required=True)
+def queue_status(user: str) -> None:
+    """Queue depth, in flight, DLQ, and this creator's backlog."""
+
+    async def run(container: Container) -> None:
+        status = await (await resolve(container.queue_status)).execute(user)
+        s = status.stats
+        click.echo(
+            f"depth={s.depth} in_flight={s.in_flight} delayed={s.delayed} dlq={s.dlq_depth} "
+            f"backlog={status.backlog} eta={status.estimated_time_s:.0f}s "
+            f"health={'ok' if status.healthy else 'degraded'}: {status.health_message}"
+        )
+
+    _run(_settings(), run)
+
+
+def _run(settings: Settings, body: Callable[[Container], Awaitable[Any]]) -> None:
+    async def main() -> None:
+        container = build_container(settings)
+        await composition.start(container)
+        try:
+            await body(container)
+        finally:
+            await composition.stop(container)
+
+    try:
+        asyncio.run(main())
+    except DomainError as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        sys.exit(1)

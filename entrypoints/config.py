@@ -1,0 +1,150 @@
+"""Settings read from the environment once at start-up; a bad value fails with one clear line."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite://"  # SQLite in memory, shared by the whole process
+# The bucket counts in whole microseconds: a minute holds at most this many intervals.
+MAX_RATE = 60_000_000
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message names the variable."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    dev: bool
+    database_url: str
+    queue_backend: str
+    sqs_queue_url: str | None
+    sqs_dlq_url: str | None
+    sqs_endpoint_url: str | None
+    aws_region: str
+    limiter_backend: str
+    redis_url: str | None
+    rate_limiter_enabled: bool
+    send_rate_per_minute: int
+    send_burst: int
+    api_rate_per_minute: int
+    jwt_secret: str
+    delivery_backend: str
+    delivery_webhook_url: str | None
+    delivery_webhook_secret: str | None
+    cloudwatch_namespace: str
+    metrics_backend: str
+    log_level: str
+    log_format: str
+    host: str
+    port: int
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str], *, dev: bool = False) -> Settings:
+        read = _Reader(env)
+        redis_url = read.text("REDIS_URL") or _redis_url_from_endpoint(read.text("REDIS_ENDPOINT"))
+        sqs_queue_url = read.text("SQS_RATE_LIMITER_QUEUE_URL")
+        settings = cls(
+            dev=dev,
+            database_url=read.text("DATABASE_URL") or DEFAULT_DATABASE_URL,
+            queue_backend="sqs" if sqs_queue_url else "memory",
+            sqs_queue_url=sqs_queue_url,
+            sqs_dlq_url=read.text("SQS_RATE_LIMITER_DLQ_URL"),
+            sqs_endpoint_url=read.text("SQS_ENDPOINT_URL"),
+            aws_region=read.text("AWS_REGION") or "us-east-1",
+            limiter_backend="redis" if redis_url else "memory",
+            redis_url=redis_url,
+            rate_limiter_enabled=read.flag("RATE_LIMITER_ENABLED", default=True),
+            send_rate_per_minute=read.positive_int("SEND_RATE_PER_MINUTE", 10, MAX_RATE),
+            send_burst=read.positive_int("SEND_BURST", 10),
+            api_rate_per_minute=read.positive_int("API_RATE_PER_MINUTE", 60, MAX_RATE),
+            jwt_secret=read.text("JWT_SECRET") or _dev_secret(dev),
+            delivery_backend=read.choice("DELIVERY_BACKEND", {"simulated", "webhook"}, "simulated"),
+            delivery_webhook_url=read.text("DELIVERY_WEBHOOK_URL"),
+            delivery_webhook_secret=read.text("DELIVERY_WEBHOOK_SECRET"),
+            cloudwatch_namespace=read.text("CLOUDWATCH_NAMESPACE") or "Huntaze/OnlyFans",
+            metrics_backend=read.choice(
+                "METRICS_BACKEND", {"memory", "cloudwatch", "prometheus"}, "memory"
+            ),
+            log_level=read.choice(
+                "LOG_LEVEL", {"DEBUG", "INFO", "WARNING", "ERROR"}, "INFO", upper=True
+            ),
+            log_format=read.choice("LOG_FORMAT", {"json", "console"}, "console" if dev else "json"),
+            host=read.text("HOST") or "127.0.0.1",
+            port=read.positive_int("PORT", 8000),
+        )
+        settings._check_database_url()
+        settings._check_backends_exist()
+        return settings
+
+    def as_config(self) -> dict[str, Any]:
+        """The flat mapping the dependency-injector Configuration provider reads."""
+        return asdict(self)
+
+    def _check_database_url(self) -> None:
+        if not self.database_url.startswith(("sqlite+aiosqlite:", "postgresql+asyncpg:")):
+            raise ConfigError(
+                "DATABASE_URL must start with sqlite+aiosqlite:// or postgresql+asyncpg://"
+            )
+
+    def _check_backends_exist(self) -> None:
+        # Each of these adapters lands with its own issue; until then, refuse rather than ignore.
+        pending = {
+            "SQS_RATE_LIMITER_QUEUE_URL": self.queue_backend == "sqs",
+            "REDIS_URL / REDIS_ENDPOINT": self.limiter_backend == "redis",
+            "DELIVERY_BACKEND=webhook": self.delivery_backend == "webhook",
+            f"METRICS_BACKEND={self.metrics_backend}": self.metrics_backend != "memory",
+        }
+        for variable, asked in pending.items():
+            if asked:
+                raise ConfigError(f"{variable}: this backend is not available in this build yet")
+
+
+class _Reader:
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self._env = env
+
+    def text(self, name: str) -> str | None:
+        value = self._env.get(name, "").strip()
+        return value or None
+
+    def flag(self, name: str, *, default: bool) -> bool:
+        value = (self.text(name) or "").lower()
+        if not value:
+            return default
+        if value in _TRUE | _FALSE:
+            return value in _TRUE
+        raise ConfigError(f"{name} must be true or false, not {value!r}")
+
+    def positive_int(self, name: str, default: int, maximum: int | None = None) -> int:
+        value = self.text(name)
+        if value is None:
+            return default
+        if not value.isdigit() or int(value) < 1:
+            raise ConfigError(f"{name} must be a positive whole number, not {value!r}")
+        if maximum is not None and int(value) > maximum:
+            raise ConfigError(f"{name} must be at most {maximum}, not {value}")
+        return int(value)
+
+    def choice(self, name: str, allowed: set[str], default: str, *, upper: bool = False) -> str:
+        value = self.text(name)
+        if value is None:
+            return default
+        value = value.upper() if upper else value.lower()
+        if value not in allowed:
+            raise ConfigError(f"{name} must be one of {', '.join(sorted(allowed))}, not {value!r}")
+        return value
+
+
+def _redis_url_from_endpoint(endpoint: str | None) -> str | None:
+    return f"redis://{endpoint}/0" if endpoint else None
+
+
+def _dev_secret(dev: bool) -> str:
+    if not dev:
+        raise ConfigError("JWT_SECRET must be set (only `fancrm serve --dev` makes one up)")
+    return secrets.token_urlsafe(32)

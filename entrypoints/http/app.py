@@ -1,0 +1,109 @@
+"""The Litestar app factory: routes, auth, limits, error mapping and the container's lifecycle."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+from litestar import Litestar
+from litestar.config.app import AppConfig
+from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+
+from entrypoints import container as composition
+from entrypoints.container import Container, resolve
+from entrypoints.http.auth import jwt_auth
+from entrypoints.http.controllers.fans import FanController
+from entrypoints.http.controllers.messaging import MessagingController
+from entrypoints.http.controllers.monitoring import health, monitoring
+from entrypoints.http.errors import EXCEPTION_HANDLERS
+from entrypoints.http.middleware import ApiRateLimitMiddleware, RequestContextMiddleware
+
+# The container providers that handlers receive, by parameter name.
+USE_CASES = (
+    "send_message",
+    "send_batch",
+    "queue_status",
+    "list_failed",
+    "retry_failed",
+    "get_message",
+    "create_fan",
+    "list_fans",
+    "get_fan",
+    "check_health",
+)
+StartupHook = Callable[[Container], Awaitable[None]]
+
+
+def create_app(
+    container: Container, *, run_worker: bool = False, on_startup: StartupHook | None = None
+) -> Litestar:
+    resolved: dict[str, Any] = {}
+    settings = container.config
+    auth = jwt_auth(settings.jwt_secret())
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Litestar) -> AsyncIterator[None]:
+        await composition.start(container)
+        for name in (*USE_CASES, "rate_limiter", "metrics", "api_policy"):
+            resolved[name] = await resolve(container.providers[name])
+        if on_startup:
+            await on_startup(container)
+        async with _worker(container, run_worker):
+            yield
+        await composition.stop(container)
+
+    def put_request_context_first(config: AppConfig) -> AppConfig:
+        config.middleware.insert(0, RequestContextMiddleware)
+        return config
+
+    return Litestar(
+        route_handlers=[MessagingController, FanController, health, monitoring],
+        dependencies={name: _from(resolved, name) for name in USE_CASES},
+        middleware=[DefineMiddleware(_LazyRateLimit, resolved=resolved)],
+        exception_handlers=EXCEPTION_HANDLERS,
+        on_app_init=[auth.on_app_init, put_request_context_first],
+        lifespan=[lifespan],
+        openapi_config=OpenAPIConfig(title="fancrm", version="0.1.0", path="/schema"),
+        logging_config=None,  # entrypoints.logs owns logging; Litestar must not reconfigure it
+    )
+
+
+def _from(resolved: dict[str, Any], name: str) -> Provide:
+    return Provide(lambda: resolved[name], sync_to_thread=False, use_cache=True)
+
+
+class _LazyRateLimit:
+    """The API limit middleware, built on the first request once the container has started."""
+
+    def __init__(self, app: Any, resolved: dict[str, Any]) -> None:
+        self._app = app
+        self._resolved = resolved
+        self._inner: ApiRateLimitMiddleware | None = None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if self._inner is None:
+            r = self._resolved
+            self._inner = ApiRateLimitMiddleware(
+                self._app, r["rate_limiter"], r["api_policy"], r["metrics"]
+            )
+        await self._inner(scope, receive, send)
+
+
+@contextlib.asynccontextmanager
+async def _worker(container: Container, enabled: bool) -> AsyncIterator[None]:
+    """Runs the queue worker inside the server process (dev mode, or an in-memory queue)."""
+    if not enabled:
+        yield
+        return
+    worker = await resolve(container.worker)
+    stop = asyncio.Event()
+    task = asyncio.create_task(worker.run(stop), name="fancrm-worker")
+    try:
+        yield
+    finally:
+        stop.set()
+        await task

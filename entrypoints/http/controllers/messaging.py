@@ -1,0 +1,88 @@
+"""Messaging endpoints: send one or a batch, the queue's status, failed messages, retry, get one."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
+
+from core.messaging.queries import GetMessage, GetQueueStatus, ListFailedMessages
+from core.messaging.retry import RetryFailedMessage
+from core.messaging.send import SendBatch, SendMessage
+from entrypoints.http.schemas import (
+    FailedMessagesResponse,
+    MessageView,
+    QueueStatusResponse,
+    RetryResponse,
+    SendBatchBody,
+    SendBatchResponse,
+    SendMessageBody,
+    SendMessageResponse,
+)
+
+AnyRequest = Request[str, Any, Any]
+
+
+class MessagingController(Controller):
+    path = "/api/onlyfans"
+    tags = ["messaging"]
+
+    @post(["/messaging/send", "/messages/send"], status_code=202)
+    async def send(
+        self,
+        request: AnyRequest,
+        data: JSONBody[SendMessageBody],
+        send_message: NamedDependency[SendMessage],
+    ) -> SendMessageResponse:
+        """Queue one message to a fan; it goes out when the creator's send bucket allows."""
+        return SendMessageResponse.of(await send_message.execute(request.user, data.to_core()))
+
+    @post("/messaging/send-batch", status_code=202, operation_id="sendMessageBatch")
+    async def send_batch(
+        self,
+        request: AnyRequest,
+        data: JSONBody[SendBatchBody],
+        send_batch: NamedDependency[SendBatch],
+    ) -> SendBatchResponse:
+        """Queue up to 100 messages; each gets its own result, so one bad item spoils nothing."""
+        items = [item.to_core() for item in data.messages]
+        return SendBatchResponse.of(await send_batch.execute(request.user, items))
+
+    @get(["/messaging/status", "/messages/status"])
+    async def status(
+        self, request: AnyRequest, queue_status: NamedDependency[GetQueueStatus]
+    ) -> QueueStatusResponse:
+        """Queue depth, the creator's backlog and when it should be through."""
+        return QueueStatusResponse.of(await queue_status.execute(request.user))
+
+    @get("/messaging/failed", operation_id="listFailedMessages")
+    async def failed(
+        self, request: AnyRequest, list_failed: NamedDependency[ListFailedMessages]
+    ) -> FailedMessagesResponse:
+        """Messages that exhausted their attempts or failed for good."""
+        page = await list_failed.execute(request.user)
+        return FailedMessagesResponse.of(page.items, page.total)
+
+    @post("/messaging/{message_id:uuid}/retry", status_code=200, operation_id="retryMessage")
+    async def retry(
+        self,
+        request: AnyRequest,
+        message_id: FromPath[UUID],
+        retry_failed: NamedDependency[RetryFailedMessage],
+    ) -> RetryResponse:
+        """Send a failed message again, with a fresh count of attempts."""
+        message = await retry_failed.execute(request.user, message_id)
+        return RetryResponse(success=True, message_id=message.id, status=message.status)
+
+    @get("/messaging/{message_id:uuid}", operation_id="getMessage")
+    async def get_one(
+        self,
+        request: AnyRequest,
+        message_id: FromPath[UUID],
+        get_message: NamedDependency[GetMessage],
+    ) -> MessageView:
+        """One message and where it is in its lifecycle."""
+        return MessageView.of(await get_message.execute(request.user, message_id))

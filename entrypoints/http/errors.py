@@ -1,0 +1,73 @@
+"""Every error answer has one shape, `{"error": ..., "detail": ...}`; this table makes it so."""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from typing import Any
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from core.errors import Conflict, DomainError, Invalid, NotFound, RateLimited, Unavailable
+
+log = logging.getLogger(__name__)
+_MISSING_FIELD = re.compile(r"missing required field `([^`]+)`")
+_STATUS = {NotFound: 404, Invalid: 400, Conflict: 409, RateLimited: 429, Unavailable: 503}
+
+
+def problem(
+    status: int, error: str, detail: Any = None, headers: dict[str, str] | None = None
+) -> Response[Any]:
+    return Response({"error": error, "detail": detail}, status_code=status, headers=headers)
+
+
+def _domain_error(_: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
+    status = next(code for kind, code in _STATUS.items() if isinstance(exc, kind))
+    detail = exc.detail
+    if isinstance(exc, Invalid) and exc.field:
+        detail = {"field": exc.field, **(detail if isinstance(detail, dict) else {})}
+    headers = None
+    if isinstance(exc, RateLimited):
+        headers = {"Retry-After": str(max(1, math.ceil(exc.retry_after_s)))}
+    return problem(status, exc.message, detail, headers)
+
+
+def _validation_error(_: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
+    """Litestar's body/query validation: name the offending field in the message and detail."""
+    issues = [_issue(item) for item in exc.extra] if isinstance(exc.extra, list) else []
+    if not issues:  # malformed JSON and the like carry no field
+        return problem(400, f"invalid request body: {exc.detail}")
+    first = issues[0]
+    return problem(400, f"invalid request: {first['field']}: {first['message']}", issues)
+
+
+def _issue(item: Any) -> dict[str, str]:
+    message = str(item.get("message", "")) if isinstance(item, dict) else str(item)
+    field = str(item.get("key", "")) if isinstance(item, dict) else ""
+    missing = _MISSING_FIELD.search(message)
+    if missing and field in {"", "data"}:
+        field = missing.group(1)
+    source = str(item.get("source", "")) if isinstance(item, dict) else ""
+    return {"field": field or "body", "message": message, "source": source}
+
+
+def _http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    # Litestar answers a body it cannot decode with a bare 400; say that it is the body.
+    error = f"invalid request body: {exc.detail}" if exc.status_code == 400 else str(exc.detail)
+    return problem(exc.status_code, error, headers=exc.headers)
+
+
+def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    log.error("unhandled error", exc_info=exc, extra={"path": request.url.path})
+    return problem(HTTP_500_INTERNAL_SERVER_ERROR, "internal error")
+
+
+EXCEPTION_HANDLERS: dict[type[Exception], Any] = {
+    DomainError: _domain_error,
+    ValidationException: _validation_error,
+    HTTPException: _http_error,
+    Exception: _unexpected,
+}

@@ -1,0 +1,332 @@
+"""Wire schemas: msgspec Structs in camelCase, converted to and from core records at the edge."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+import msgspec
+
+from core.fans import NewFan
+from core.messaging.queries import QueueStatus
+from core.messaging.send import BatchItemResult, NewMessage, SendReceipt
+from core.models import (
+    MAX_CONTENT_LENGTH,
+    MAX_HANDLE_LENGTH,
+    MAX_PRIORITY,
+    MIN_PRIORITY,
+    Fan,
+    Message,
+    Platform,
+)
+from core.monitoring import ComponentHealth, HealthReport
+
+Content = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_CONTENT_LENGTH)]
+Priority = Annotated[int, msgspec.Meta(ge=MIN_PRIORITY, le=MAX_PRIORITY)]
+Cents = Annotated[int, msgspec.Meta(ge=0)]
+FanId = Annotated[int, msgspec.Meta(ge=1)]
+
+
+class Schema(msgspec.Struct, rename="camel", kw_only=True):
+    pass
+
+
+# --- messaging -----------------------------------------------------------------------------------
+
+
+class SendMessageBody(Schema):
+    recipient_id: FanId
+    content: Content
+    media_urls: list[str] = []
+    price_cents: Cents | None = None
+    priority: Priority = 5
+
+    def to_core(self) -> NewMessage:
+        return NewMessage(
+            self.recipient_id, self.content, tuple(self.media_urls), self.price_cents, self.priority
+        )
+
+
+class SendBatchBody(Schema):
+    messages: Annotated[list[SendMessageBody], msgspec.Meta(min_length=1, max_length=100)]
+
+
+class SendMessageResponse(Schema):
+    message_id: UUID
+    status: str
+    queued_at: datetime
+    queue_position: int
+    estimated_send_time: datetime
+
+    @classmethod
+    def of(cls, receipt: SendReceipt) -> SendMessageResponse:
+        return cls(
+            message_id=receipt.message_id,
+            status=receipt.status,
+            queued_at=receipt.queued_at,
+            queue_position=receipt.queue_position,
+            estimated_send_time=receipt.estimated_send_time,
+        )
+
+
+class BatchItem(Schema):
+    index: int
+    message_id: UUID | None
+    status: str | None
+    error: str | None = None
+
+
+class SendBatchResponse(Schema):
+    results: list[BatchItem]
+    queued: int
+    failed: int
+
+    @classmethod
+    def of(cls, results: list[BatchItemResult]) -> SendBatchResponse:
+        items = [
+            BatchItem(index=r.index, message_id=r.message_id, status=r.status, error=r.error)
+            for r in results
+        ]
+        queued = sum(1 for r in results if r.status == "queued")
+        return cls(results=items, queued=queued, failed=len(results) - queued)
+
+
+class MessageView(Schema):
+    id: UUID
+    recipient_id: int
+    conversation_id: int
+    direction: str
+    content: str
+    media_urls: list[str]
+    price_cents: int | None
+    priority: int
+    status: str
+    attempts: int
+    error: str | None
+    campaign_id: int | None
+    created_at: datetime
+    queued_at: datetime | None
+    sent_at: datetime | None
+
+    @classmethod
+    def of(cls, m: Message) -> MessageView:
+        return cls(
+            id=m.id,
+            recipient_id=m.fan_id,
+            conversation_id=m.conversation_id,
+            direction=m.direction,
+            content=m.text,
+            media_urls=list(m.media_urls),
+            price_cents=m.price_cents,
+            priority=m.priority,
+            status=m.status,
+            attempts=m.attempts,
+            error=m.error,
+            campaign_id=m.campaign_id,
+            created_at=m.created_at,
+            queued_at=m.queued_at,
+            sent_at=m.sent_at,
+        )
+
+
+class FailedMessage(Schema):
+    id: UUID
+    recipient_id: int
+    content: str
+    failed_at: datetime | None
+    error: str | None
+
+
+class FailedMessagesResponse(Schema):
+    failed_messages: list[FailedMessage]
+    total: int
+
+    @classmethod
+    def of(cls, messages: list[Message], total: int) -> FailedMessagesResponse:
+        failed = [
+            FailedMessage(
+                id=m.id,
+                recipient_id=m.fan_id,
+                content=m.text,
+                failed_at=m.updated_at,
+                error=m.error,
+            )
+            for m in messages
+        ]
+        return cls(failed_messages=failed, total=total)
+
+
+class RetryResponse(Schema):
+    success: bool
+    message_id: UUID
+    status: str
+
+
+class QueueCounts(Schema):
+    depth: int
+    in_flight: int
+    dlq_count: int
+    total: int
+
+
+class Processing(Schema):
+    estimated_time_seconds: float
+    rate_limit: str
+    last_processed_at: datetime | None
+
+
+class Health(Schema):
+    status: str
+    message: str
+
+
+class QueueStatusResponse(Schema):
+    queue: QueueCounts
+    processing: Processing
+    health: Health
+    timestamp: datetime
+
+    @classmethod
+    def of(cls, s: QueueStatus) -> QueueStatusResponse:
+        stats = s.stats
+        return cls(
+            queue=QueueCounts(
+                depth=stats.depth,
+                in_flight=stats.in_flight,
+                dlq_count=stats.dlq_depth,
+                total=stats.depth + stats.in_flight + stats.delayed,
+            ),
+            processing=Processing(
+                estimated_time_seconds=s.estimated_time_s,
+                rate_limit=f"{s.rate_per_minute:g} messages/minute",
+                last_processed_at=s.last_processed_at,
+            ),
+            health=Health(status="healthy" if s.healthy else "degraded", message=s.health_message),
+            timestamp=s.timestamp,
+        )
+
+
+# --- fans ----------------------------------------------------------------------------------------
+
+
+class FanBody(Schema):
+    platform: Platform
+    handle: Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_HANDLE_LENGTH + 1)]
+    name: str | None = None
+    email: str | None = None
+    tags: list[str] = []
+    notes: str | None = None
+    value_cents: Cents = 0
+    subscribed_at: datetime | None = None
+    last_active_at: datetime | None = None
+
+    def to_core(self) -> NewFan:
+        return NewFan(
+            platform=self.platform,
+            handle=self.handle,
+            name=self.name,
+            email=self.email,
+            tags=frozenset(self.tags),
+            notes=self.notes,
+            value_cents=self.value_cents,
+            subscribed_at=self.subscribed_at,
+            last_active_at=self.last_active_at,
+        )
+
+
+class FanView(Schema):
+    id: int
+    platform: str
+    handle: str
+    name: str | None
+    email: str | None
+    tags: list[str]
+    notes: str | None
+    value_cents: int
+    subscribed_at: datetime | None
+    last_active_at: datetime | None
+    created_at: datetime | None
+    updated_at: datetime | None
+
+    @classmethod
+    def of(cls, f: Fan) -> FanView:
+        assert f.id is not None
+        return cls(
+            id=f.id,
+            platform=f.platform,
+            handle=f.handle,
+            name=f.name,
+            email=f.email,
+            tags=sorted(f.tags),
+            notes=f.notes,
+            value_cents=f.value_cents,
+            subscribed_at=f.subscribed_at,
+            last_active_at=f.last_active_at,
+            created_at=f.created_at,
+            updated_at=f.updated_at,
+        )
+
+
+class FanPage(Schema):
+    items: list[FanView]
+    total: int
+    limit: int
+    offset: int
+
+
+# --- monitoring ----------------------------------------------------------------------------------
+
+
+class ComponentStatus(Schema):
+    status: str
+    latency_ms: float
+    reason: str | None = None
+
+
+class QueueComponent(ComponentStatus):
+    queue_depth: int | None = None
+
+
+class LimiterComponent(ComponentStatus):
+    enabled: bool = True
+
+
+class Components(Schema):
+    database: ComponentStatus
+    sqs: QueueComponent
+    rate_limiter: LimiterComponent
+
+
+class MonitoringResponse(Schema):
+    status: str
+    timestamp: datetime
+    components: Components
+
+    @classmethod
+    def of(cls, r: HealthReport) -> MonitoringResponse:
+        limiter = r.rate_limiter
+        return cls(
+            status="healthy" if r.healthy else "unhealthy",
+            timestamp=r.timestamp,
+            components=Components(
+                database=ComponentStatus(**_status(r.database)),
+                sqs=QueueComponent(**_status(r.queue), queue_depth=r.queue.queue_depth),
+                rate_limiter=LimiterComponent(**_status(limiter), enabled=r.rate_limiter_enabled),
+            ),
+        )
+
+
+def _status(c: ComponentHealth) -> dict[str, object]:
+    return {
+        "status": "healthy" if c.healthy else "unhealthy",
+        "latency_ms": c.latency_ms,
+        "reason": c.reason,
+    }
+
+
+class Problem(Schema):
+    """The one shape of every error answer."""
+
+    error: str
+    detail: object = None

@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import time
+from datetime import datetime
+
+import httpx
+import jwt
+
+from tests.e2e.conftest import FANCRM, DevServer, start_dev_server, stop
+
+
+def _wait_for(fetch, done, timeout_s: float):
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        value = fetch()
+        if done(value):
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"not done after {timeout_s} s: {value}")
+
+
+def test_the_printed_curl_line_queues_a_message_that_is_then_sent(dev_server: DevServer) -> None:
+    curl = dev_server.line_starting("curl -s -X POST")
+    answer = json.loads(
+        subprocess.run(curl, shell=True, capture_output=True, text=True, check=True).stdout
+    )
+    assert answer["status"] == "queued"
+
+    with httpx.Client(base_url=dev_server.base_url, headers=dev_server.auth) as client:
+        message = _wait_for(
+            lambda: client.get(f"/api/onlyfans/messaging/{answer['messageId']}").json(),
+            lambda m: m["status"] == "sent",
+            timeout_s=10,
+        )
+        assert message["content"] == "Hello from fancrm!"
+        assert message["sentAt"] >= message["queuedAt"]
+        status_curl = dev_server.line_starting("curl -s http")
+        status = json.loads(
+            subprocess.run(status_curl, shell=True, capture_output=True, text=True).stdout
+        )
+        assert status["processing"]["lastProcessedAt"] == message["sentAt"]
+
+
+def test_twenty_messages_at_once_never_exceed_burst_plus_elapsed_seconds() -> None:
+    server = start_dev_server(SEND_RATE_PER_MINUTE="60", SEND_BURST="5", API_RATE_PER_MINUTE="1000000")
+    try:
+        ids = asyncio.run(_send_at_once(server, 20))
+        with httpx.Client(base_url=server.base_url, headers=server.auth) as client:
+
+            def fetch_all() -> list[dict]:
+                return [client.get(f"/api/onlyfans/messaging/{i}").json() for i in ids]
+
+            messages = _wait_for(fetch_all, lambda ms: all(m["status"] == "sent" for m in ms), 45)
+    finally:
+        stop(server)
+    first_queued = min(datetime.fromisoformat(m["queuedAt"]) for m in messages)
+    sent_times = sorted(datetime.fromisoformat(m["sentAt"]) for m in messages)
+    for delivered, at in enumerate(sent_times, start=1):
+        assert delivered <= 5 + (at - first_queued).total_seconds(), (delivered, at - first_queued)
+    assert (sent_times[-1] - first_queued).total_seconds() >= 15  # 15 past the burst, 1 a second
+
+
+async def _send_at_once(server: DevServer, n: int) -> list[str]:
+    async with httpx.AsyncClient(base_url=server.base_url, headers=server.auth) as client:
+        answers = await asyncio.gather(
+            *[
+                client.post(
+                    "/api/onlyfans/messaging/send", json={"recipientId": 1, "content": f"m{i}"}
+                )
+                for i in range(n)
+            ]
+        )
+    assert all(a.status_code == 202 for a in answers), [a.text for a in answers]
+    return [a.json()["messageId"] for a in answers]
+
+
+def test_configuration_in_the_environment_wins_in_dev_mode() -> None:
+    secret = "a-secret-of-our-own-that-is-long-enough"
+    server = start_dev_server(JWT_SECRET=secret, API_RATE_PER_MINUTE="2")
+    try:
+        assert jwt.decode(server.token, secret, algorithms=["HS256"])["sub"] == "demo-creator"
+        with httpx.Client(base_url=server.base_url, headers=server.auth) as client:
+            codes = [client.get("/api/crm/fans").status_code for _ in range(3)]
+            assert codes == [200, 200, 429]
+    finally:
+        stop(server)
+
+
+def test_a_bad_setting_stops_the_server_with_one_line_naming_it() -> None:
+    result = subprocess.run(
+        [FANCRM, "serve", "--dev"],
+        env={"SEND_RATE_PER_MINUTE": "fast", "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines()[-1] == (
+        "Error: configuration: SEND_RATE_PER_MINUTE must be a positive whole number, not 'fast'"
+    )
