@@ -45,7 +45,9 @@ def test_the_printed_curl_line_queues_a_message_that_is_then_sent(dev_server: De
 
 
 def test_twenty_messages_at_once_never_exceed_burst_plus_elapsed_seconds() -> None:
-    server = start_dev_server(SEND_RATE_PER_MINUTE="60", SEND_BURST="5", API_RATE_PER_MINUTE="1000000")
+    server = start_dev_server(
+        SEND_RATE_PER_MINUTE="60", SEND_BURST="5", API_RATE_PER_MINUTE="1000000"
+    )
     try:
         ids = asyncio.run(_send_at_once(server, 20))
         with httpx.Client(base_url=server.base_url, headers=server.auth) as client:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+from datetime import timedelta
+
+from entrypoints.http.auth import issue_token
 from tests.integration.conftest import Api, open_api
+from tests.support.world import TEST_SECRET
 
 
 async def test_requests_without_a_valid_token_are_401(api: Api) -> None:
@@ -55,3 +60,17 @@ async def test_every_answer_carries_a_request_id(api: Api) -> None:
     response = await api.client.get("/health", headers={"X-Request-ID": "abc123"})
     assert response.headers["x-request-id"] == "abc123"
     assert len((await api.client.get("/health")).headers["x-request-id"]) == 32
+
+
+async def test_a_remembered_token_still_expires(api: Api) -> None:
+    token = issue_token(TEST_SECRET, "creator-a", ttl=timedelta(seconds=1))
+    headers = {"Authorization": f"Bearer {token}"}
+    assert (await api.client.get("/api/crm/fans", headers=headers)).status_code == 200
+    await asyncio.sleep(1.1)
+    assert (await api.client.get("/api/crm/fans", headers=headers)).status_code == 401
+
+
+async def test_a_token_signed_with_another_secret_is_refused(api: Api) -> None:
+    forged = issue_token("another-secret-of-the-same-length-0000", "creator-a")
+    response = await api.client.get("/api/crm/fans", headers={"Authorization": f"Bearer {forged}"})
+    assert response.status_code == 401
