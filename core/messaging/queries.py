@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from uuid import UUID
 
-from core.errors import NotFound, Unavailable
+from core.errors import NotFound
 from core.messaging.config import MessagingConfig
+from core.messaging.eta import tokens_available, wait_for
 from core.models import Message, Page
 from core.ports import Clock, MessageQueue, Metrics, QueueStats, RateLimiter, Storage
 
@@ -71,19 +72,14 @@ class GetQueueStatus:
         async with self._storage.begin() as uow:
             backlog = await uow.messages.count_unsent(user_id)
             last_sent = await uow.messages.last_sent_at(user_id)
-        policy = self._config.send_policy
-        try:
-            bucket = await self._limiter.peek(MessagingConfig.bucket_key(user_id), policy)
-            available = bucket.remaining
-        except Unavailable:
-            available = 0
-        wait = timedelta(microseconds=max(0, backlog - available) * policy.interval_us)
+        available = await tokens_available(self._limiter, self._config, user_id)
+        wait = wait_for(backlog, available, self._config)
         healthy, message = _health(stats, self._config)
         return QueueStatus(
             stats=stats,
             backlog=backlog,
             estimated_time_s=wait.total_seconds(),
-            rate_per_minute=policy.rate_per_minute,
+            rate_per_minute=self._config.send_policy.rate_per_minute,
             last_processed_at=last_sent,
             healthy=healthy,
             health_message=message,

@@ -14,7 +14,9 @@ from uuid import UUID, uuid4
 
 from core.batching import MicroBatcher
 from core.errors import DomainError, Invalid, NotFound, Unavailable
+from core.messaging.backlog import BacklogCounter
 from core.messaging.config import MessagingConfig
+from core.messaging.eta import tokens_available, wait_for
 from core.messaging.relay import OutboxRelay
 from core.models import (
     MAX_CONTENT_LENGTH,
@@ -95,6 +97,7 @@ class _Sender:
         self._limiter = limiter
         self._clock = clock
         self._config = config
+        self._backlog = BacklogCounter()
 
     async def _write(self, requests: Sequence[Request]) -> tuple[list[Outcome], dict[str, int]]:
         """Pending rows for `requests`, in one transaction, and each creator's backlog after it."""
@@ -107,8 +110,11 @@ class _Sender:
                 outcomes[i] = outcome
             messages = [m for m in built if isinstance(m, Message)]
             await uow.messages.add_many(messages)
-            users = {m.user_id for m in messages}
-            backlog = {user: await uow.messages.count_unsent(user) for user in users}
+            written_by = Counter(m.user_id for m in messages)
+            backlog = {
+                user: await self._backlog.after_write(uow, user, count)
+                for user, count in written_by.items()
+            }
         return [o for o in outcomes if o is not None], backlog
 
     async def _build(
@@ -142,25 +148,17 @@ class _Sender:
 
         The messages of this write are the newest of the backlog, in order.
         """
-        policy = self._config.send_policy
         behind = Counter(m.user_id for m in messages)
-        available = {user: await self._tokens_available(user) for user in behind}
+        available = {
+            user: await tokens_available(self._limiter, self._config, user) for user in behind
+        }
         slots: dict[UUID, Slot] = {}
         for message in messages:
             behind[message.user_id] -= 1
             position = backlog[message.user_id] - behind[message.user_id]
-            waiting = max(0, position - available[message.user_id])
-            slots[message.id] = Slot(position, timedelta(microseconds=waiting * policy.interval_us))
+            wait = wait_for(position, available[message.user_id], self._config)
+            slots[message.id] = Slot(position, wait)
         return slots
-
-    async def _tokens_available(self, user_id: str) -> int:
-        try:
-            decision = await self._limiter.peek(
-                MessagingConfig.bucket_key(user_id), self._config.send_policy
-            )
-        except Unavailable:
-            return 0
-        return decision.remaining
 
     async def _relay(self, messages: Sequence[Message], slots: Mapping[UUID, Slot]) -> set[UUID]:
         if not messages:

@@ -22,6 +22,7 @@ from entrypoints.dev import banner, seed_demo_fans
 from entrypoints.http.app import create_app
 from entrypoints.http.auth import issue_token
 from entrypoints.logs import configure_logging
+from entrypoints.runtime import tune_garbage_collector
 
 
 def _settings(dev: bool = False) -> Settings:
@@ -58,6 +59,7 @@ def serve(dev: bool, host: str | None, port: int | None) -> None:
             click.echo(banner(f"http://{host}:{port}", settings.jwt_secret, fans), err=False)
 
     app = create_app(container, run_worker=run_worker, on_startup=on_startup)
+    tune_garbage_collector()
     uvicorn.run(app, host=host, port=port, log_config=None, access_log=False, lifespan="on")
 
 
@@ -71,6 +73,7 @@ def worker() -> None:
         )
 
     async def run(container: Container) -> None:
+        tune_garbage_collector()
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):

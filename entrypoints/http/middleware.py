@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
+import os
 import time
-import uuid
 
 import msgspec
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
@@ -28,7 +29,7 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = _header(scope, b"x-request-id") or uuid.uuid4().hex
+        request_id = _header(scope, b"x-request-id") or _new_request_id()
         status = 500
         started = time.perf_counter()
 
@@ -46,15 +47,16 @@ class RequestContextMiddleware:
             try:
                 await self.app(scope, receive, send_with_id)
             finally:
-                log.info(
-                    "request",
-                    extra={
-                        "method": scope["method"],
-                        "path": scope["path"],
-                        "status": status,
-                        "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-                    },
-                )
+                if log.isEnabledFor(logging.INFO):
+                    log.info(
+                        "request",
+                        extra={
+                            "method": scope["method"],
+                            "path": scope["path"],
+                            "status": status,
+                            "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                        },
+                    )
 
 
 class ApiRateLimitMiddleware:
@@ -125,6 +127,15 @@ async def _too_many_requests(
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+# Unique per process (a random prefix) and cheap: a request id correlates, it protects nothing.
+_REQUEST_PREFIX = os.urandom(6).hex()
+_request_numbers = itertools.count(1)
+
+
+def _new_request_id() -> str:
+    return f"{_REQUEST_PREFIX}{next(_request_numbers):012x}"
 
 
 def _header(scope: Scope, name: bytes) -> str | None:

@@ -323,10 +323,3 @@ def _status(c: ComponentHealth) -> dict[str, object]:
         "latency_ms": c.latency_ms,
         "reason": c.reason,
     }
-
-
-class Problem(Schema):
-    """The one shape of every error answer."""
-
-    error: str
-    detail: object = None

@@ -8,6 +8,8 @@ import msgspec
 import uvicorn
 from litestar import Litestar, post
 
+from entrypoints.runtime import tune_garbage_collector
+
 
 class Body(msgspec.Struct, rename="camel"):
     recipient_id: int
@@ -21,4 +23,5 @@ async def send(data: Body) -> dict[str, object]:
 
 if __name__ == "__main__":
     app = Litestar([send], logging_config=None)
+    tune_garbage_collector()  # as `fancrm serve` does
     uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_config=None, access_log=False)

@@ -60,11 +60,11 @@ def start_dev_server(**env: str) -> DevServer:
     token = re.search(r"token: (\S+)", "".join(banner))
     assert token, "".join(banner)
     server = DevServer(f"http://127.0.0.1:{port}", token.group(1), banner, process)
-    _wait_until_listening(port)
+    wait_until_listening(port)
     return server
 
 
-def _wait_until_listening(port: int) -> None:
+def wait_until_listening(port: int) -> None:
     for _ in range(100):
         with socket.socket() as s:
             if s.connect_ex(("127.0.0.1", port)) == 0:
