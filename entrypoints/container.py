@@ -26,6 +26,7 @@ from core.messaging.relay import OutboxRelay
 from core.messaging.retry import RetryFailedMessage
 from core.messaging.send import SendBatch, SendMessage
 from core.messaging.worker import QueueWorker
+from core.messaging.writer import OutboundWriter
 from core.monitoring import CheckHealth
 from core.ratelimit import Policy
 from entrypoints.config import Settings
@@ -77,22 +78,18 @@ class Container(containers.DeclarativeContainer):
         clock=clock,
         config=messaging_config,
     )
+    outbound_writer = providers.Singleton(
+        OutboundWriter,
+        storage=storage,
+        relay=relay,
+        limiter=rate_limiter,
+        clock=clock,
+        config=messaging_config,
+    )
     send_message = providers.Factory(
-        SendMessage,
-        storage=storage,
-        relay=relay,
-        limiter=rate_limiter,
-        clock=clock,
-        config=messaging_config,
+        SendMessage, writer=outbound_writer, clock=clock, config=messaging_config
     )
-    send_batch = providers.Factory(
-        SendBatch,
-        storage=storage,
-        relay=relay,
-        limiter=rate_limiter,
-        clock=clock,
-        config=messaging_config,
-    )
+    send_batch = providers.Factory(SendBatch, writer=outbound_writer, config=messaging_config)
     get_message = providers.Factory(GetMessage, storage=storage)
     list_failed = providers.Factory(ListFailedMessages, storage=storage)
     retry_failed = providers.Factory(

@@ -1,57 +1,25 @@
-"""Sending: one message or a batch, written `pending` and relayed to the queue at once.
+"""Sending: one message or a batch, each written `pending` and relayed to the queue at once.
 
-Concurrent single sends are written together (see core.batching): under load, one transaction
-and one relay serve many requests.
+Concurrent single sends are written together (core.batching): under load, one transaction and
+one relay serve many requests.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from uuid import UUID, uuid4
+from datetime import datetime
+from functools import cached_property
+from uuid import UUID
 
 from core.batching import MicroBatcher
-from core.errors import DomainError, Invalid, NotFound, Unavailable
-from core.messaging.backlog import BacklogCounter
+from core.errors import Invalid, Unavailable
 from core.messaging.config import MessagingConfig
-from core.messaging.eta import tokens_available, wait_for
-from core.messaging.relay import OutboxRelay
-from core.models import (
-    MAX_CONTENT_LENGTH,
-    MAX_PRIORITY,
-    MIN_PRIORITY,
-    Direction,
-    Message,
-    MessageStatus,
-)
-from core.ports import Clock, RateLimiter, Storage, UnitOfWork
+from core.messaging.writer import NewMessage, OutboundWriter, Request, Written
+from core.models import Message, MessageStatus
+from core.ports import Clock
 
 MAX_BATCH_SIZE = 100
-
-
-@dataclass(frozen=True, slots=True)
-class NewMessage:
-    recipient_id: int
-    content: str
-    media_urls: tuple[str, ...] = ()
-    price_cents: int | None = None
-    priority: int = 5
-
-    def validate(self) -> None:
-        if not self.content.strip():
-            raise Invalid("content must not be empty", field="content")
-        if len(self.content) > MAX_CONTENT_LENGTH:
-            raise Invalid(
-                f"content is longer than {MAX_CONTENT_LENGTH} characters", field="content"
-            )
-        if not MIN_PRIORITY <= self.priority <= MAX_PRIORITY:
-            raise Invalid(
-                f"priority must be between {MIN_PRIORITY} and {MAX_PRIORITY}", field="priority"
-            )
-        if self.price_cents is not None and self.price_cents < 0:
-            raise Invalid("priceCents must not be negative", field="priceCents")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,116 +39,15 @@ class BatchItemResult:
     error: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Slot:
-    position: int  # 1-based, in the creator's backlog
-    wait: timedelta  # until the send bucket should let it through
-
-
-Request = tuple[str, NewMessage]  # (user id, message)
-Outcome = Message | DomainError
-
-
-class _Sender:
-    """What single and batch sends share: writing pending rows, relaying them, estimating."""
-
-    def __init__(
-        self,
-        storage: Storage,
-        relay: OutboxRelay,
-        limiter: RateLimiter,
-        clock: Clock,
-        config: MessagingConfig,
-    ) -> None:
-        self._storage = storage
-        self._relay_to_queue = relay
-        self._limiter = limiter
+class SendMessage:
+    def __init__(self, writer: OutboundWriter, clock: Clock, config: MessagingConfig) -> None:
+        self._writer = writer
         self._clock = clock
         self._config = config
-        self._backlog = BacklogCounter()
 
-    async def _write(self, requests: Sequence[Request]) -> tuple[list[Outcome], dict[str, int]]:
-        """Pending rows for `requests`, in one transaction, and each creator's backlog after it."""
-        now = self._clock.now()
-        outcomes: list[Outcome | None] = [_invalid(new) for _, new in requests]
-        valid = [i for i, outcome in enumerate(outcomes) if outcome is None]
-        async with self._storage.begin() as uow:
-            built = await self._build(uow, [requests[i] for i in valid], now)
-            for i, outcome in zip(valid, built, strict=True):
-                outcomes[i] = outcome
-            messages = [m for m in built if isinstance(m, Message)]
-            await uow.messages.add_many(messages)
-            written_by = Counter(m.user_id for m in messages)
-            backlog = {
-                user: await self._backlog.after_write(uow, user, count)
-                for user, count in written_by.items()
-            }
-        return [o for o in outcomes if o is not None], backlog
-
-    async def _build(
-        self, uow: UnitOfWork, requests: Sequence[Request], now: datetime
-    ) -> list[Outcome]:
-        """A pending message per request, or NotFound when the recipient is not the sender's fan."""
-        recipients: dict[str, set[int]] = defaultdict(set)
-        for user_id, new in requests:
-            recipients[user_id].add(new.recipient_id)
-        conversation_ids: dict[tuple[str, int], int | None] = {}
-        for user_id, fan_ids in recipients.items():
-            fans = await uow.fans.get_many(user_id, fan_ids)
-            conversations = await uow.conversations.get_or_create_many(user_id, list(fans.values()))
-            conversation_ids.update({(user_id, fan): c.id for fan, c in conversations.items()})
-        built: list[Outcome] = []
-        for user_id, new in requests:
-            conversation_id = conversation_ids.get((user_id, new.recipient_id))
-            if conversation_id is None:
-                error = NotFound(
-                    f"recipient {new.recipient_id} not found", detail={"field": "recipientId"}
-                )
-                built.append(error)
-            else:
-                built.append(_pending(user_id, conversation_id, new, now))
-        return built
-
-    async def _schedule(
-        self, messages: Sequence[Message], backlog: Mapping[str, int]
-    ) -> dict[UUID, Slot]:
-        """Each message's place in its creator's backlog, and how long until the bucket passes it.
-
-        The messages of this write are the newest of the backlog, in order.
-        """
-        behind = Counter(m.user_id for m in messages)
-        available = {
-            user: await tokens_available(self._limiter, self._config, user) for user in behind
-        }
-        slots: dict[UUID, Slot] = {}
-        for message in messages:
-            behind[message.user_id] -= 1
-            position = backlog[message.user_id] - behind[message.user_id]
-            wait = wait_for(position, available[message.user_id], self._config)
-            slots[message.id] = Slot(position, wait)
-        return slots
-
-    async def _relay(self, messages: Sequence[Message], slots: Mapping[UUID, Slot]) -> set[UUID]:
-        if not messages:
-            return set()
-        return await self._relay_to_queue.relay(
-            messages, {i: int(s.wait.total_seconds()) for i, s in slots.items()}
-        )
-
-
-class SendMessage(_Sender):
-    def __init__(
-        self,
-        storage: Storage,
-        relay: OutboxRelay,
-        limiter: RateLimiter,
-        clock: Clock,
-        config: MessagingConfig,
-    ) -> None:
-        super().__init__(storage, relay, limiter, clock, config)
-        self._batcher: MicroBatcher[Request, SendReceipt] = MicroBatcher(
-            self._flush, MAX_BATCH_SIZE
-        )
+    @cached_property
+    def _batcher(self) -> MicroBatcher[Request, SendReceipt]:
+        return MicroBatcher(self._flush, MAX_BATCH_SIZE)
 
     async def execute(self, user_id: str, new: NewMessage) -> SendReceipt:
         self._config.ensure_enabled()
@@ -188,72 +55,43 @@ class SendMessage(_Sender):
         return await self._batcher.submit((user_id, new))
 
     async def _flush(self, requests: Sequence[Request]) -> list[SendReceipt | Exception]:
-        written, backlog = await self._write(requests)
-        messages = [m for m in written if isinstance(m, Message)]
-        slots = await self._schedule(messages, backlog)
-        unqueued = await self._relay(messages, slots)
+        written = await self._writer.write(requests)
         queued_at = self._clock.now()
-        return [_receipt(outcome, slots, unqueued, queued_at) for outcome in written]
+        return [_receipt(outcome, written, queued_at) for outcome in written.outcomes]
 
 
-class SendBatch(_Sender):
+class SendBatch:
+    def __init__(self, writer: OutboundWriter, config: MessagingConfig) -> None:
+        self._writer = writer
+        self._config = config
+
     async def execute(self, user_id: str, items: Sequence[NewMessage]) -> list[BatchItemResult]:
         self._config.ensure_enabled()
         if not 1 <= len(items) <= MAX_BATCH_SIZE:
             raise Invalid(f"a batch holds 1 to {MAX_BATCH_SIZE} messages", field="messages")
-        written, backlog = await self._write([(user_id, item) for item in items])
-        messages = [m for m in written if isinstance(m, Message)]
-        unqueued = await self._relay(messages, await self._schedule(messages, backlog))
-        return [_item_result(index, outcome, unqueued) for index, outcome in enumerate(written)]
-
-
-def _invalid(new: NewMessage) -> Invalid | None:
-    try:
-        new.validate()
-    except Invalid as exc:
-        return exc
-    return None
-
-
-def _pending(user_id: str, conversation_id: int, new: NewMessage, now: datetime) -> Message:
-    return Message(
-        id=uuid4(),
-        user_id=user_id,
-        conversation_id=conversation_id,
-        fan_id=new.recipient_id,
-        direction=Direction.OUT,
-        text=new.content,
-        status=MessageStatus.PENDING,
-        created_at=now,
-        media_urls=new.media_urls,
-        price_cents=new.price_cents,
-        priority=new.priority,
-    )
-
-
-def _queue_unavailable(message_id: UUID) -> Unavailable:
-    return Unavailable(
-        "the queue is unreachable; the message is stored as failed and can be retried",
-        detail={"messageId": str(message_id)},
-    )
+        written = await self._writer.write([(user_id, item) for item in items])
+        return [_item_result(i, outcome, written) for i, outcome in enumerate(written.outcomes)]
 
 
 def _receipt(
-    outcome: Outcome, slots: Mapping[UUID, Slot], unqueued: set[UUID], queued_at: datetime
+    outcome: Message | Exception, written: Written, queued_at: datetime
 ) -> SendReceipt | Exception:
     if not isinstance(outcome, Message):
         return outcome
-    if outcome.id in unqueued:
-        return _queue_unavailable(outcome.id)
-    slot = slots[outcome.id]
+    if outcome.id in written.unqueued:
+        return Unavailable(
+            "the queue is unreachable; the message is stored as failed and can be retried",
+            detail={"messageId": str(outcome.id)},
+        )
+    slot = written.slots[outcome.id]
     return SendReceipt(
         outcome.id, MessageStatus.QUEUED, queued_at, slot.position, queued_at + slot.wait
     )
 
 
-def _item_result(index: int, outcome: Outcome, unqueued: set[UUID]) -> BatchItemResult:
+def _item_result(index: int, outcome: Message | Exception, written: Written) -> BatchItemResult:
     if not isinstance(outcome, Message):
-        return BatchItemResult(index, None, None, outcome.message)
-    if outcome.id in unqueued:
+        return BatchItemResult(index, None, None, str(outcome))
+    if outcome.id in written.unqueued:
         return BatchItemResult(index, outcome.id, MessageStatus.FAILED, "queue_unavailable")
     return BatchItemResult(index, outcome.id, MessageStatus.QUEUED)

@@ -14,7 +14,7 @@ import click
 import uvicorn
 
 from core.errors import DomainError
-from core.messaging.send import NewMessage
+from core.messaging.writer import NewMessage
 from entrypoints import container as composition
 from entrypoints.config import ConfigError, Settings
 from entrypoints.container import Container, build_container, resolve

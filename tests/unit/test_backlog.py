@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from core.messaging.backlog import BacklogCounter
-from core.messaging.send import NewMessage
+from core.messaging.writer import NewMessage
 from tests.support.world import World
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from core.messaging.send import NewMessage
+from core.messaging.writer import NewMessage
 from core.models import Envelope, MessageStatus
 from core.ports import PermanentFailure, Throttled, TransientFailure
 from tests.support.world import World

@@ -5,7 +5,7 @@ import uuid
 import pytest
 
 from core.errors import Conflict, NotFound
-from core.messaging.send import NewMessage
+from core.messaging.writer import NewMessage
 from core.models import MessageStatus
 from core.ports import PermanentFailure
 from tests.support.world import World

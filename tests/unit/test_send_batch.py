@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from core.errors import Invalid
-from core.messaging.send import NewMessage
+from core.messaging.writer import NewMessage
 from core.models import MessageStatus
 from tests.support.world import World
 

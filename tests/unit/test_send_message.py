@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from core.errors import Invalid, NotFound, Unavailable
-from core.messaging.send import NewMessage
+from core.messaging.writer import NewMessage
 from core.models import MessageStatus
 from tests.support.world import World, world
 

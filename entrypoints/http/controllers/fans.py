@@ -11,7 +11,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from core.fans import MAX_PAGE_SIZE, CreateFan, GetFan, ListFans
 from core.models import Platform
 from core.ports import FanQuery
-from entrypoints.http.schemas import FanBody, FanPage, FanView
+from entrypoints.http.schemas.fans import FanBody, FanPage, FanView
 
 AnyRequest = Request[str, Any, Any]
 

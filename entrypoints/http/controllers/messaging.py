@@ -12,7 +12,7 @@ from litestar.params import FromPath, JSONBody
 from core.messaging.queries import GetMessage, GetQueueStatus, ListFailedMessages
 from core.messaging.retry import RetryFailedMessage
 from core.messaging.send import SendBatch, SendMessage
-from entrypoints.http.schemas import (
+from entrypoints.http.schemas.messaging import (
     FailedMessagesResponse,
     MessageView,
     QueueStatusResponse,

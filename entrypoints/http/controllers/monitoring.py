@@ -6,7 +6,7 @@ from litestar import Response, get
 from litestar.di import NamedDependency
 
 from core.monitoring import CheckHealth
-from entrypoints.http.schemas import MonitoringResponse
+from entrypoints.http.schemas.monitoring import MonitoringResponse
 
 
 @get("/health", tags=["monitoring"], operation_id="health")

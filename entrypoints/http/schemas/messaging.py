@@ -1,4 +1,4 @@
-"""Wire schemas: msgspec Structs in camelCase, converted to and from core records at the edge."""
+"""Messaging schemas: sends, their receipts, messages, and the queue's status."""
 
 from __future__ import annotations
 
@@ -8,31 +8,15 @@ from uuid import UUID
 
 import msgspec
 
-from core.fans import NewFan
 from core.messaging.queries import QueueStatus
-from core.messaging.send import BatchItemResult, NewMessage, SendReceipt
-from core.models import (
-    MAX_CONTENT_LENGTH,
-    MAX_HANDLE_LENGTH,
-    MAX_PRIORITY,
-    MIN_PRIORITY,
-    Fan,
-    Message,
-    Platform,
-)
-from core.monitoring import ComponentHealth, HealthReport
+from core.messaging.send import BatchItemResult, SendReceipt
+from core.messaging.writer import NewMessage
+from core.models import MAX_CONTENT_LENGTH, MAX_PRIORITY, MIN_PRIORITY, Message
+from entrypoints.http.schemas import Cents, Schema
 
 Content = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_CONTENT_LENGTH)]
 Priority = Annotated[int, msgspec.Meta(ge=MIN_PRIORITY, le=MAX_PRIORITY)]
-Cents = Annotated[int, msgspec.Meta(ge=0)]
 FanId = Annotated[int, msgspec.Meta(ge=1)]
-
-
-class Schema(msgspec.Struct, rename="camel", kw_only=True):
-    pass
-
-
-# --- messaging -----------------------------------------------------------------------------------
 
 
 class SendMessageBody(Schema):
@@ -205,121 +189,3 @@ class QueueStatusResponse(Schema):
             health=Health(status="healthy" if s.healthy else "degraded", message=s.health_message),
             timestamp=s.timestamp,
         )
-
-
-# --- fans ----------------------------------------------------------------------------------------
-
-
-class FanBody(Schema):
-    platform: Platform
-    handle: Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_HANDLE_LENGTH + 1)]
-    name: str | None = None
-    email: str | None = None
-    tags: list[str] = []
-    notes: str | None = None
-    value_cents: Cents = 0
-    subscribed_at: datetime | None = None
-    last_active_at: datetime | None = None
-
-    def to_core(self) -> NewFan:
-        return NewFan(
-            platform=self.platform,
-            handle=self.handle,
-            name=self.name,
-            email=self.email,
-            tags=frozenset(self.tags),
-            notes=self.notes,
-            value_cents=self.value_cents,
-            subscribed_at=self.subscribed_at,
-            last_active_at=self.last_active_at,
-        )
-
-
-class FanView(Schema):
-    id: int
-    platform: str
-    handle: str
-    name: str | None
-    email: str | None
-    tags: list[str]
-    notes: str | None
-    value_cents: int
-    subscribed_at: datetime | None
-    last_active_at: datetime | None
-    created_at: datetime | None
-    updated_at: datetime | None
-
-    @classmethod
-    def of(cls, f: Fan) -> FanView:
-        assert f.id is not None
-        return cls(
-            id=f.id,
-            platform=f.platform,
-            handle=f.handle,
-            name=f.name,
-            email=f.email,
-            tags=sorted(f.tags),
-            notes=f.notes,
-            value_cents=f.value_cents,
-            subscribed_at=f.subscribed_at,
-            last_active_at=f.last_active_at,
-            created_at=f.created_at,
-            updated_at=f.updated_at,
-        )
-
-
-class FanPage(Schema):
-    items: list[FanView]
-    total: int
-    limit: int
-    offset: int
-
-
-# --- monitoring ----------------------------------------------------------------------------------
-
-
-class ComponentStatus(Schema):
-    status: str
-    latency_ms: float
-    reason: str | None = None
-
-
-class QueueComponent(ComponentStatus):
-    queue_depth: int | None = None
-
-
-class LimiterComponent(ComponentStatus):
-    enabled: bool = True
-
-
-class Components(Schema):
-    database: ComponentStatus
-    sqs: QueueComponent
-    rate_limiter: LimiterComponent
-
-
-class MonitoringResponse(Schema):
-    status: str
-    timestamp: datetime
-    components: Components
-
-    @classmethod
-    def of(cls, r: HealthReport) -> MonitoringResponse:
-        limiter = r.rate_limiter
-        return cls(
-            status="healthy" if r.healthy else "unhealthy",
-            timestamp=r.timestamp,
-            components=Components(
-                database=ComponentStatus(**_status(r.database)),
-                sqs=QueueComponent(**_status(r.queue), queue_depth=r.queue.queue_depth),
-                rate_limiter=LimiterComponent(**_status(limiter), enabled=r.rate_limiter_enabled),
-            ),
-        )
-
-
-def _status(c: ComponentHealth) -> dict[str, object]:
-    return {
-        "status": "healthy" if c.healthy else "unhealthy",
-        "latency_ms": c.latency_ms,
-        "reason": c.reason,
-    }

@@ -1,0 +1,176 @@
+"""Writing new outbound messages: `pending` rows in one transaction, a place in each creator's
+backlog, and the relay to the queue (delayed until the bucket should let each one through)."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from uuid import UUID, uuid4
+
+from core.errors import DomainError, Invalid, NotFound
+from core.messaging.backlog import BacklogCounter
+from core.messaging.config import MessagingConfig
+from core.messaging.eta import tokens_available, wait_for
+from core.messaging.relay import OutboxRelay
+from core.models import (
+    MAX_CONTENT_LENGTH,
+    MAX_PRIORITY,
+    MIN_PRIORITY,
+    Direction,
+    Message,
+    MessageStatus,
+)
+from core.ports import Clock, RateLimiter, Storage, UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class NewMessage:
+    recipient_id: int
+    content: str
+    media_urls: tuple[str, ...] = ()
+    price_cents: int | None = None
+    priority: int = 5
+
+    def validate(self) -> None:
+        if not self.content.strip():
+            raise Invalid("content must not be empty", field="content")
+        if len(self.content) > MAX_CONTENT_LENGTH:
+            raise Invalid(
+                f"content is longer than {MAX_CONTENT_LENGTH} characters", field="content"
+            )
+        if not MIN_PRIORITY <= self.priority <= MAX_PRIORITY:
+            raise Invalid(
+                f"priority must be between {MIN_PRIORITY} and {MAX_PRIORITY}", field="priority"
+            )
+        if self.price_cents is not None and self.price_cents < 0:
+            raise Invalid("priceCents must not be negative", field="priceCents")
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    position: int  # 1-based, in the creator's backlog
+    wait: timedelta  # until the send bucket should let it through
+
+
+Request = tuple[str, NewMessage]  # (user id, message)
+Outcome = Message | DomainError
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """Per request, in order: its message, or the error that kept it from being written."""
+
+    outcomes: list[Outcome]
+    slots: dict[UUID, Slot] = field(default_factory=dict)
+    # Written, but the queue could not be reached: these rows are `failed` (queue_unavailable).
+    unqueued: set[UUID] = field(default_factory=set)
+
+
+class OutboundWriter:
+    def __init__(
+        self,
+        storage: Storage,
+        relay: OutboxRelay,
+        limiter: RateLimiter,
+        clock: Clock,
+        config: MessagingConfig,
+    ) -> None:
+        self._storage = storage
+        self._relay = relay
+        self._limiter = limiter
+        self._clock = clock
+        self._config = config
+        self._backlog = BacklogCounter()
+
+    async def write(self, requests: Sequence[Request]) -> Written:
+        outcomes, backlog = await self._store(requests)
+        messages = [m for m in outcomes if isinstance(m, Message)]
+        if not messages:
+            return Written(outcomes)
+        slots = await self._schedule(messages, backlog)
+        delays = {message_id: int(slot.wait.total_seconds()) for message_id, slot in slots.items()}
+        return Written(outcomes, slots, await self._relay.relay(messages, delays))
+
+    async def _store(self, requests: Sequence[Request]) -> tuple[list[Outcome], dict[str, int]]:
+        """Pending rows for `requests`, in one transaction, and each creator's backlog after it."""
+        now = self._clock.now()
+        outcomes: list[Outcome | None] = [_invalid(new) for _, new in requests]
+        valid = [i for i, outcome in enumerate(outcomes) if outcome is None]
+        async with self._storage.begin() as uow:
+            built = await self._build(uow, [requests[i] for i in valid], now)
+            for i, outcome in zip(valid, built, strict=True):
+                outcomes[i] = outcome
+            messages = [m for m in built if isinstance(m, Message)]
+            await uow.messages.add_many(messages)
+            written_by = Counter(m.user_id for m in messages)
+            backlog = {
+                user: await self._backlog.after_write(uow, user, count)
+                for user, count in written_by.items()
+            }
+        return [o for o in outcomes if o is not None], backlog
+
+    async def _build(
+        self, uow: UnitOfWork, requests: Sequence[Request], now: datetime
+    ) -> list[Outcome]:
+        """A pending message per request, or NotFound when the recipient is not the sender's fan."""
+        recipients: dict[str, set[int]] = defaultdict(set)
+        for user_id, new in requests:
+            recipients[user_id].add(new.recipient_id)
+        conversation_ids: dict[tuple[str, int], int | None] = {}
+        for user_id, fan_ids in recipients.items():
+            fans = await uow.fans.get_many(user_id, fan_ids)
+            conversations = await uow.conversations.get_or_create_many(user_id, list(fans.values()))
+            conversation_ids.update({(user_id, fan): c.id for fan, c in conversations.items()})
+        built: list[Outcome] = []
+        for user_id, new in requests:
+            conversation_id = conversation_ids.get((user_id, new.recipient_id))
+            if conversation_id is None:
+                error = NotFound(
+                    f"recipient {new.recipient_id} not found", detail={"field": "recipientId"}
+                )
+                built.append(error)
+            else:
+                built.append(_pending(user_id, conversation_id, new, now))
+        return built
+
+    async def _schedule(
+        self, messages: Sequence[Message], backlog: dict[str, int]
+    ) -> dict[UUID, Slot]:
+        """Each message's place in its creator's backlog (this write's are the newest, in order)."""
+        behind = Counter(m.user_id for m in messages)
+        available = {
+            user: await tokens_available(self._limiter, self._config, user) for user in behind
+        }
+        slots: dict[UUID, Slot] = {}
+        for message in messages:
+            behind[message.user_id] -= 1
+            position = backlog[message.user_id] - behind[message.user_id]
+            wait = wait_for(position, available[message.user_id], self._config)
+            slots[message.id] = Slot(position, wait)
+        return slots
+
+
+def _invalid(new: NewMessage) -> Invalid | None:
+    try:
+        new.validate()
+    except Invalid as exc:
+        return exc
+    return None
+
+
+def _pending(user_id: str, conversation_id: int, new: NewMessage, now: datetime) -> Message:
+    return Message(
+        id=uuid4(),
+        user_id=user_id,
+        conversation_id=conversation_id,
+        fan_id=new.recipient_id,
+        direction=Direction.OUT,
+        text=new.content,
+        status=MessageStatus.PENDING,
+        created_at=now,
+        media_urls=new.media_urls,
+        price_cents=new.price_cents,
+        priority=new.priority,
+    )

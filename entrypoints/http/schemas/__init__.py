@@ -1,0 +1,13 @@
+"""Wire schemas: msgspec Structs in camelCase, converted to and from core records at the edge."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import msgspec
+
+Cents = Annotated[int, msgspec.Meta(ge=0)]
+
+
+class Schema(msgspec.Struct, rename="camel", kw_only=True):
+    pass

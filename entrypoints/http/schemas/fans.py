@@ -1,0 +1,77 @@
+"""Fan schemas."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import msgspec
+
+from core.fans import NewFan
+from core.models import MAX_HANDLE_LENGTH, Fan, Platform
+from entrypoints.http.schemas import Cents, Schema
+
+
+class FanBody(Schema):
+    platform: Platform
+    handle: Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_HANDLE_LENGTH + 1)]
+    name: str | None = None
+    email: str | None = None
+    tags: list[str] = []
+    notes: str | None = None
+    value_cents: Cents = 0
+    subscribed_at: datetime | None = None
+    last_active_at: datetime | None = None
+
+    def to_core(self) -> NewFan:
+        return NewFan(
+            platform=self.platform,
+            handle=self.handle,
+            name=self.name,
+            email=self.email,
+            tags=frozenset(self.tags),
+            notes=self.notes,
+            value_cents=self.value_cents,
+            subscribed_at=self.subscribed_at,
+            last_active_at=self.last_active_at,
+        )
+
+
+class FanView(Schema):
+    id: int
+    platform: str
+    handle: str
+    name: str | None
+    email: str | None
+    tags: list[str]
+    notes: str | None
+    value_cents: int
+    subscribed_at: datetime | None
+    last_active_at: datetime | None
+    created_at: datetime | None
+    updated_at: datetime | None
+
+    @classmethod
+    def of(cls, f: Fan) -> FanView:
+        assert f.id is not None
+        return cls(
+            id=f.id,
+            platform=f.platform,
+            handle=f.handle,
+            name=f.name,
+            email=f.email,
+            tags=sorted(f.tags),
+            notes=f.notes,
+            value_cents=f.value_cents,
+            subscribed_at=f.subscribed_at,
+            last_active_at=f.last_active_at,
+            created_at=f.created_at,
+            updated_at=f.updated_at,
+        )
+
+
+class FanPage(Schema):
+    items: list[FanView]
+    total: int
+    limit: int
+    offset: int
