@@ -91,10 +91,6 @@ class FanRepository(Protocol):
 
     async def get(self, user_id: str, fan_id: int) -> Fan | None: ...
 
-    async def get_many(self, user_id: str, fan_ids: Collection[int]) -> dict[int, Fan]:
-        """The tenant's fans among `fan_ids`, by id; the others are simply absent."""
-        ...
-
     async def list(self, user_id: str, query: FanQuery) -> Page[Fan]: ...
 
 
@@ -104,9 +100,12 @@ class ConversationRepository(Protocol):
         ...
 
     async def get_or_create_many(
-        self, user_id: str, fans: Sequence[Fan]
+        self, user_id: str, fan_ids: Collection[int]
     ) -> dict[int, Conversation]:
-        """The tenant's conversation with each of its fans, by fan id."""
+        """By fan id, the conversation with each of the tenant's fans among `fan_ids`.
+
+        Ids that are not the tenant's fans are left out of the answer.
+        """
         ...
 
 

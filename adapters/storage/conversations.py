@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection
 from typing import Any
 
 import sqlalchemy as sa
@@ -11,15 +11,29 @@ from adapters.storage.connection import Connection
 from adapters.storage.dialects import InsertIgnoringConflicts
 from adapters.storage.tables import conversations, fans
 from core.errors import NotFound
-from core.models import Conversation, Fan, Platform
+from core.models import Conversation, Platform
 
 _GET_BY_FAN = sa.select(conversations).where(
     conversations.c.user_id == sa.bindparam("owner"),
     conversations.c.fan_id == sa.bindparam("fan"),
 )
-_GET_BY_FANS = sa.select(conversations).where(
-    conversations.c.user_id == sa.bindparam("owner"),
-    conversations.c.fan_id.in_(sa.bindparam("fans", expanding=True)),
+# The tenant's fans among the ids, each with its conversation if it has one yet.
+_FANS_WITH_CONVERSATIONS = (
+    sa.select(
+        fans.c.id.label("of_fan"),
+        fans.c.platform.label("of_platform"),
+        *conversations.c,
+    )
+    .select_from(
+        fans.outerjoin(
+            conversations,
+            sa.and_(conversations.c.fan_id == fans.c.id, conversations.c.user_id == fans.c.user_id),
+        )
+    )
+    .where(
+        fans.c.user_id == sa.bindparam("owner"),
+        fans.c.id.in_(sa.bindparam("fans", expanding=True)),
+    )
 )
 # Selecting the fan within the tenant means another tenant's fan gets no conversation here.
 _INSERT = InsertIgnoringConflicts(
@@ -65,19 +79,22 @@ class SqlAlchemyConversationRepository:
         return raced
 
     async def get_or_create_many(
-        self, user_id: str, fans: Sequence[Fan]
+        self, user_id: str, fan_ids: Collection[int]
     ) -> dict[int, Conversation]:
-        """The tenant's conversation with each fan, by fan id: one query when they all exist."""
-        if not fans:
+        """By fan id, the conversation with each of the tenant's fans among `fan_ids`: one query
+        when they all exist. Ids that are not the tenant's fans are left out."""
+        if not fan_ids:
             return {}
-        params = {"owner": user_id, "fans": [fan.id for fan in fans]}
-        found = {
-            row.fan_id: conversation_from_row(row)
-            for row in await self._connection.execute(_GET_BY_FANS, params)
-        }
-        for fan in fans:
-            if fan.id is not None and fan.id not in found:
-                found[fan.id] = await self.get_or_create(user_id, fan.id, fan.platform)
+        rows = await self._connection.execute(
+            _FANS_WITH_CONVERSATIONS, {"owner": user_id, "fans": list(fan_ids)}
+        )
+        found: dict[int, Conversation] = {}
+        for row in rows:
+            if row.id is not None:
+                found[row.of_fan] = conversation_from_row(row)
+            else:
+                platform = Platform(row.of_platform)
+                found[row.of_fan] = await self.get_or_create(user_id, row.of_fan, platform)
         return found
 
     async def _find(self, user_id: str, fan_id: int) -> Conversation | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import replace
 from typing import Any
 
@@ -18,10 +17,6 @@ from core.ports import FanQuery
 _INSERT = InsertIgnoringConflicts(fans, ["user_id", "platform", "handle"])
 _GET = sa.select(fans).where(
     fans.c.user_id == sa.bindparam("owner"), fans.c.id == sa.bindparam("fan_id")
-)
-_GET_MANY = sa.select(fans).where(
-    fans.c.user_id == sa.bindparam("owner"),
-    fans.c.id.in_(sa.bindparam("fan_ids", expanding=True)),
 )
 
 
@@ -78,15 +73,6 @@ class SqlAlchemyFanRepository:
         result = await self._connection.execute(_GET, {"owner": user_id, "fan_id": fan_id})
         row = result.one_or_none()
         return None if row is None else fan_from_row(row)
-
-    async def get_many(self, user_id: str, fan_ids: Collection[int]) -> dict[int, Fan]:
-        """The tenant's fans among `fan_ids`, by id; the others are simply absent."""
-        if not fan_ids:
-            return {}
-        params = {"owner": user_id, "fan_ids": list(fan_ids)}
-        return {
-            row.id: fan_from_row(row) for row in await self._connection.execute(_GET_MANY, params)
-        }
 
     async def list(self, user_id: str, query: FanQuery) -> Page[Fan]:
         conditions = [fans.c.user_id == user_id]

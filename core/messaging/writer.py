@@ -120,8 +120,7 @@ class OutboundWriter:
             recipients[user_id].add(new.recipient_id)
         conversation_ids: dict[tuple[str, int], int | None] = {}
         for user_id, fan_ids in recipients.items():
-            fans = await uow.fans.get_many(user_id, fan_ids)
-            conversations = await uow.conversations.get_or_create_many(user_id, list(fans.values()))
+            conversations = await uow.conversations.get_or_create_many(user_id, fan_ids)
             conversation_ids.update({(user_id, fan): c.id for fan, c in conversations.items()})
         built: list[Outcome] = []
         for user_id, new in requests:

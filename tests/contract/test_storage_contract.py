@@ -234,6 +234,28 @@ async def test_no_conversation_with_a_missing_or_another_tenants_fan(storage: Sq
             await uow.conversations.get_or_create(ALICE, luna.id + 1000, luna.platform)
 
 
+async def test_get_or_create_many_answers_only_the_tenants_fans_creating_what_is_missing(
+    storage: SqlAlchemyStorage,
+):
+    luna = await add_fan(storage, ALICE, "luna")
+    nova = await add_fan(storage, ALICE, "nova", platform=Platform.FANSLY)
+    bobs = await add_fan(storage, BOB, "bobs")
+    async with storage.begin() as uow:
+        existing = await uow.conversations.get_or_create(ALICE, luna.id, luna.platform)
+
+    async with storage.begin() as uow:
+        found = await uow.conversations.get_or_create_many(
+            ALICE, {luna.id, nova.id, bobs.id, 999_999}
+        )
+    assert set(found) == {luna.id, nova.id}
+    assert found[luna.id] == existing
+    assert (found[nova.id].fan_id, found[nova.id].platform) == (nova.id, Platform.FANSLY)
+    async with storage.begin() as uow:
+        again = await uow.conversations.get_or_create_many(ALICE, [nova.id])
+        assert await uow.conversations.get_or_create_many(ALICE, []) == {}
+    assert again == {nova.id: found[nova.id]}
+
+
 async def test_concurrent_get_or_create_agree_on_one_conversation(storage: SqlAlchemyStorage):
     luna = await add_fan(storage, ALICE, "luna")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+from entrypoints.container import resolve
 from entrypoints.http.auth import issue_token
 from tests.integration.conftest import Api, open_api
 from tests.support.world import TEST_SECRET
@@ -76,3 +77,15 @@ async def test_a_token_signed_with_another_secret_is_refused(api: Api) -> None:
     forged = issue_token("another-secret-of-the-same-length-0000", "creator-a")
     response = await api.client.get("/api/crm/fans", headers={"Authorization": f"Bearer {forged}"})
     assert response.status_code == 401
+
+
+async def test_monitoring_answers_503_naming_the_component_that_is_down(api: Api) -> None:
+    queue = await resolve(api.container.queue)
+    queue.available = False
+    response = await api.client.get("/api/monitoring/onlyfans", headers=api.auth("creator-a"))
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "unhealthy"
+    assert body["components"]["sqs"]["status"] == "unhealthy"
+    assert "Unavailable" in body["components"]["sqs"]["reason"]
+    assert body["components"]["database"]["status"] == "healthy"
