@@ -20,8 +20,11 @@ from adapters.storage.conversations import SqlAlchemyConversationRepository
 from adapters.storage.fans import SqlAlchemyFanRepository
 from adapters.storage.messages import SqlAlchemyMessageRepository
 from adapters.storage.tables import metadata
+from core.errors import Unavailable
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+# What a database that is down, restarting or out of reach raises, as opposed to a bad statement.
+_UNREACHABLE = (OSError, TimeoutError, sa.exc.OperationalError, sa.exc.InterfaceError)
 
 
 class SqlAlchemyUnitOfWork:
@@ -106,7 +109,18 @@ class SqlAlchemyStorage:
 
     @asynccontextmanager
     async def connection(self, *, transaction: bool = False) -> AsyncIterator[Connection]:
-        """A connection for raw statements (tests, operations); `transaction` commits at the end."""
+        """A connection for raw statements (tests, operations); `transaction` commits at the end.
+
+        A database that cannot be reached is `Unavailable` (a 503), not an unexpected error.
+        """
+        try:
+            async with self._open(transaction) as connection:
+                yield connection
+        except _UNREACHABLE as exc:
+            raise Unavailable(f"the database is unreachable ({type(exc).__name__})") from exc
+
+    @asynccontextmanager
+    async def _open(self, transaction: bool) -> AsyncIterator[Connection]:
         if isinstance(self.engine, AsyncEngine):
             opened = self.engine.begin() if transaction else self.engine.connect()
             async with opened as connection:

@@ -15,7 +15,7 @@ class MessagingConfig:
     enabled: bool = True
     max_attempts: int = 3
     # How long a claimant owns a `sending` row; shorter than the queue's visibility timeout.
-    lease_s: float = 60.0
+    lease_s: float = 20.0
     retry_base_s: float = 2.0
     max_jitter_s: float = 1.0
     # Deferral while the bucket itself cannot be asked (fail closed).

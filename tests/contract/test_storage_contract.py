@@ -18,7 +18,7 @@ from sqlalchemy.pool import NullPool
 from adapters.clock import ManualClock
 from adapters.storage.database import SqlAlchemyStorage
 from adapters.storage.tables import conversations
-from core.errors import Conflict, NotFound
+from core.errors import Conflict, NotFound, Unavailable
 from core.models import Direction, Fan, Message, MessageStatus, Platform
 from core.ports import FanQuery
 from tests.conftest import TEST_DATABASE_URL, service_unreachable
@@ -619,3 +619,15 @@ async def test_sqlite_file_keeps_rows_across_restarts_in_wal_mode(tmp_path: Path
         assert foreign_keys == 1
     finally:
         await reopened.close()
+
+
+async def test_a_database_out_of_reach_is_unavailable_not_an_unexpected_error():
+    storage = SqlAlchemyStorage("postgresql+asyncpg://postgres@127.0.0.1:1/test")
+    try:
+        with pytest.raises(Unavailable, match="database is unreachable"):
+            async with storage.begin():
+                pass
+        with pytest.raises(Unavailable):
+            await storage.ping()
+    finally:
+        await storage.close()
