@@ -20,9 +20,6 @@ class ManualClock:
     def advance(self, seconds: float) -> None:
         self._now += timedelta(seconds=seconds)
 
-    def set(self, when: datetime) -> None:
-        self._now = when
-
 
 def to_micros(when: datetime) -> int:
     """Integer microseconds since the epoch: the unit of the token bucket."""

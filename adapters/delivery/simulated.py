@@ -5,7 +5,6 @@ Outcomes queued with `script(...)` are used first, one per delivery; after that 
 
 from __future__ import annotations
 
-import asyncio
 from collections import deque
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,9 +21,8 @@ class DeliveryRecord:
 
 
 class SimulatedDeliveryGateway:
-    def __init__(self, clock: Clock, latency_s: float = 0.0) -> None:
+    def __init__(self, clock: Clock) -> None:
         self._clock = clock
-        self._latency_s = latency_s
         self._script: deque[DeliveryResult] = deque()
         self.delivered: list[DeliveryRecord] = []
         self.attempts: list[UUID] = []
@@ -34,8 +32,6 @@ class SimulatedDeliveryGateway:
         self._script.extend(outcomes)
 
     async def deliver(self, outbound: Outbound) -> DeliveryResult:
-        if self._latency_s:
-            await asyncio.sleep(self._latency_s)
         self.attempts.append(outbound.message_id)
         outcome = self._script.popleft() if self._script else Delivered()
         if isinstance(outcome, Delivered):

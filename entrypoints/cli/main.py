@@ -67,10 +67,7 @@ def serve(dev: bool, host: str | None, port: int | None) -> None:
 def worker() -> None:
     """Consume the queue until SIGTERM or SIGINT; a batch in hand is finished first."""
     settings = _settings()
-    if settings.queue_backend == "memory":
-        click.echo(
-            "warning: the queue is in memory; only this process's own sends reach it", err=True
-        )
+    _warn_if_queue_in_memory(settings, "only this process's own sends reach it")
 
     async def run(container: Container) -> None:
         tune_garbage_collector()
@@ -105,7 +102,12 @@ def send(user: str, recipient_id: int, content: str, priority: int) -> None:
         receipt = await use_case.execute(user, NewMessage(recipient_id, content, priority=priority))
         click.echo(f"{receipt.message_id} {receipt.status} position={receipt.queue_position}")
 
-    _run(_settings(), run)
+    settings = _settings()
+    _warn_if_queue_in_memory(
+        settings,
+        "the message is stored, but its envelope ends with this process: no worker sees it",
+    )
+    _run(settings, run)
 
 
 @cli.group()
@@ -128,6 +130,11 @@ def queue_status(user: str) -> None:
         )
 
     _run(_settings(), run)
+
+
+def _warn_if_queue_in_memory(settings: Settings, consequence: str) -> None:
+    if settings.queue_backend == "memory":
+        click.echo(f"warning: the queue is in memory; {consequence}", err=True)
 
 
 def _run(settings: Settings, body: Callable[[Container], Awaitable[Any]]) -> None:

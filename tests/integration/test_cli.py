@@ -66,6 +66,7 @@ def test_send_queues_a_message_that_queue_status_then_counts(database: str) -> N
     )
     assert sent.exit_code == 0, sent.output
     assert " queued position=1" in sent.output
+    assert "warning: the queue is in memory" in sent.output  # nothing else will see it
 
     status = runner.invoke(cli, ["queue", "status", "--user", "creator-a"], env=env)
     assert status.exit_code == 0, status.output
