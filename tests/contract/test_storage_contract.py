@@ -3,107 +3,31 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from uuid import uuid4
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import create_async_engine
-from sqlalchemy.pool import NullPool
 
 from adapters.clock import ManualClock
 from adapters.storage.database import SqlAlchemyStorage
 from adapters.storage.tables import conversations
 from core.errors import Conflict, NotFound, Unavailable
-from core.models import Direction, Fan, Message, MessageStatus, Platform
+from core.models import Direction, Message, MessageStatus, Platform
 from core.ports import FanQuery
-from tests.conftest import TEST_DATABASE_URL, service_unreachable
-
-ALICE, BOB = "creator-alice", "creator-bob"
-T0 = datetime(2026, 3, 1, 12, 0, 0, 123456, tzinfo=UTC)
-LEASE = timedelta(seconds=30)
-
-
-@pytest.fixture(params=["sqlite-memory", "sqlite-file", "postgres"])
-async def storage(
-    request: pytest.FixtureRequest, tmp_path: Path
-) -> AsyncIterator[SqlAlchemyStorage]:
-    if request.param.startswith("sqlite"):
-        path = "" if request.param == "sqlite-memory" else f"/{tmp_path / 'fancrm.db'}"
-        storage = SqlAlchemyStorage(f"sqlite+aiosqlite://{path}")
-        await storage.create_schema()
-        yield storage
-        await storage.close()
-        return
-    async for storage in _postgres_storage():
-        yield storage
-
-
-async def _postgres_storage() -> AsyncIterator[SqlAlchemyStorage]:
-    """A storage whose tables live in a schema of their own, dropped afterwards."""
-    schema = f"t_{uuid4().hex[:16]}"
-    admin = create_async_engine(TEST_DATABASE_URL, poolclass=NullPool, connect_args={"timeout": 5})
-    try:
-        async with admin.begin() as connection:
-            await connection.execute(sa.text(f"CREATE SCHEMA {schema}"))
-    except (OSError, SQLAlchemyError, TimeoutError) as exc:
-        await admin.dispose()
-        service_unreachable("PostgreSQL", exc)
-    storage = SqlAlchemyStorage(TEST_DATABASE_URL, schema=schema)
-    try:
-        await storage.create_schema()
-        yield storage
-    finally:
-        await storage.close()
-        async with admin.begin() as connection:
-            await connection.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
-        await admin.dispose()
-
-
-def new_fan(user_id: str, handle: str, platform: Platform = Platform.ONLYFANS, **fields) -> Fan:
-    return Fan(None, user_id, platform, handle, created_at=T0, updated_at=T0, **fields)
-
-
-async def add_fan(storage: SqlAlchemyStorage, user_id: str, handle: str, **fields) -> Fan:
-    async with storage.begin() as uow:
-        return await uow.fans.add(new_fan(user_id, handle, **fields))
-
-
-async def add_message(
-    storage: SqlAlchemyStorage,
-    fan: Fan,
-    status: MessageStatus = MessageStatus.PENDING,
-    **fields,
-) -> Message:
-    assert fan.id is not None
-    async with storage.begin() as uow:
-        conversation = await uow.conversations.get_or_create(fan.user_id, fan.id, fan.platform)
-        assert conversation.id is not None
-        message = Message(
-            id=uuid4(),
-            user_id=fan.user_id,
-            conversation_id=conversation.id,
-            fan_id=fan.id,
-            direction=Direction.OUT,
-            text="hello",
-            status=status,
-            created_at=fields.pop("created_at", T0),
-            **fields,
-        )
-        await uow.messages.add(message)
-    return message
-
-
-async def get_message(storage: SqlAlchemyStorage, message: Message) -> Message:
-    async with storage.begin() as uow:
-        found = await uow.messages.get(message.user_id, message.id)
-    assert found is not None
-    return found
-
+from tests.support.storage import (
+    ALICE,
+    BOB,
+    LEASE,
+    T0,
+    add_fan,
+    add_message,
+    get_message,
+    new_fan,
+)
 
 # --- fans ----------------------------------------------------------------------------------------
 
