@@ -5,6 +5,7 @@ An adapter joins by adding a `LimiterHarness` for it and its name to the fixture
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from uuid import uuid4
 
@@ -14,6 +15,7 @@ from adapters.clock import ManualClock
 from adapters.ratelimit.memory import InMemoryRateLimiter
 from core.ports import RateLimiter
 from core.ratelimit import MICROS, Policy
+from tests.support.redis import open_test_limiter
 
 # Short enough that an adapter on a real clock can sit through an interval.
 POLICY = Policy(capacity=3, interval_us=MICROS // 2)
@@ -41,13 +43,30 @@ class MemoryLimiterHarness(LimiterHarness):
         self.clock.advance(seconds)
 
 
+class RedisLimiterHarness(LimiterHarness):
+    """The real server: its own clock (Redis TIME), so waiting is sleeping."""
+
+    async def open(self) -> None:
+        self.limiter, self._client = await open_test_limiter()
+
+    async def wait(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+
+    async def close(self) -> None:
+        await self._client.aclose()
+
+
 async def open_limiter_harness(adapter: str) -> LimiterHarness:
     if adapter == "memory":
         return MemoryLimiterHarness()
+    if adapter == "redis":
+        harness = RedisLimiterHarness()
+        await harness.open()
+        return harness
     raise LookupError(f"no rate limiter harness for {adapter!r}")
 
 
-@pytest.fixture(params=["memory"])
+@pytest.fixture(params=["memory", "redis"])
 async def limiter_harness(request: pytest.FixtureRequest) -> AsyncIterator[LimiterHarness]:
     harness = await open_limiter_harness(request.param)
     yield harness
