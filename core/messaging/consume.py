@@ -81,6 +81,8 @@ class ConsumeEnvelopes:
             return await self._defer(envelope, denied[envelope.user_id], "rate_limited")
         loaded = await self._load(envelope)
         if loaded is None:
+            # Its fan (and with it the message) was deleted: nothing left to send.
+            self._metrics.increment("onlyfans.message.dropped")
             log.warning("envelope names no stored message; dropped")
             return True
         message, outbound = loaded

@@ -6,7 +6,7 @@ import asyncio
 import logging
 
 from core.messaging.consume import ConsumeEnvelopes
-from core.ports import MessageQueue
+from core.ports import MessageQueue, Received
 
 log = logging.getLogger(__name__)
 
@@ -27,12 +27,7 @@ class QueueWorker:
     async def run_once(self) -> int:
         """Receive a batch, process it, acknowledge what is done; returns how many were received."""
         received = await self._queue.receive(self._batch_size, self._wait_s)
-        if not received:
-            return 0
-        outcomes = await self._consume.execute([r.envelope for r in received])
-        for item, done in zip(received, outcomes, strict=True):
-            if done:
-                await self._queue.ack(item.receipt)
+        await self._process(received)
         return len(received)
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -40,8 +35,33 @@ class QueueWorker:
         log.info("worker started")
         while not stop.is_set():
             try:
-                await self.run_once()
+                received = await self._receive_unless_stopped(stop)
+                await self._process(received)
             except Exception:
                 log.exception("worker poll failed; retrying in 1 s")
                 await asyncio.sleep(1)
         log.info("worker stopped")
+
+    async def _receive_unless_stopped(self, stop: asyncio.Event) -> list[Received]:
+        """A long poll that `stop` cuts short, so shutdown does not wait out the poll.
+
+        Whatever the queue handed over in a poll cut short stays invisible until its visibility
+        timeout and then comes back: nothing is lost.
+        """
+        receiving = asyncio.ensure_future(self._queue.receive(self._batch_size, self._wait_s))
+        stopping = asyncio.ensure_future(stop.wait())
+        await asyncio.wait({receiving, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        stopping.cancel()
+        if not receiving.done():
+            receiving.cancel()
+            await asyncio.wait({receiving})  # let it unwind before the client is closed
+            return []
+        return receiving.result()
+
+    async def _process(self, received: list[Received]) -> None:
+        if not received:
+            return
+        outcomes = await self._consume.execute([r.envelope for r in received])
+        finished = [r.receipt for r, done in zip(received, outcomes, strict=True) if done]
+        # Together rather than one after another: on SQS each is a round trip.
+        await asyncio.gather(*(self._queue.ack(receipt) for receipt in finished))

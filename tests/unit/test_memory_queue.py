@@ -89,3 +89,22 @@ async def test_a_large_backlog_drains_completely_in_send_order(
         drained += batch
     assert drained == list(range(5_000))
     assert (await queue.stats()).in_flight == 5_000
+
+
+async def test_a_stale_receipt_deletes_nothing(
+    queue: InMemoryMessageQueue, clock: ManualClock
+) -> None:
+    # SQS documents that only the latest receipt deletes. Not in the contract suite: moto, which
+    # the SQS adapter runs against, deletes with any receipt it ever issued.
+    await queue.send(envelope(1))
+    [first] = await queue.receive()
+    clock.advance(11)
+    [second] = await queue.receive()
+
+    await queue.ack(first.receipt)
+    assert (await queue.stats()).in_flight == 1
+
+    await queue.ack(second.receipt)
+    assert (await queue.stats()).in_flight == 0
+    clock.advance(11)
+    assert await queue.receive() == []
