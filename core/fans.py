@@ -1,9 +1,9 @@
-"""Fan use cases: just enough CRM to have recipients (create, list, get)."""
+"""Fan use cases: create, list (search, filter, sort), get, top; updates are in fan_updates."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from core.errors import Invalid, NotFound
@@ -11,6 +11,15 @@ from core.models import MAX_HANDLE_LENGTH, Fan, Page, Platform
 from core.ports import Clock, FanQuery, Storage
 
 MAX_PAGE_SIZE = 200
+MAX_TOP = 100
+MAX_SEARCH_LENGTH = 100
+# The columns' sizes: longer would be a database error (a 500) on PostgreSQL, not a 400.
+MAX_NAME_LENGTH = 255
+MAX_EMAIL_LENGTH = 320
+MAX_NOTES_LENGTH = 10_000
+MAX_TAG_LENGTH = 64
+MAX_TAGS = 50
+MAX_VALUE_CENTS = 2**63 - 1  # a BIGINT
 _HANDLE = re.compile(r"[a-z0-9._-]+")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
@@ -27,10 +36,30 @@ def normalize_handle(raw: str) -> str:
     return handle
 
 
+def check_text(value: str | None, field: str, max_length: int) -> str | None:
+    """Within the column's size, and without NUL, which PostgreSQL refuses in any text."""
+    if value is None:
+        return None
+    if len(value) > max_length:
+        raise Invalid(f"{field} is longer than {max_length} characters", field=field)
+    if "\x00" in value:
+        raise Invalid(f"{field} must not contain a NUL character", field=field)
+    return value
+
+
+def check_tags(raw: frozenset[str]) -> frozenset[str]:
+    tags = frozenset(tag.strip() for tag in raw if tag.strip())
+    if len(tags) > MAX_TAGS:
+        raise Invalid(f"a fan carries at most {MAX_TAGS} tags", field="tags")
+    for tag in tags:
+        check_text(tag, "tags", MAX_TAG_LENGTH)
+    return tags
+
+
 def check_email(raw: str | None) -> str | None:
     if raw is None or not raw.strip():
         return None
-    email = raw.strip()
+    email = check_text(raw.strip(), "email", MAX_EMAIL_LENGTH) or ""
     if not _EMAIL.fullmatch(email):
         raise Invalid(f"email {email!r} is malformed", field="email")
     return email
@@ -51,15 +80,17 @@ class NewFan:
     def to_fan(self, user_id: str, now: datetime) -> Fan:
         if self.value_cents < 0:
             raise Invalid("valueCents must not be negative", field="valueCents")
+        if self.value_cents > MAX_VALUE_CENTS:
+            raise Invalid(f"valueCents is above {MAX_VALUE_CENTS}", field="valueCents")
         return Fan(
             id=None,
             user_id=user_id,
             platform=self.platform,
             handle=normalize_handle(self.handle),
-            name=self.name,
+            name=check_text(self.name, "name", MAX_NAME_LENGTH),
             email=check_email(self.email),
-            tags=frozenset(tag.strip() for tag in self.tags if tag.strip()),
-            notes=self.notes,
+            tags=check_tags(self.tags),
+            notes=check_text(self.notes, "notes", MAX_NOTES_LENGTH),
             value_cents=self.value_cents,
             subscribed_at=self.subscribed_at,
             last_active_at=self.last_active_at,
@@ -88,8 +119,24 @@ class ListFans:
             raise Invalid(f"limit must be between 1 and {MAX_PAGE_SIZE}", field="limit")
         if query.offset < 0:
             raise Invalid("offset must not be negative", field="offset")
+        search = check_text((query.search or "").strip(), "search", MAX_SEARCH_LENGTH)
+        # Tags are stored trimmed, so a filter is trimmed the same way; blanks filter nothing.
+        tags = check_tags(query.tags)
+        query = replace(query, search=search or None, tags=tags)
         async with self._storage.begin() as uow:
             return await uow.fans.list(user_id, query)
+
+
+class TopFans:
+    def __init__(self, storage: Storage) -> None:
+        self._storage = storage
+
+    async def execute(self, user_id: str, limit: int = 10) -> list[Fan]:
+        """The creator's biggest spenders; fans who spent nothing are not on the list."""
+        if not 1 <= limit <= MAX_TOP:
+            raise Invalid(f"limit must be between 1 and {MAX_TOP}", field="limit")
+        async with self._storage.begin() as uow:
+            return await uow.fans.top(user_id, limit)
 
 
 class GetFan:

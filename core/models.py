@@ -61,6 +61,8 @@ class Fan:
     last_active_at: datetime | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    # Set by the bridge's `fan.unsubscribed`, cleared by `fan.subscribed`.
+    unsubscribed_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +73,15 @@ class Conversation:
     platform: Platform
     last_message_at: datetime | None = None
     unread_count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationSummary:
+    """A conversation as an inbox shows it: with whom it is, not only the fan's id."""
+
+    conversation: Conversation
+    fan_handle: str
+    fan_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +136,72 @@ class Outbound:
     text: str
     media_urls: tuple[str, ...] = ()
     price_cents: int | None = None
+
+
+MAX_QUICK_REPLY_TITLE_LENGTH = 100
+
+
+@dataclass(frozen=True, slots=True)
+class QuickReply:
+    """A canned answer a creator inserts into a conversation instead of typing it again."""
+
+    id: int | None
+    user_id: str
+    title: str
+    content: str
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+class CampaignType(enum.StrEnum):
+    BULK_MESSAGE = "bulk_message"
+
+
+class CampaignStatus(enum.StrEnum):
+    RUNNING = "running"
+    PAUSED = "paused"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignTemplate:
+    """What every recipient of a campaign gets."""
+
+    content: str
+    media_urls: tuple[str, ...] = ()
+    price_cents: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignAudience:
+    """Who a campaign is for: explicit fans and/or a segment of the creator's fans."""
+
+    fan_ids: tuple[int, ...] = ()
+    tags_any: frozenset[str] = frozenset()
+    tags_all: frozenset[str] = frozenset()
+    tags_none: frozenset[str] = frozenset()
+    min_value_cents: int | None = None
+    max_value_cents: int | None = None
+    platform: Platform | None = None
+    exclude_fan_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Campaign:
+    """A bulk message; its sent/failed counters are derived from its message rows."""
+
+    id: int | None
+    user_id: str
+    name: str
+    template: CampaignTemplate
+    audience: CampaignAudience = field(default_factory=CampaignAudience)
+    type: CampaignType = CampaignType.BULK_MESSAGE
+    status: CampaignStatus = CampaignStatus.RUNNING
+    # Kept on the row, not derived: PPV purchases arrive as events, not as message states.
+    revenue_cents: int = 0
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,7 @@ Adapters conform without importing these; the contract tests prove that they do.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Collection, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
@@ -13,7 +14,9 @@ from typing import Protocol
 from uuid import UUID
 
 from core.models import (
+    Campaign,
     Conversation,
+    ConversationSummary,
     Envelope,
     Fan,
     Message,
@@ -21,6 +24,7 @@ from core.models import (
     Outbound,
     Page,
     Platform,
+    QuickReply,
 )
 from core.ratelimit import Decision, Policy
 
@@ -79,19 +83,104 @@ class RateLimiter(Protocol):
 # --- storage -------------------------------------------------------------------------------------
 
 
+class FanSort(enum.StrEnum):
+    """A fan list's order; `-` means descending. Ties go by id, in the same direction."""
+
+    CREATED = "created"
+    NEWEST = "-created"
+    VALUE = "value"
+    TOP_VALUE = "-value"
+    # A fan never seen active (no last_active_at) is the least recently active of all.
+    LEAST_RECENTLY_ACTIVE = "lastActive"
+    MOST_RECENTLY_ACTIVE = "-lastActive"
+
+
 @dataclass(frozen=True, slots=True)
 class FanQuery:
     limit: int = 50
     offset: int = 0
     platform: Platform | None = None
+    # A case-insensitive substring of the handle, the name or the email.
+    search: str | None = None
+    # Only fans that carry every one of these tags.
+    tags: frozenset[str] = frozenset()
+    sort: FanSort = FanSort.CREATED
 
 
 class FanRepository(Protocol):
     async def add(self, fan: Fan) -> Fan: ...
 
-    async def get(self, user_id: str, fan_id: int) -> Fan | None: ...
+    async def get(self, user_id: str, fan_id: int, *, for_update: bool = False) -> Fan | None:
+        """With `for_update`, the row stays locked until the transaction ends (PostgreSQL)."""
+        ...
 
+    async def top(self, user_id: str, limit: int) -> list[Fan]:
+        """The fans who spent the most (value_cents > 0), highest first."""
+        ...
+
+    # After the methods annotated with the builtin `list`: this `list` shadows it below.
     async def list(self, user_id: str, query: FanQuery) -> Page[Fan]: ...
+
+    async def update(self, fan: Fan) -> bool:
+        """Write every field of the tenant's fan `fan.id`; False when there is no such fan.
+
+        A handle already taken by another of the tenant's fans on that platform is a Conflict.
+        """
+        ...
+
+    async def delete(self, user_id: str, fan_id: int) -> bool:
+        """Remove the fan with its conversations and messages; False when there is none."""
+        ...
+
+    async def find_by_handle(self, user_id: str, platform: Platform, handle: str) -> Fan | None:
+        """The tenant's fan with that (normalised) handle on that platform."""
+        ...
+
+    async def add_value(self, user_id: str, fan_id: int, amount_cents: int, now: datetime) -> bool:
+        """value_cents += amount in one UPDATE, so concurrent purchases all count."""
+        ...
+
+    async def record_activity(self, user_id: str, fan_id: int, at: datetime) -> None:
+        """last_active_at moved to `at` unless it is already later."""
+        ...
+
+    async def set_subscription(
+        self,
+        user_id: str,
+        fan_id: int,
+        now: datetime,
+        *,
+        subscribed_at: datetime | None = None,
+        unsubscribed_at: datetime | None = None,
+    ) -> bool:
+        """Given `subscribed_at`: set it and clear unsubscribed_at (a fan who comes back).
+        Given `unsubscribed_at`: set it, keeping subscribed_at (when they joined still counts).
+        False when the tenant has no such fan."""
+        ...
+
+
+class QuickReplyRepository(Protocol):
+    async def add(self, reply: QuickReply) -> QuickReply: ...
+
+    async def get(self, user_id: str, reply_id: int) -> QuickReply | None: ...
+
+    async def list(self, user_id: str, limit: int, offset: int) -> Page[QuickReply]:
+        """In creation order, with the total."""
+        ...
+
+    async def update(self, reply: QuickReply) -> bool:
+        """Write title, content and updated_at; False when the tenant has no such reply."""
+        ...
+
+    async def delete(self, user_id: str, reply_id: int) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationQuery:
+    limit: int = 50
+    offset: int = 0
+    # Only conversations with inbound messages not read yet.
+    unread: bool = False
 
 
 class ConversationRepository(Protocol):
@@ -106,6 +195,26 @@ class ConversationRepository(Protocol):
 
         Ids that are not the tenant's fans are left out of the answer.
         """
+        ...
+
+    async def get(self, user_id: str, conversation_id: int) -> ConversationSummary | None: ...
+
+    async def list(self, user_id: str, query: ConversationQuery) -> Page[ConversationSummary]:
+        """Newest activity first (never active last), with the total."""
+        ...
+
+    async def record_inbound(self, user_id: str, conversation_id: int, at: datetime) -> None:
+        """unread_count + 1, and last_message_at moved to `at` unless it is already later."""
+        ...
+
+    async def record_outbound(
+        self, user_id: str, conversation_ids: Sequence[int], at: datetime
+    ) -> None:
+        """last_message_at moved to `at` unless already later (the unread count stays)."""
+        ...
+
+    async def mark_read(self, user_id: str, conversation_id: int) -> bool:
+        """unread_count → 0; False when the tenant has no such conversation."""
         ...
 
 
@@ -152,11 +261,45 @@ class MessageRepository(Protocol):
 
     async def last_sent_at(self, user_id: str) -> datetime | None: ...
 
+    async def list_in_conversation(
+        self, user_id: str, conversation_id: int, limit: int, offset: int
+    ) -> Page[Message]:
+        """A conversation's messages, newest first, with the total."""
+        ...
+
+    async def mark_inbound_read(self, user_id: str, conversation_id: int, now: datetime) -> int:
+        """Stamp read_at on the conversation's inbound messages not read yet; how many."""
+        ...
+
+
+class CampaignRepository(Protocol):
+    async def add(self, campaign: Campaign) -> Campaign: ...
+
+    async def get(self, user_id: str, campaign_id: int) -> Campaign | None: ...
+
+    async def add_revenue(
+        self, user_id: str, campaign_id: int, amount_cents: int, now: datetime
+    ) -> bool:
+        """revenue_cents += amount in one UPDATE; False when the tenant has no such campaign."""
+        ...
+
+
+class ProcessedEventRepository(Protocol):
+    async def record(self, user_id: str, event_id: str, event_type: str, now: datetime) -> bool:
+        """Remember the event; False when it was already recorded (a replay: apply nothing).
+
+        Written in the transaction of the event's effect, so the two commit or vanish together.
+        """
+        ...
+
 
 class UnitOfWork(Protocol):
     fans: FanRepository
     conversations: ConversationRepository
     messages: MessageRepository
+    quick_replies: QuickReplyRepository
+    campaigns: CampaignRepository
+    processed_events: ProcessedEventRepository
 
 
 class Storage(Protocol):

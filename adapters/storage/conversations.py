@@ -1,8 +1,10 @@
-"""Conversations in SQL: one per (tenant, fan), created on first use and safe under races."""
+"""Conversations in SQL: one per (tenant, fan), created on first use and safe under races;
+the inbox lists them with their fan, and inbound messages move their counters."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -10,8 +12,10 @@ import sqlalchemy as sa
 from adapters.storage.connection import Connection
 from adapters.storage.dialects import InsertIgnoringConflicts
 from adapters.storage.tables import conversations, fans
+from adapters.storage.types import UtcDateTime
 from core.errors import NotFound
-from core.models import Conversation, Platform
+from core.models import Conversation, ConversationSummary, Page, Platform
+from core.ports import ConversationQuery
 
 _GET_BY_FAN = sa.select(conversations).where(
     conversations.c.user_id == sa.bindparam("owner"),
@@ -47,6 +51,43 @@ _INSERT = InsertIgnoringConflicts(
 )
 
 
+_OWNED = (
+    conversations.c.user_id == sa.bindparam("owner"),
+    conversations.c.id == sa.bindparam("conversation"),
+)
+_WITH_FAN = sa.select(
+    *conversations.c, fans.c.handle.label("fan_handle"), fans.c.name.label("fan_name")
+).select_from(conversations.join(fans, fans.c.id == conversations.c.fan_id))
+# Matches the inbox index (ix_conversations_inbox), so a page is an index walk.
+_NEWEST_ACTIVITY_FIRST = (
+    conversations.c.last_message_at.desc().nulls_last(),
+    conversations.c.id.desc(),
+)
+_AT = sa.bindparam("at", type_=UtcDateTime())
+# Events can arrive out of order (and the bridge's clock is not ours): it only moves forward.
+_LATEST_MESSAGE_AT = sa.case(
+    (
+        sa.or_(conversations.c.last_message_at.is_(None), conversations.c.last_message_at < _AT),
+        _AT,
+    ),
+    else_=conversations.c.last_message_at,
+)
+_RECORD_INBOUND = (
+    conversations.update()
+    .where(*_OWNED)
+    .values(unread_count=conversations.c.unread_count + 1, last_message_at=_LATEST_MESSAGE_AT)
+)
+_RECORD_OUTBOUND = (
+    conversations.update()
+    .where(
+        conversations.c.user_id == sa.bindparam("owner"),
+        conversations.c.id.in_(sa.bindparam("conversations", expanding=True)),
+    )
+    .values(last_message_at=_LATEST_MESSAGE_AT)
+)
+_MARK_READ = conversations.update().where(*_OWNED).values(unread_count=0)
+
+
 def conversation_from_row(row: sa.Row[Any]) -> Conversation:
     return Conversation(
         id=row.id,
@@ -56,6 +97,10 @@ def conversation_from_row(row: sa.Row[Any]) -> Conversation:
         last_message_at=row.last_message_at,
         unread_count=row.unread_count,
     )
+
+
+def summary_from_row(row: sa.Row[Any]) -> ConversationSummary:
+    return ConversationSummary(conversation_from_row(row), row.fan_handle, row.fan_name)
 
 
 class SqlAlchemyConversationRepository:
@@ -101,3 +146,39 @@ class SqlAlchemyConversationRepository:
         result = await self._connection.execute(_GET_BY_FAN, {"owner": user_id, "fan": fan_id})
         row = result.one_or_none()
         return None if row is None else conversation_from_row(row)
+
+    async def get(self, user_id: str, conversation_id: int) -> ConversationSummary | None:
+        result = await self._connection.execute(
+            _WITH_FAN.where(*_OWNED), {"owner": user_id, "conversation": conversation_id}
+        )
+        row = result.one_or_none()
+        return None if row is None else summary_from_row(row)
+
+    async def list(self, user_id: str, query: ConversationQuery) -> Page[ConversationSummary]:
+        conditions = [conversations.c.user_id == user_id]
+        if query.unread:
+            conditions.append(conversations.c.unread_count > 0)
+        rows = await self._connection.execute(
+            _WITH_FAN.where(*conditions)
+            .order_by(*_NEWEST_ACTIVITY_FIRST)
+            .limit(query.limit)
+            .offset(query.offset)
+        )
+        total = await self._connection.scalar(
+            sa.select(sa.func.count()).select_from(conversations).where(*conditions)
+        )
+        return Page([summary_from_row(row) for row in rows], total or 0)
+
+    async def record_inbound(self, user_id: str, conversation_id: int, at: datetime) -> None:
+        params = {"owner": user_id, "conversation": conversation_id, "at": at}
+        await self._connection.execute(_RECORD_INBOUND, params)
+
+    async def record_outbound(
+        self, user_id: str, conversation_ids: Sequence[int], at: datetime
+    ) -> None:
+        params = {"owner": user_id, "conversations": list(conversation_ids), "at": at}
+        await self._connection.execute(_RECORD_OUTBOUND, params)
+
+    async def mark_read(self, user_id: str, conversation_id: int) -> bool:
+        params = {"owner": user_id, "conversation": conversation_id}
+        return (await self._connection.execute(_MARK_READ, params)).rowcount == 1

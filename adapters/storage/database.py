@@ -15,10 +15,13 @@ from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool, QueuePool
 
+from adapters.storage.campaigns import SqlAlchemyCampaignRepository
 from adapters.storage.connection import Connection, InlineConnection
 from adapters.storage.conversations import SqlAlchemyConversationRepository
 from adapters.storage.fans import SqlAlchemyFanRepository
 from adapters.storage.messages import SqlAlchemyMessageRepository
+from adapters.storage.processed_events import SqlAlchemyProcessedEventRepository
+from adapters.storage.quick_replies import SqlAlchemyQuickReplyRepository
 from adapters.storage.tables import metadata
 from core.errors import Unavailable
 
@@ -30,12 +33,22 @@ _UNREACHABLE = (OSError, TimeoutError, sa.exc.OperationalError, sa.exc.Interface
 class SqlAlchemyUnitOfWork:
     """The repositories of one transaction, all on the same connection."""
 
-    __slots__ = ("conversations", "fans", "messages")
+    __slots__ = (
+        "campaigns",
+        "conversations",
+        "fans",
+        "messages",
+        "processed_events",
+        "quick_replies",
+    )
 
     def __init__(self, connection: Connection) -> None:
         self.fans = SqlAlchemyFanRepository(connection)
         self.conversations = SqlAlchemyConversationRepository(connection)
         self.messages = SqlAlchemyMessageRepository(connection)
+        self.campaigns = SqlAlchemyCampaignRepository(connection)
+        self.processed_events = SqlAlchemyProcessedEventRepository(connection)
+        self.quick_replies = SqlAlchemyQuickReplyRepository(connection)
 
 
 class SqlAlchemyStorage:
@@ -51,7 +64,14 @@ class SqlAlchemyStorage:
         self._inline_lock = asyncio.Lock()
         self.engine: AsyncEngine | sa.Engine
         if parsed.get_backend_name() != "sqlite":
-            connect_args = {"server_settings": {"search_path": schema}} if schema else {}
+            # Plan every statement for its values: tenants differ in size by orders of magnitude,
+            # and the generic plan a prepared statement falls back to after five runs, made for
+            # an average tenant, sorted thousands of rows for a page an index gives directly
+            # (tests/bench/test_fans_bench.py). Planning costs well under a millisecond.
+            settings = {"plan_cache_mode": "force_custom_plan"}
+            if schema:
+                settings["search_path"] = schema
+            connect_args = {"server_settings": settings}
             self.engine = create_async_engine(
                 parsed,
                 echo=echo,

@@ -67,6 +67,28 @@ _LIST_FAILED = (
     .limit(sa.bindparam("limit"))
 )
 _COUNT_FAILED = sa.select(sa.func.count()).select_from(messages).where(*_FAILED)
+_IN_CONVERSATION = (
+    messages.c.user_id == sa.bindparam("owner"),
+    messages.c.conversation_id == sa.bindparam("conversation"),
+)
+# Newest first on the (conversation_id, created_at) index; the id breaks ties stably.
+_LIST_IN_CONVERSATION = (
+    sa.select(messages)
+    .where(*_IN_CONVERSATION)
+    .order_by(messages.c.created_at.desc(), messages.c.id.desc())
+    .limit(sa.bindparam("limit"))
+    .offset(sa.bindparam("offset"))
+)
+_COUNT_IN_CONVERSATION = sa.select(sa.func.count()).select_from(messages).where(*_IN_CONVERSATION)
+_MARK_INBOUND_READ = (
+    messages.update()
+    .where(
+        *_IN_CONVERSATION,
+        messages.c.direction == Direction.IN.value,
+        messages.c.read_at.is_(None),
+    )
+    .values(read_at=_NOW, updated_at=_NOW)
+)
 
 
 # Filled in as a message moves through its lifecycle; a new message has none of them.
@@ -203,3 +225,17 @@ class SqlAlchemyMessageRepository:
 
     async def last_sent_at(self, user_id: str) -> datetime | None:
         return await self._connection.scalar(_LAST_SENT_AT, {"owner": user_id})
+
+    async def list_in_conversation(
+        self, user_id: str, conversation_id: int, limit: int, offset: int
+    ) -> Page[Message]:
+        params = {"owner": user_id, "conversation": conversation_id}
+        rows = await self._connection.execute(
+            _LIST_IN_CONVERSATION, {**params, "limit": limit, "offset": offset}
+        )
+        total = await self._connection.scalar(_COUNT_IN_CONVERSATION, params)
+        return Page([message_from_row(row) for row in rows], total or 0)
+
+    async def mark_inbound_read(self, user_id: str, conversation_id: int, now: datetime) -> int:
+        params = {"owner": user_id, "conversation": conversation_id, "now": now}
+        return (await self._connection.execute(_MARK_INBOUND_READ, params)).rowcount

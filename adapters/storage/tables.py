@@ -32,9 +32,44 @@ fans = sa.Table(
     sa.Column("last_active_at", UtcDateTime),
     sa.Column("created_at", UtcDateTime),
     sa.Column("updated_at", UtcDateTime),
+    sa.Column("unsubscribed_at", UtcDateTime),
     sa.UniqueConstraint("user_id", "platform", "handle"),
-    # Serves a tenant's listing in id order; the unique constraint covers lookups by handle.
+    # Serves a tenant's listing in id order; the unique constraint covers lookups by handle
+    # and the platform filter.
     sa.Index(None, "user_id", "id"),
+    # The value and recency sorts (and the top fans), ties broken by id, read in index order.
+    sa.Index(None, "user_id", "value_cents", "id"),
+    sa.Index(None, "user_id", "last_active_at", "id"),
+    # The tag filter (`tags @> '["vip"]'`); SQLite has no such index and scans the tenant's rows.
+    sa.Index(
+        None, "tags", postgresql_using="gin", postgresql_ops={"tags": "jsonb_path_ops"}
+    ).ddl_if(dialect="postgresql"),
+    # The search (ILIKE '%…%' on handle, name or email): trigram indexes answer ILIKE as well as
+    # LIKE, where a btree cannot help a leading wildcard. pg_trgm comes with the first migration.
+    *(
+        sa.Index(
+            f"ix_fans_{column}_trgm",
+            column,
+            postgresql_using="gin",
+            postgresql_ops={column: "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql")
+        for column in ("handle", "name", "email")
+    ),
+)
+# `-lastActive` keeps never-active fans last too: PostgreSQL's backward scan of the ascending
+# index above would give them first (and sort 100,000 rows instead); SQLite's NULLs sort first
+# ascending, so reading that index backward already serves it.
+sa.Index(
+    "ix_fans_user_id_last_active_at_desc",
+    fans.c.user_id,
+    fans.c.last_active_at.desc().nulls_last(),
+    fans.c.id.desc(),
+).ddl_if(dialect="postgresql")
+# create_all (dev, tests) needs the extension of the trigram indexes as much as the migration does.
+sa.event.listen(
+    metadata,
+    "before_create",
+    sa.DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"),
 )
 
 conversations = sa.Table(
@@ -50,6 +85,37 @@ conversations = sa.Table(
     sa.UniqueConstraint("user_id", "fan_id"),
     # Lets a fan's deletion find its conversations without a scan.
     sa.Index(None, "fan_id"),
+)
+# The inbox: a tenant's conversations, newest activity first and never-active last, read in
+# index order (the `unread` filter walks the same index). SQLite refuses NULLS LAST in an index
+# but puts NULLs last in a descending one anyway; PostgreSQL puts them first unless told.
+sa.Index(
+    "ix_conversations_inbox",
+    conversations.c.user_id,
+    conversations.c.last_message_at.desc().nulls_last(),
+    conversations.c.id.desc(),
+).ddl_if(dialect="postgresql")
+sa.Index(
+    "ix_conversations_inbox_sqlite",
+    conversations.c.user_id,
+    conversations.c.last_message_at.desc(),
+    conversations.c.id.desc(),
+).ddl_if(dialect="sqlite")
+
+campaigns = sa.Table(
+    "campaigns",
+    metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("user_id", sa.String(128), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("type", sa.String(32), nullable=False, server_default="bulk_message"),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("template", Json, nullable=False),  # {content, mediaUrls, priceCents}
+    sa.Column("audience", Json, nullable=False),  # explicit fan ids and/or a segment
+    sa.Column("revenue_cents", sa.BigInteger, nullable=False, server_default=sa.text("0")),
+    sa.Column("created_at", UtcDateTime),
+    sa.Column("updated_at", UtcDateTime),
+    sa.Index(None, "user_id"),
 )
 
 messages = sa.Table(
@@ -69,7 +135,8 @@ messages = sa.Table(
     sa.Column("media_urls", Json, nullable=False, server_default="[]"),
     sa.Column("price_cents", sa.BigInteger),
     sa.Column("priority", sa.SmallInteger, nullable=False),
-    sa.Column("campaign_id", sa.BigInteger),  # the campaigns table arrives with issue 3
+    # SET NULL: deleting a campaign must not erase what its fans were sent from their threads.
+    sa.Column("campaign_id", BigId, sa.ForeignKey("campaigns.id", ondelete="SET NULL")),
     sa.Column("status", sa.String(16), nullable=False),
     sa.Column("attempts", sa.Integer, nullable=False, server_default=sa.text("0")),
     sa.Column("error", sa.Text),
@@ -84,4 +151,33 @@ messages = sa.Table(
     sa.Index(None, "conversation_id", "created_at"),
     # Lets a fan's deletion cascade without scanning every message.
     sa.Index(None, "fan_id"),
+    # One message per fan per campaign, so a resumed fan-out neither repeats nor skips anyone
+    # (issue 7). NULLs are distinct on both dialects: single sends are not constrained.
+    sa.UniqueConstraint("campaign_id", "fan_id"),
+)
+
+# Inbound events already applied, written in the transaction of their effect: a replay of the
+# same id (even a concurrent one, which waits on the unique index) finds it and changes nothing.
+processed_events = sa.Table(
+    "processed_events",
+    metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("user_id", sa.String(128), nullable=False),
+    sa.Column("event_id", sa.String(128), nullable=False),
+    sa.Column("type", sa.String(32), nullable=False),
+    sa.Column("processed_at", UtcDateTime, nullable=False),
+    sa.UniqueConstraint("user_id", "event_id"),
+)
+
+quick_replies = sa.Table(
+    "quick_replies",
+    metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("user_id", sa.String(128), nullable=False),
+    sa.Column("title", sa.String(100), nullable=False),
+    sa.Column("content", sa.Text, nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    # Serves a tenant's listing in creation order.
+    sa.Index(None, "user_id", "id"),
 )

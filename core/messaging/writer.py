@@ -104,6 +104,7 @@ class OutboundWriter:
                 outcomes[i] = outcome
             messages = [m for m in built if isinstance(m, Message)]
             await uow.messages.add_many(messages)
+            await _move_conversations_up(uow, messages, now)
             written_by = Counter(m.user_id for m in messages)
             backlog = {
                 user: await self._backlog.after_write(uow, user, count)
@@ -149,6 +150,17 @@ class OutboundWriter:
             wait = wait_for(position, available[message.user_id], self._config)
             slots[message.id] = Slot(position, wait)
         return slots
+
+
+async def _move_conversations_up(
+    uow: UnitOfWork, messages: Sequence[Message], now: datetime
+) -> None:
+    """A send is activity too: its conversation moves to the top of the creator's inbox."""
+    by_user: dict[str, set[int]] = defaultdict(set)
+    for message in messages:
+        by_user[message.user_id].add(message.conversation_id)
+    for user_id, conversation_ids in by_user.items():
+        await uow.conversations.record_outbound(user_id, sorted(conversation_ids), now)
 
 
 def _invalid(new: NewMessage) -> Invalid | None:

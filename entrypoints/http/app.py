@@ -16,9 +16,13 @@ from litestar.openapi import OpenAPIConfig
 from entrypoints import container as composition
 from entrypoints.container import Container, resolve
 from entrypoints.http.auth import jwt_auth
+from entrypoints.http.controllers.conversations import ConversationController
+from entrypoints.http.controllers.events import receive_event
 from entrypoints.http.controllers.fans import FanController
 from entrypoints.http.controllers.messaging import MessagingController
+from entrypoints.http.controllers.metrics import scrape_metrics
 from entrypoints.http.controllers.monitoring import health, monitoring
+from entrypoints.http.controllers.quick_replies import QuickReplyController
 from entrypoints.http.errors import EXCEPTION_HANDLERS
 from entrypoints.http.middleware import ApiRateLimitMiddleware, RequestContextMiddleware
 
@@ -33,7 +37,23 @@ USE_CASES = (
     "create_fan",
     "list_fans",
     "get_fan",
+    "top_fans",
+    "update_fan",
+    "delete_fan",
+    "create_quick_reply",
+    "list_quick_replies",
+    "get_quick_reply",
+    "update_quick_reply",
+    "delete_quick_reply",
+    "list_conversations",
+    "get_conversation",
+    "list_conversation_messages",
+    "send_in_conversation",
+    "mark_conversation_read",
+    "bridge_signature",
+    "process_inbound_event",
     "check_health",
+    "record_queue_gauges",
 )
 StartupHook = Callable[[Container], Awaitable[None]]
 
@@ -61,8 +81,17 @@ def create_app(
         return config
 
     return Litestar(
-        route_handlers=[MessagingController, FanController, health, monitoring],
-        dependencies={name: _from(resolved, name) for name in USE_CASES},
+        route_handlers=[
+            MessagingController,
+            FanController,
+            QuickReplyController,
+            ConversationController,
+            receive_event,
+            health,
+            monitoring,
+            scrape_metrics,
+        ],
+        dependencies={name: _from(resolved, name) for name in (*USE_CASES, "metrics")},
         middleware=[DefineMiddleware(_LazyRateLimit, resolved=resolved)],
         exception_handlers=EXCEPTION_HANDLERS,
         on_app_init=[auth.on_app_init, put_request_context_first],

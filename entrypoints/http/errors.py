@@ -60,6 +60,12 @@ def _http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     return problem(exc.status_code, error, headers=exc.headers)
 
 
+def _undecodable_body(_: Request[Any, Any, Any], exc: UnicodeDecodeError) -> Response[Any]:
+    # Litestar decodes a JSON body as UTF-8 without catching this: bytes that are not are the
+    # client's mistake, not ours.
+    return problem(400, f"invalid request body: not UTF-8 ({exc.reason} at byte {exc.start})")
+
+
 def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.error("unhandled error", exc_info=exc, extra={"path": request.url.path})
     return problem(HTTP_500_INTERNAL_SERVER_ERROR, "internal error")
@@ -69,5 +75,6 @@ EXCEPTION_HANDLERS: dict[type[Exception], Any] = {
     DomainError: _domain_error,
     ValidationException: _validation_error,
     HTTPException: _http_error,
+    UnicodeDecodeError: _undecodable_body,
     Exception: _unexpected,
 }

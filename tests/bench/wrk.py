@@ -30,6 +30,17 @@ wrk.body = {json.dumps(json.dumps(body))}
 wrk.headers["Content-Type"] = "application/json"
 {"".join(f"wrk.headers[{json.dumps(k)}] = {json.dumps(v)}" + chr(10) for k, v in headers.items())}
 """
+    return _run(script, url, seconds, connections)
+
+
+def get_load(url: str, headers: dict[str, str], seconds: int, connections: int) -> Load:
+    script = "".join(
+        f"wrk.headers[{json.dumps(k)}] = {json.dumps(v)}\n" for k, v in headers.items()
+    )
+    return _run(script, url, seconds, connections)
+
+
+def _run(script: str, url: str, seconds: int, connections: int) -> Load:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
         lua.write(script)
     out = subprocess.run(

@@ -14,6 +14,7 @@ from sqlalchemy.pool import NullPool
 
 from adapters.storage.database import SqlAlchemyStorage
 from tests.conftest import TEST_DATABASE_URL, service_unreachable
+from tests.support.postgres import make_pg_trgm_visible_everywhere
 
 
 @pytest.fixture(params=["sqlite-memory", "sqlite-file", "postgres"])
@@ -36,6 +37,10 @@ async def _postgres_storage() -> AsyncIterator[SqlAlchemyStorage]:
     schema = f"t_{uuid4().hex[:16]}"
     admin = create_async_engine(TEST_DATABASE_URL, poolclass=NullPool, connect_args={"timeout": 5})
     try:
+        async with admin.connect() as connection:
+            await make_pg_trgm_visible_everywhere(
+                await connection.execution_options(isolation_level="AUTOCOMMIT")
+            )
         async with admin.begin() as connection:
             await connection.execute(sa.text(f"CREATE SCHEMA {schema}"))
     except (OSError, SQLAlchemyError, TimeoutError) as exc:

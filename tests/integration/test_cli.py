@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from adapters.storage.database import SqlAlchemyStorage
+from adapters.storage.migrator import SchemaMigrator
 from core.fans import NewFan
 from core.models import Platform
 from entrypoints.cli.main import cli
@@ -34,8 +35,8 @@ def database(tmp_path: Path) -> str:
     url = f"sqlite+aiosqlite:///{tmp_path / 'fancrm.db'}"
 
     async def with_a_fan() -> None:
+        await SchemaMigrator(url).upgrade()  # a file persists: it is migrated, as in production
         storage = SqlAlchemyStorage(url)
-        await storage.create_schema()
         async with storage.begin() as uow:
             await uow.fans.add(
                 NewFan(Platform.ONLYFANS, "alice").to_fan("creator-a", datetime.now(UTC))

@@ -6,7 +6,15 @@ from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 from adapters.storage.database import SqlAlchemyStorage
-from core.models import Direction, Fan, Message, MessageStatus, Platform
+from core.models import (
+    Campaign,
+    CampaignTemplate,
+    Direction,
+    Fan,
+    Message,
+    MessageStatus,
+    Platform,
+)
 
 ALICE, BOB = "creator-alice", "creator-bob"
 T0 = datetime(2026, 3, 1, 12, 0, 0, 123456, tzinfo=UTC)
@@ -20,6 +28,14 @@ def new_fan(user_id: str, handle: str, platform: Platform = Platform.ONLYFANS, *
 async def add_fan(storage: SqlAlchemyStorage, user_id: str, handle: str, **fields) -> Fan:
     async with storage.begin() as uow:
         return await uow.fans.add(new_fan(user_id, handle, **fields))
+
+
+async def add_campaign(storage: SqlAlchemyStorage, user_id: str, name: str = "spring") -> int:
+    """A campaign's id, for messages that must belong to one (messages.campaign_id is a FK)."""
+    async with storage.begin() as uow:
+        campaign = await uow.campaigns.add(Campaign(None, user_id, name, CampaignTemplate("hi")))
+    assert campaign.id is not None
+    return campaign.id
 
 
 async def add_message(
@@ -37,8 +53,8 @@ async def add_message(
             user_id=fan.user_id,
             conversation_id=conversation.id,
             fan_id=fan.id,
-            direction=Direction.OUT,
-            text="hello",
+            direction=fields.pop("direction", Direction.OUT),
+            text=fields.pop("text", "hello"),
             status=status,
             created_at=fields.pop("created_at", T0),
             **fields,

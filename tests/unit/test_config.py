@@ -41,8 +41,10 @@ def test_dev_mode_makes_up_a_secret_and_logs_for_people() -> None:
         ({**BASE, "LOG_FORMAT": "xml"}, "LOG_FORMAT"),
         ({**BASE, "PORT": "-1"}, "PORT"),
         ({**BASE, "DATABASE_URL": "mysql://x"}, "DATABASE_URL"),
-        ({**BASE, "REDIS_URL": "redis://x"}, "REDIS_URL"),
-        ({**BASE, "SQS_RATE_LIMITER_QUEUE_URL": "http://q"}, "SQS_RATE_LIMITER_QUEUE_URL"),
+        ({**BASE, "REDIS_URL": "http://x"}, "REDIS_URL"),
+        ({**BASE, "REDIS_ENDPOINT": "cache.local"}, "REDIS_ENDPOINT"),
+        ({**BASE, "SQS_RATE_LIMITER_QUEUE_URL": "fancrm-queue"}, "SQS_RATE_LIMITER_QUEUE_URL"),
+        ({**BASE, "SQS_ENDPOINT_URL": "localhost:5000"}, "SQS_ENDPOINT_URL"),
     ],
 )
 def test_a_bad_or_missing_value_is_one_error_naming_the_variable(env: dict, variable: str) -> None:
@@ -56,3 +58,43 @@ def test_the_kill_switch_reads_false() -> None:
     assert (
         Settings.from_env({**BASE, "RATE_LIMITER_ENABLED": "false"}).rate_limiter_enabled is False
     )
+
+
+WEBHOOK = {**BASE, "DELIVERY_BACKEND": "webhook"}
+
+
+@pytest.mark.parametrize(
+    ("env", "variable"),
+    [
+        ({**WEBHOOK, "DELIVERY_WEBHOOK_SECRET": "s"}, "DELIVERY_WEBHOOK_URL"),
+        (
+            {**WEBHOOK, "DELIVERY_WEBHOOK_URL": "bridge:8080", "DELIVERY_WEBHOOK_SECRET": "s"},
+            "DELIVERY_WEBHOOK_URL",
+        ),
+        ({**WEBHOOK, "DELIVERY_WEBHOOK_URL": "https://bridge/x"}, "DELIVERY_WEBHOOK_SECRET"),
+        ({**BASE, "DELIVERY_WEBHOOK_TIMEOUT_S": "60"}, "DELIVERY_WEBHOOK_TIMEOUT_S"),
+        ({**BASE, "DELIVERY_BACKEND": "carrier-pigeon"}, "DELIVERY_BACKEND"),
+        ({**BASE, "METRICS_BACKEND": "statsd"}, "METRICS_BACKEND"),
+    ],
+)
+def test_the_webhook_and_metrics_settings_fail_naming_the_variable(
+    env: dict, variable: str
+) -> None:
+    with pytest.raises(ConfigError) as raised:
+        Settings.from_env(env)
+    assert str(raised.value).startswith(variable)
+    assert "\n" not in str(raised.value)
+
+
+def test_the_webhook_backend_and_every_metrics_backend_are_accepted() -> None:
+    settings = Settings.from_env(
+        {
+            **WEBHOOK,
+            "DELIVERY_WEBHOOK_URL": "https://bridge.internal/deliver",
+            "DELIVERY_WEBHOOK_SECRET": "s3cret",
+            "DELIVERY_WEBHOOK_TIMEOUT_S": "5",
+        }
+    )
+    assert (settings.delivery_backend, settings.delivery_webhook_timeout_s) == ("webhook", 5)
+    for backend in ("memory", "cloudwatch", "prometheus"):
+        assert Settings.from_env({**BASE, "METRICS_BACKEND": backend}).metrics_backend == backend

@@ -1,19 +1,21 @@
-"""Fans: just enough CRM to have recipients."""
+"""Fans: the CRM's records of the people a creator talks to."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, delete, get, patch, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
-from core.fans import MAX_PAGE_SIZE, CreateFan, GetFan, ListFans
+from core.fan_updates import DeleteFan, FanChanges, UpdateFan
+from core.fans import MAX_PAGE_SIZE, MAX_TOP, CreateFan, GetFan, ListFans, TopFans
 from core.models import Platform
-from core.ports import FanQuery
-from entrypoints.http.schemas.fans import FanBody, FanPage, FanView
+from core.ports import FanQuery, FanSort
+from entrypoints.http.schemas.fans import FanBody, FanList, FanPage, FanPatchBody, FanView
 
 AnyRequest = Request[str, Any, Any]
+FanId = FromPath[int]
 
 
 class FanController(Controller):
@@ -35,16 +37,65 @@ class FanController(Controller):
         limit: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE_SIZE)] = 50,
         offset: Annotated[int, QueryParameter(ge=0)] = 0,
         platform: FromQuery[Platform | None] = None,
+        search: FromQuery[str | None] = None,
+        tags: FromQuery[list[str] | None] = None,
+        sort: FromQuery[FanSort] = FanSort.CREATED,
     ) -> FanPage:
-        """The creator's fans, a page at a time, with the total."""
-        page = await list_fans.execute(request.user, FanQuery(limit, offset, platform))
+        """The creator's fans, a page at a time, with the total.
+
+        `search` is a case-insensitive substring of the handle, name or email; `tags` (repeat
+        it) keeps fans carrying every one; `sort` is `created`, `value` or `lastActive`, with a
+        leading `-` for descending.
+        """
+        query = FanQuery(limit, offset, platform, search, frozenset(tags or ()), sort)
+        page = await list_fans.execute(request.user, query)
         return FanPage(
             items=[FanView.of(f) for f in page.items], total=page.total, limit=limit, offset=offset
         )
 
+    @get("/top", operation_id="topFans")
+    async def top(
+        self,
+        request: AnyRequest,
+        top_fans: NamedDependency[TopFans],
+        limit: Annotated[int, QueryParameter(ge=1, le=MAX_TOP)] = 10,
+    ) -> FanList:
+        """The creator's biggest spenders, highest value first; those who spent nothing are out."""
+        return FanList(items=[FanView.of(f) for f in await top_fans.execute(request.user, limit)])
+
     @get("/{fan_id:int}", operation_id="getFan")
     async def get_one(
-        self, request: AnyRequest, fan_id: FromPath[int], get_fan: NamedDependency[GetFan]
+        self, request: AnyRequest, fan_id: FanId, get_fan: NamedDependency[GetFan]
     ) -> FanView:
         """One fan."""
         return FanView.of(await get_fan.execute(request.user, fan_id))
+
+    @put("/{fan_id:int}", operation_id="replaceFan")
+    async def replace(
+        self,
+        request: AnyRequest,
+        fan_id: FanId,
+        data: JSONBody[FanBody],
+        update_fan: NamedDependency[UpdateFan],
+    ) -> FanView:
+        """Replace every field of a fan; a field left out takes its default."""
+        changes = FanChanges.replacing(data.to_core())
+        return FanView.of(await update_fan.execute(request.user, fan_id, changes))
+
+    @patch("/{fan_id:int}", operation_id="updateFan")
+    async def update(
+        self,
+        request: AnyRequest,
+        fan_id: FanId,
+        data: JSONBody[FanPatchBody],
+        update_fan: NamedDependency[UpdateFan],
+    ) -> FanView:
+        """Change only the fields given; `null` clears an optional one."""
+        return FanView.of(await update_fan.execute(request.user, fan_id, data.to_core()))
+
+    @delete("/{fan_id:int}", operation_id="deleteFan")
+    async def remove(
+        self, request: AnyRequest, fan_id: FanId, delete_fan: NamedDependency[DeleteFan]
+    ) -> None:
+        """Delete a fan with its conversations and messages; what it had queued is not sent."""
+        await delete_fan.execute(request.user, fan_id)

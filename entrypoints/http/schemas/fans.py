@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import msgspec
+from msgspec import UNSET, UnsetType
 
+from core.fan_updates import KEEP, FanChanges
 from core.fans import NewFan
 from core.models import MAX_HANDLE_LENGTH, Fan, Platform
 from entrypoints.http.schemas import Cents, Schema
@@ -37,6 +39,32 @@ class FanBody(Schema):
         )
 
 
+Handle = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_HANDLE_LENGTH + 1)]
+
+
+class FanPatchBody(Schema):
+    """Only the fields present change; `null` clears an optional field."""
+
+    platform: Platform | UnsetType = UNSET
+    handle: Handle | UnsetType = UNSET
+    name: str | UnsetType | None = UNSET
+    email: str | UnsetType | None = UNSET
+    tags: list[str] | UnsetType = UNSET
+    notes: str | UnsetType | None = UNSET
+    value_cents: Cents | UnsetType = UNSET
+    subscribed_at: datetime | UnsetType | None = UNSET
+    last_active_at: datetime | UnsetType | None = UNSET
+
+    def to_core(self) -> FanChanges:
+        changes: dict[str, Any] = {}
+        for name in self.__struct_fields__:
+            value = getattr(self, name)
+            changes[name] = KEEP if value is UNSET else value
+        if isinstance(self.tags, list):
+            changes["tags"] = frozenset(self.tags)
+        return FanChanges(**changes)
+
+
 class FanView(Schema):
     id: int
     platform: str
@@ -50,6 +78,7 @@ class FanView(Schema):
     last_active_at: datetime | None
     created_at: datetime | None
     updated_at: datetime | None
+    unsubscribed_at: datetime | None = None  # set by the bridge's `fan.unsubscribed`
 
     @classmethod
     def of(cls, f: Fan) -> FanView:
@@ -67,6 +96,7 @@ class FanView(Schema):
             last_active_at=f.last_active_at,
             created_at=f.created_at,
             updated_at=f.updated_at,
+            unsubscribed_at=f.unsubscribed_at,
         )
 
 
@@ -75,3 +105,7 @@ class FanPage(Schema):
     total: int
     limit: int
     offset: int
+
+
+class FanList(Schema):
+    items: list[FanView]

@@ -92,6 +92,7 @@ class MessageView(Schema):
     created_at: datetime
     queued_at: datetime | None
     sent_at: datetime | None
+    read_at: datetime | None = None  # inbound messages: when the creator read them
 
     @classmethod
     def of(cls, m: Message) -> MessageView:
@@ -111,6 +112,7 @@ class MessageView(Schema):
             created_at=m.created_at,
             queued_at=m.queued_at,
             sent_at=m.sent_at,
+            read_at=m.read_at,
         )
 
 

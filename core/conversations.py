@@ -1,0 +1,106 @@
+"""Conversation use cases: the inbox, a thread, a reply in it and marking it read.
+
+A reply goes through SendMessage, so it is queued and throttled exactly like `/send`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.errors import Invalid, NotFound
+from core.messaging.send import SendMessage, SendReceipt
+from core.messaging.writer import NewMessage
+from core.models import DEFAULT_PRIORITY, ConversationSummary, Message, Page
+from core.ports import Clock, ConversationQuery, Storage
+
+MAX_PAGE_SIZE = 200
+
+
+def check_page(limit: int, offset: int) -> None:
+    if not 1 <= limit <= MAX_PAGE_SIZE:
+        raise Invalid(f"limit must be between 1 and {MAX_PAGE_SIZE}", field="limit")
+    if offset < 0:
+        raise Invalid("offset must not be negative", field="offset")
+
+
+def not_found(conversation_id: int) -> NotFound:
+    return NotFound(f"conversation {conversation_id} not found")
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A message to send in a conversation: its recipient is the conversation's fan."""
+
+    content: str
+    media_urls: tuple[str, ...] = ()
+    price_cents: int | None = None
+    priority: int = DEFAULT_PRIORITY
+
+    def to(self, fan_id: int) -> NewMessage:
+        return NewMessage(fan_id, self.content, self.media_urls, self.price_cents, self.priority)
+
+
+class ListConversations:
+    def __init__(self, storage: Storage) -> None:
+        self._storage = storage
+
+    async def execute(self, user_id: str, query: ConversationQuery) -> Page[ConversationSummary]:
+        check_page(query.limit, query.offset)
+        async with self._storage.begin() as uow:
+            return await uow.conversations.list(user_id, query)
+
+
+class GetConversation:
+    def __init__(self, storage: Storage) -> None:
+        self._storage = storage
+
+    async def execute(self, user_id: str, conversation_id: int) -> ConversationSummary:
+        async with self._storage.begin() as uow:
+            found = await uow.conversations.get(user_id, conversation_id)
+        if found is None:
+            raise not_found(conversation_id)
+        return found
+
+
+class ListConversationMessages:
+    def __init__(self, storage: Storage) -> None:
+        self._storage = storage
+
+    async def execute(
+        self, user_id: str, conversation_id: int, limit: int = 50, offset: int = 0
+    ) -> Page[Message]:
+        """Newest first. Another tenant's conversation is NotFound, not an empty thread."""
+        check_page(limit, offset)
+        async with self._storage.begin() as uow:
+            if await uow.conversations.get(user_id, conversation_id) is None:
+                raise not_found(conversation_id)
+            return await uow.messages.list_in_conversation(user_id, conversation_id, limit, offset)
+
+
+class SendInConversation:
+    def __init__(self, storage: Storage, send_message: SendMessage) -> None:
+        self._storage = storage
+        self._send_message = send_message
+
+    async def execute(self, user_id: str, conversation_id: int, reply: Reply) -> SendReceipt:
+        async with self._storage.begin() as uow:
+            found = await uow.conversations.get(user_id, conversation_id)
+        if found is None:
+            raise not_found(conversation_id)
+        return await self._send_message.execute(user_id, reply.to(found.conversation.fan_id))
+
+
+class MarkConversationRead:
+    def __init__(self, storage: Storage, clock: Clock) -> None:
+        self._storage = storage
+        self._clock = clock
+
+    async def execute(self, user_id: str, conversation_id: int) -> ConversationSummary:
+        """unread_count → 0 and every inbound message not read yet gets read_at, together."""
+        async with self._storage.begin() as uow:
+            if not await uow.conversations.mark_read(user_id, conversation_id):
+                raise not_found(conversation_id)
+            await uow.messages.mark_inbound_read(user_id, conversation_id, self._clock.now())
+            found = await uow.conversations.get(user_id, conversation_id)
+        assert found is not None  # marked just now, in the same transaction
+        return found

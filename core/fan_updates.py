@@ -1,0 +1,80 @@
+"""Changing a fan: replace it (PUT), change some fields (PATCH), delete it."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, fields, replace
+from datetime import datetime
+
+from core.errors import NotFound
+from core.fans import NewFan
+from core.models import Fan, Platform
+from core.ports import Clock, Storage
+
+
+class Keep(enum.Enum):
+    """A field a change leaves as it is (None is a value: it clears the field)."""
+
+    KEEP = enum.auto()
+
+
+KEEP = Keep.KEEP
+_EDITABLE = tuple(f.name for f in fields(NewFan))
+
+
+@dataclass(frozen=True, slots=True)
+class FanChanges:
+    """The fields to change; the others keep their value. Validated as a new fan would be."""
+
+    platform: Platform | Keep = KEEP
+    handle: str | Keep = KEEP
+    name: str | Keep | None = KEEP
+    email: str | Keep | None = KEEP
+    tags: frozenset[str] | Keep = KEEP
+    notes: str | Keep | None = KEEP
+    value_cents: int | Keep = KEEP
+    subscribed_at: datetime | Keep | None = KEEP
+    last_active_at: datetime | Keep | None = KEEP
+
+    @classmethod
+    def replacing(cls, new: NewFan) -> FanChanges:
+        """Every field changes: what a PUT means."""
+        return cls(**{name: getattr(new, name) for name in _EDITABLE})
+
+    def apply(self, fan: Fan) -> NewFan:
+        current = {name: getattr(fan, name) for name in _EDITABLE}
+        given = {name: getattr(self, name) for name in _EDITABLE}
+        return NewFan(**{**current, **{k: v for k, v in given.items() if v is not KEEP}})
+
+
+class UpdateFan:
+    def __init__(self, storage: Storage, clock: Clock) -> None:
+        self._storage = storage
+        self._clock = clock
+
+    async def execute(self, user_id: str, fan_id: int, changes: FanChanges) -> Fan:
+        """The fan after the change; a handle another of the creator's fans has is a Conflict."""
+        now = self._clock.now()
+        async with self._storage.begin() as uow:
+            # Locked until commit, so an increment running meanwhile (a PPV purchase) is not lost.
+            current = await uow.fans.get(user_id, fan_id, for_update=True)
+            if current is None:
+                raise NotFound(f"fan {fan_id} not found")
+            valid = changes.apply(current).to_fan(user_id, now)
+            # Start from the stored fan so fields no request can set are kept as they are.
+            updated = replace(
+                current, **{name: getattr(valid, name) for name in _EDITABLE}, updated_at=now
+            )
+            await uow.fans.update(updated)
+        return updated
+
+
+class DeleteFan:
+    def __init__(self, storage: Storage) -> None:
+        self._storage = storage
+
+    async def execute(self, user_id: str, fan_id: int) -> None:
+        """Its conversations and messages go with it; the consumer drops envelopes left queued."""
+        async with self._storage.begin() as uow:
+            if not await uow.fans.delete(user_id, fan_id):
+                raise NotFound(f"fan {fan_id} not found")

@@ -1,0 +1,121 @@
+"""Applying one inbound event: its effect and its id, in one transaction, so a replay is a no-op."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import uuid4
+
+from core.errors import Conflict
+from core.inbound.events import InboundEvent, MessageReceived, PpvPurchased, SubscriptionChanged
+from core.models import Direction, Fan, Message, MessageStatus
+from core.ports import Clock, Storage, UnitOfWork
+
+
+class ProcessInboundEvent:
+    def __init__(self, storage: Storage, clock: Clock) -> None:
+        self._storage = storage
+        self._clock = clock
+
+    async def execute(self, event: InboundEvent) -> bool:
+        """Apply the event; False when its id was seen before (a replay, nothing changed).
+
+        The id is recorded first: a concurrent replay waits on it, then finds it and does nothing.
+        """
+        event = event.validated()
+        now = self._clock.now()
+        async with self._storage.begin() as uow:
+            if not await uow.processed_events.record(event.user_id, event.id, event.type, now):
+                return False
+            fan = await _fan_of(uow, event, now)
+            assert fan.id is not None
+            payload = event.payload
+            if isinstance(payload, MessageReceived):
+                await _receive_message(uow, event, fan, payload)
+            elif isinstance(payload, PpvPurchased):
+                await _add_purchase(uow, event.user_id, fan.id, payload, now)
+            else:
+                await _change_subscription(uow, event, fan.id, payload, now)
+            if isinstance(payload, MessageReceived | PpvPurchased):  # something the fan did
+                await uow.fans.record_activity(event.user_id, fan.id, event.occurred_at)
+        return True
+
+
+async def _fan_of(uow: UnitOfWork, event: InboundEvent, now: datetime) -> Fan:
+    """The fan the event names, created when unknown: a fan we hear from is a fan we have.
+
+    Created for every type, not only `message.received`/`fan.subscribed`: a purchase by a fan
+    not imported yet is still revenue, and dropping it would lose money from the figures.
+    """
+    ref = event.fan
+    found = await uow.fans.find_by_handle(event.user_id, ref.platform, ref.handle)
+    if found is not None:
+        return found
+    try:
+        return await uow.fans.add(_new_fan(event, now))
+    except Conflict:  # another event created the fan meanwhile
+        raced = await uow.fans.find_by_handle(event.user_id, ref.platform, ref.handle)
+        assert raced is not None
+        return raced
+
+
+def _new_fan(event: InboundEvent, now: datetime) -> Fan:
+    """The fan an event introduces, with the dates the event tells."""
+    ref, payload, at = event.fan, event.payload, event.occurred_at
+    subscribed = isinstance(payload, SubscriptionChanged) and payload.subscribed
+    unsubscribed = isinstance(payload, SubscriptionChanged) and not payload.subscribed
+    return Fan(
+        None,
+        event.user_id,
+        ref.platform,
+        ref.handle,
+        name=ref.name,
+        subscribed_at=at if subscribed else None,
+        unsubscribed_at=at if unsubscribed else None,
+        last_active_at=at if isinstance(payload, MessageReceived) else None,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+async def _receive_message(
+    uow: UnitOfWork, event: InboundEvent, fan: Fan, payload: MessageReceived
+) -> None:
+    assert fan.id is not None
+    conversation = await uow.conversations.get_or_create(event.user_id, fan.id, fan.platform)
+    assert conversation.id is not None
+    message = Message(
+        id=uuid4(),
+        user_id=event.user_id,
+        conversation_id=conversation.id,
+        fan_id=fan.id,
+        direction=Direction.IN,
+        text=payload.text,
+        status=MessageStatus.RECEIVED,
+        # When the fan wrote it, so a thread stays in the order things happened.
+        created_at=event.occurred_at,
+        media_urls=payload.media_urls,
+    )
+    await uow.messages.add(message)
+    await uow.conversations.record_inbound(event.user_id, conversation.id, event.occurred_at)
+
+
+async def _add_purchase(
+    uow: UnitOfWork, user_id: str, fan_id: int, payload: PpvPurchased, now: datetime
+) -> None:
+    await uow.fans.add_value(user_id, fan_id, payload.amount_cents, now)
+    if payload.message_id is None:
+        return
+    # A message id that is not the creator's own is ignored: the fan's spend still counts.
+    message = await uow.messages.get(user_id, payload.message_id)
+    if message is not None and message.campaign_id is not None:
+        await uow.campaigns.add_revenue(user_id, message.campaign_id, payload.amount_cents, now)
+
+
+async def _change_subscription(
+    uow: UnitOfWork, event: InboundEvent, fan_id: int, payload: SubscriptionChanged, now: datetime
+) -> None:
+    at = event.occurred_at
+    if payload.subscribed:
+        await uow.fans.set_subscription(event.user_id, fan_id, now, subscribed_at=at)
+    else:
+        await uow.fans.set_subscription(event.user_id, fan_id, now, unsubscribed_at=at)

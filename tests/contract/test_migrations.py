@@ -1,0 +1,123 @@
+"""The Alembic migrations, on SQLite (a file) and on a real PostgreSQL database of their own.
+
+From an empty database they build exactly `tables.py` (autogenerate finds nothing to add, so a
+table changed without a migration fails here), and `downgrade base` takes it all away again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import NullPool
+
+from adapters.storage.migrator import SchemaMigrator, SchemaNotAtHead, is_in_memory
+from adapters.storage.tables import metadata
+from tests.support.postgres import fresh_database
+
+
+@pytest.fixture(params=["sqlite-file", "postgres"])
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    if request.param == "sqlite-file":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'fancrm.db'}"
+        return
+    async with fresh_database("fancrm_migrations") as url:
+        yield url
+
+
+async def table_names(url: str) -> set[str]:
+    engine = create_async_engine(url, poolclass=NullPool)
+    try:
+        async with engine.connect() as connection:
+            names = await connection.run_sync(lambda c: sa.inspect(c).get_table_names())
+    finally:
+        await engine.dispose()
+    return set(names)
+
+
+async def execute(url: str, statement: str) -> None:
+    engine = create_async_engine(url, poolclass=NullPool)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(sa.text(statement))
+    finally:
+        await engine.dispose()
+
+
+async def test_upgrade_from_empty_builds_exactly_the_tables_of_the_code(database_url: str):
+    migrator = SchemaMigrator(database_url)
+    assert await migrator.current() is None
+
+    await migrator.upgrade()
+
+    assert await migrator.current() == migrator.head()
+    assert await table_names(database_url) == {*metadata.tables, "alembic_version"}
+    assert await migrator.differences() == []
+
+
+async def test_the_comparison_sees_a_schema_that_drifted_from_the_tables(database_url: str):
+    """Proves the check above can fail: what a forgotten migration would look like."""
+    migrator = SchemaMigrator(database_url)
+    await migrator.upgrade()
+    await execute(database_url, "DROP INDEX ix_fans_user_id_value_cents_id")
+    await execute(database_url, "ALTER TABLE quick_replies ADD COLUMN colour VARCHAR(7)")
+
+    found = await migrator.differences()
+
+    assert ("add_index", "ix_fans_user_id_value_cents_id") in {
+        (kind, getattr(item, "name", None)) for kind, item, *_ in _flat(found)
+    }
+    assert any(d[0] == "remove_column" and d[-1].name == "colour" for d in _flat(found))
+
+
+async def test_downgrade_to_base_removes_everything_and_upgrade_works_again(database_url: str):
+    migrator = SchemaMigrator(database_url)
+    await migrator.upgrade()
+
+    await migrator.downgrade("base")
+
+    assert await migrator.current() is None
+    assert await table_names(database_url) <= {"alembic_version"}
+    await migrator.upgrade()
+    assert await migrator.differences() == []
+
+
+async def test_a_database_not_at_head_is_refused_with_the_command_to_run(database_url: str):
+    migrator = SchemaMigrator(database_url)
+    with pytest.raises(SchemaNotAtHead, match=r"has no schema yet: run `fancrm db upgrade`"):
+        await migrator.require_head()
+
+    await migrator.upgrade()
+    await migrator.require_head()  # at head: nothing to say
+
+    await execute(database_url, "UPDATE alembic_version SET version_num = 'f00dfeed0000'")
+    with pytest.raises(SchemaNotAtHead, match="does not know: run `fancrm db upgrade`"):
+        await migrator.require_head()
+
+
+def test_only_sqlite_in_memory_counts_as_in_memory() -> None:
+    assert is_in_memory("sqlite+aiosqlite://")
+    assert is_in_memory("sqlite+aiosqlite:///:memory:")
+    assert not is_in_memory("sqlite+aiosqlite:////tmp/fancrm.db")
+    assert not is_in_memory("postgresql+asyncpg://postgres@127.0.0.1/fancrm")
+    with pytest.raises(ValueError, match="in-memory"):
+        SchemaMigrator("sqlite+aiosqlite://")
+
+
+def _flat(differences: list) -> list[tuple]:
+    """Alembic nests column-level changes in lists; index and table changes are tuples."""
+    return [d for d in differences if isinstance(d, tuple)]
+
+
+async def test_two_upgrades_at_once_both_succeed_and_migrate_once(database_url: str):
+    """Two deploy tasks running `fancrm db upgrade` at the same moment."""
+    first, second = SchemaMigrator(database_url), SchemaMigrator(database_url)
+
+    await asyncio.gather(first.upgrade(), second.upgrade())
+
+    assert await first.current() == first.head()
+    assert await first.differences() == []
