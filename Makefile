@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint bench fmt clean
+.PHONY: run test lint bench migrate lambda-zip lambda-lock fmt clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,15 @@ lint: $(STAMP)  ## style, types of the core, and the layering contract
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+
+migrate: $(STAMP)  ## migrate the database of DATABASE_URL to the schema of this code
+	$(BIN)/fancrm db upgrade
+
+lambda-zip: $(STAMP)  ## build/lambda.zip for the consumer Lambda (python3.12, arm64 manylinux wheels)
+	$(BIN)/python infra/build_lambda_zip.py build
+
+lambda-lock: $(STAMP)  ## re-pin infra/lambda-requirements.txt after a runtime dependency changes
+	$(BIN)/python infra/build_lambda_zip.py lock
 
 bench: $(STAMP)  ## benchmarks; figures go in the README
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)

@@ -10,6 +10,9 @@ from typing import Any
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite://"  # SQLite in memory, shared by the whole process
 # The bucket counts in whole microseconds: a minute holds at most this many intervals.
 MAX_RATE = 60_000_000
+# A delivery must end well inside the consumer's claim lease (MessagingConfig.lease_s, 20 s),
+# or a slow bridge could see the same message claimed again by another consumer.
+MAX_WEBHOOK_TIMEOUT_S = 15
 _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
 
 
@@ -42,11 +45,12 @@ class Settings:
     log_format: str
     host: str
     port: int
+    delivery_webhook_timeout_s: int = 10
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], *, dev: bool = False) -> Settings:
         read = _Reader(env)
-        redis_url = read.text("REDIS_URL") or _redis_url_from_endpoint(read.text("REDIS_ENDPOINT"))
+        redis_url = _redis_url(read)
         sqs_queue_url = read.text("SQS_RATE_LIMITER_QUEUE_URL")
         settings = cls(
             dev=dev,
@@ -76,9 +80,13 @@ class Settings:
             log_format=read.choice("LOG_FORMAT", {"json", "console"}, "console" if dev else "json"),
             host=read.text("HOST") or "127.0.0.1",
             port=read.positive_int("PORT", 8000),
+            delivery_webhook_timeout_s=read.positive_int(
+                "DELIVERY_WEBHOOK_TIMEOUT_S", 10, MAX_WEBHOOK_TIMEOUT_S
+            ),
         )
         settings._check_database_url()
-        settings._check_backends_exist()
+        settings._check_sqs_urls()
+        settings._check_webhook()
         return settings
 
     def as_config(self) -> dict[str, Any]:
@@ -86,22 +94,27 @@ class Settings:
         return asdict(self)
 
     def _check_database_url(self) -> None:
-        if not self.database_url.startswith(("sqlite+aiosqlite:", "postgresql+asyncpg:")):
-            raise ConfigError(
-                "DATABASE_URL must start with sqlite+aiosqlite:// or postgresql+asyncpg://"
-            )
+        _check_database_url(self.database_url)
 
-    def _check_backends_exist(self) -> None:
-        # Each of these adapters lands with its own issue; until then, refuse rather than ignore.
-        pending = {
-            "SQS_RATE_LIMITER_QUEUE_URL": self.queue_backend == "sqs",
-            "REDIS_URL / REDIS_ENDPOINT": self.limiter_backend == "redis",
-            "DELIVERY_BACKEND=webhook": self.delivery_backend == "webhook",
-            f"METRICS_BACKEND={self.metrics_backend}": self.metrics_backend != "memory",
+    def _check_webhook(self) -> None:
+        if self.delivery_backend != "webhook":
+            return
+        if not self.delivery_webhook_url:
+            raise ConfigError("DELIVERY_WEBHOOK_URL must be set when DELIVERY_BACKEND=webhook")
+        if not self.delivery_webhook_url.startswith(("http://", "https://")):
+            raise ConfigError("DELIVERY_WEBHOOK_URL must start with http:// or https://")
+        if not self.delivery_webhook_secret:
+            raise ConfigError("DELIVERY_WEBHOOK_SECRET must be set when DELIVERY_BACKEND=webhook")
+
+    def _check_sqs_urls(self) -> None:
+        urls = {
+            "SQS_RATE_LIMITER_QUEUE_URL": self.sqs_queue_url,
+            "SQS_RATE_LIMITER_DLQ_URL": self.sqs_dlq_url,
+            "SQS_ENDPOINT_URL": self.sqs_endpoint_url,
         }
-        for variable, asked in pending.items():
-            if asked:
-                raise ConfigError(f"{variable}: this backend is not available in this build yet")
+        for variable, url in urls.items():
+            if url is not None and not url.startswith(("http://", "https://")):
+                raise ConfigError(f"{variable} must start with http:// or https://, not {url!r}")
 
 
 class _Reader:
@@ -140,8 +153,34 @@ class _Reader:
         return value
 
 
-def _redis_url_from_endpoint(endpoint: str | None) -> str | None:
-    return f"redis://{endpoint}/0" if endpoint else None
+def database_url_from_env(env: Mapping[str, str]) -> str:
+    """DATABASE_URL alone, checked as Settings checks it: `fancrm db` needs nothing else."""
+    url = _Reader(env).text("DATABASE_URL") or DEFAULT_DATABASE_URL
+    _check_database_url(url)
+    return url
+
+
+def _check_database_url(url: str) -> None:
+    if not url.startswith(("sqlite+aiosqlite:", "postgresql+asyncpg:")):
+        raise ConfigError(
+            "DATABASE_URL must start with sqlite+aiosqlite:// or postgresql+asyncpg://"
+        )
+
+
+def _redis_url(read: _Reader) -> str | None:
+    """REDIS_URL as given, or one made of REDIS_ENDPOINT (`host:port`, as ElastiCache gives it)."""
+    url = read.text("REDIS_URL")
+    if url:
+        if not url.startswith(("redis://", "rediss://", "unix://")):
+            raise ConfigError("REDIS_URL must start with redis://, rediss:// or unix://")
+        return url
+    endpoint = read.text("REDIS_ENDPOINT")
+    if endpoint is None:
+        return None
+    host, _, port = endpoint.rpartition(":")
+    if not host or not port.isdigit():
+        raise ConfigError(f"REDIS_ENDPOINT must be host:port, not {endpoint!r}")
+    return f"redis://{endpoint}/0"
 
 
 def _dev_secret(dev: bool) -> str:

@@ -14,13 +14,29 @@ from dependency_injector import containers, providers
 
 from adapters.clock import SystemClock
 from adapters.delivery.simulated import SimulatedDeliveryGateway
+from adapters.delivery.webhook import open_webhook_gateway
+from adapters.metrics.cloudwatch import CloudWatchEmfMetrics, flush_periodically
 from adapters.metrics.memory import InMemoryMetrics
+from adapters.metrics.prometheus import PrometheusMetrics
 from adapters.queue.memory import InMemoryMessageQueue
+from adapters.queue.sqs import open_sqs_queue
 from adapters.ratelimit.memory import InMemoryRateLimiter
+from adapters.ratelimit.redis import RedisRateLimiter, connect_redis
 from adapters.storage.database import SqlAlchemyStorage
-from core.fans import CreateFan, GetFan, ListFans
+from adapters.storage.migrator import SchemaMigrator, is_in_memory
+from core.conversations import (
+    GetConversation,
+    ListConversationMessages,
+    ListConversations,
+    MarkConversationRead,
+    SendInConversation,
+)
+from core.fan_updates import DeleteFan, UpdateFan
+from core.fans import CreateFan, GetFan, ListFans, TopFans
+from core.inbound.process import ProcessInboundEvent
 from core.messaging.config import MessagingConfig
 from core.messaging.consume import ConsumeEnvelopes
+from core.messaging.gauges import RecordQueueGauges
 from core.messaging.queries import GetMessage, GetQueueStatus, ListFailedMessages
 from core.messaging.relay import OutboxRelay
 from core.messaging.retry import RetryFailedMessage
@@ -28,18 +44,45 @@ from core.messaging.send import SendBatch, SendMessage
 from core.messaging.worker import QueueWorker
 from core.messaging.writer import OutboundWriter
 from core.monitoring import CheckHealth
+from core.quick_replies import (
+    CreateQuickReply,
+    DeleteQuickReply,
+    GetQuickReply,
+    ListQuickReplies,
+    UpdateQuickReply,
+)
 from core.ratelimit import Policy
 from entrypoints.config import Settings
+from entrypoints.http.bridge_signature import BridgeSignature
 
 T = TypeVar("T")
 
 
 async def open_storage(url: str) -> AsyncIterator[SqlAlchemyStorage]:
+    """In memory, the tables are created here; a database that persists must already be at the
+    code's schema (`fancrm db upgrade`), or this raises `SchemaNotAtHead` and nothing starts."""
+    if not is_in_memory(url):
+        await SchemaMigrator(url).require_head()
     storage = SqlAlchemyStorage(url)
-    # Until migrations land (issue 3), every start makes sure the tables exist.
-    await storage.create_schema()
+    if is_in_memory(url):
+        await storage.create_schema()
     yield storage
     await storage.close()
+
+
+async def open_redis(url: str | None) -> AsyncIterator[RedisRateLimiter | None]:
+    """The Redis bucket's client; nothing when REDIS_URL is unset.
+
+    The container opens every resource, selected or not: without a URL there is nothing to open.
+    """
+    if url is None:
+        yield None
+        return
+    client = connect_redis(url)
+    try:
+        yield RedisRateLimiter(client)
+    finally:
+        await client.aclose()
 
 
 class Container(containers.DeclarativeContainer):
@@ -47,17 +90,45 @@ class Container(containers.DeclarativeContainer):
 
     clock = providers.Singleton(SystemClock)
     metrics = providers.Selector(
-        config.metrics_backend, memory=providers.Singleton(InMemoryMetrics)
+        config.metrics_backend,
+        memory=providers.Singleton(InMemoryMetrics),
+        cloudwatch=providers.Singleton(
+            CloudWatchEmfMetrics, namespace=config.cloudwatch_namespace, clock=clock
+        ),
+        prometheus=providers.Singleton(PrometheusMetrics),
+    )
+    # EMF lines are buffered: written every few seconds and at shutdown (no-op for the others).
+    metrics_flusher = providers.Resource(flush_periodically, metrics=metrics)
+    sqs_queue = providers.Resource(
+        open_sqs_queue,
+        queue_url=config.sqs_queue_url,
+        dlq_url=config.sqs_dlq_url,
+        region=config.aws_region,
+        endpoint_url=config.sqs_endpoint_url,
     )
     queue = providers.Selector(
-        config.queue_backend, memory=providers.Singleton(InMemoryMessageQueue, clock=clock)
+        config.queue_backend,
+        memory=providers.Singleton(InMemoryMessageQueue, clock=clock),
+        sqs=sqs_queue,
     )
+    redis_limiter = providers.Resource(open_redis, url=config.redis_url)
     rate_limiter = providers.Selector(
-        config.limiter_backend, memory=providers.Singleton(InMemoryRateLimiter, clock=clock)
+        config.limiter_backend,
+        memory=providers.Singleton(InMemoryRateLimiter, clock=clock),
+        redis=redis_limiter,
+    )
+    webhook_gateway = providers.Resource(
+        open_webhook_gateway,
+        backend=config.delivery_backend,
+        url=config.delivery_webhook_url,
+        secret=config.delivery_webhook_secret,
+        timeout_s=config.delivery_webhook_timeout_s,
+        clock=clock,
     )
     delivery = providers.Selector(
         config.delivery_backend,
         simulated=providers.Singleton(SimulatedDeliveryGateway, clock=clock),
+        webhook=webhook_gateway,
     )
     storage = providers.Resource(open_storage, url=config.database_url)
 
@@ -95,6 +166,7 @@ class Container(containers.DeclarativeContainer):
     retry_failed = providers.Factory(
         RetryFailedMessage, storage=storage, relay=relay, clock=clock, config=messaging_config
     )
+    record_queue_gauges = providers.Factory(RecordQueueGauges, queue=queue, metrics=metrics)
     queue_status = providers.Factory(
         GetQueueStatus,
         storage=storage,
@@ -115,6 +187,23 @@ class Container(containers.DeclarativeContainer):
     create_fan = providers.Factory(CreateFan, storage=storage, clock=clock)
     list_fans = providers.Factory(ListFans, storage=storage)
     get_fan = providers.Factory(GetFan, storage=storage)
+    top_fans = providers.Factory(TopFans, storage=storage)
+    update_fan = providers.Factory(UpdateFan, storage=storage, clock=clock)
+    delete_fan = providers.Factory(DeleteFan, storage=storage)
+    create_quick_reply = providers.Factory(CreateQuickReply, storage=storage, clock=clock)
+    list_quick_replies = providers.Factory(ListQuickReplies, storage=storage)
+    get_quick_reply = providers.Factory(GetQuickReply, storage=storage)
+    update_quick_reply = providers.Factory(UpdateQuickReply, storage=storage, clock=clock)
+    delete_quick_reply = providers.Factory(DeleteQuickReply, storage=storage)
+    list_conversations = providers.Factory(ListConversations, storage=storage)
+    get_conversation = providers.Factory(GetConversation, storage=storage)
+    list_conversation_messages = providers.Factory(ListConversationMessages, storage=storage)
+    send_in_conversation = providers.Factory(
+        SendInConversation, storage=storage, send_message=send_message
+    )
+    mark_conversation_read = providers.Factory(MarkConversationRead, storage=storage, clock=clock)
+    bridge_signature = providers.Singleton(BridgeSignature, config.delivery_webhook_secret)
+    process_inbound_event = providers.Factory(ProcessInboundEvent, storage=storage, clock=clock)
 
     consume = providers.Factory(
         ConsumeEnvelopes,
@@ -126,7 +215,15 @@ class Container(containers.DeclarativeContainer):
         clock=clock,
         config=messaging_config,
     )
-    worker = providers.Factory(QueueWorker, queue=queue, consume=consume)
+    worker = providers.Factory(
+        QueueWorker,
+        queue=queue,
+        consume=consume,
+        # SQS bills per request: a long poll makes one call where short ones would make many.
+        wait_s=providers.Selector(
+            config.queue_backend, memory=providers.Object(1.0), sqs=providers.Object(20.0)
+        ),
+    )
 
 
 def build_container(settings: Settings) -> Container:

@@ -16,6 +16,8 @@ import uvicorn
 from core.errors import DomainError
 from core.messaging.writer import NewMessage
 from entrypoints import container as composition
+from entrypoints.cli.db import db, exit_unless_schema_at_head
+from entrypoints.cli.workers import serve_workers
 from entrypoints.config import ConfigError, Settings
 from entrypoints.container import Container, build_container, resolve
 from entrypoints.dev import banner, seed_demo_fans
@@ -45,10 +47,22 @@ def cli() -> None:
 )
 @click.option("--host", default=None, help="Interface to listen on (default $HOST or 127.0.0.1).")
 @click.option("--port", type=int, default=None, help="Port (default $PORT or 8000).")
-def serve(dev: bool, host: str | None, port: int | None) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="API processes; more than one needs a database and Redis outside the process.",
+)
+def serve(dev: bool, host: str | None, port: int | None, workers: int) -> None:
     """Serve the HTTP API."""
     settings = _settings(dev)
     host, port = host or settings.host, port or settings.port
+    # Here, not in the app's lifespan: uvicorn would print a traceback for a refusal.
+    exit_unless_schema_at_head(settings.database_url)
+    if workers > 1:
+        serve_workers(settings, dev=dev, host=host, port=port, workers=workers)
+        return
     container = build_container(settings)
     # With an in-memory queue nothing outside this process can drain it, so the worker runs here.
     run_worker = dev or settings.queue_backend == "memory"
@@ -108,6 +122,9 @@ def send(user: str, recipient_id: int, content: str, priority: int) -> None:
         "the message is stored, but its envelope ends with this process: no worker sees it",
     )
     _run(settings, run)
+
+
+cli.add_command(db)
 
 
 @cli.group()
