@@ -7,20 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.errors import Invalid, NotFound
+from core.errors import NotFound
 from core.messaging.send import SendMessage, SendReceipt
 from core.messaging.writer import NewMessage
 from core.models import DEFAULT_PRIORITY, ConversationSummary, Message, Page
+from core.paging import check_page
 from core.ports import Clock, ConversationQuery, Storage
-
-MAX_PAGE_SIZE = 200
-
-
-def check_page(limit: int, offset: int) -> None:
-    if not 1 <= limit <= MAX_PAGE_SIZE:
-        raise Invalid(f"limit must be between 1 and {MAX_PAGE_SIZE}", field="limit")
-    if offset < 0:
-        raise Invalid("offset must not be negative", field="offset")
 
 
 def not_found(conversation_id: int) -> NotFound:

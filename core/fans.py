@@ -8,9 +8,9 @@ from datetime import datetime
 
 from core.errors import Invalid, NotFound
 from core.models import MAX_HANDLE_LENGTH, Fan, Page, Platform
+from core.paging import check_page
 from core.ports import Clock, FanQuery, Storage
 
-MAX_PAGE_SIZE = 200
 MAX_TOP = 100
 MAX_SEARCH_LENGTH = 100
 # The columns' sizes: longer would be a database error (a 500) on PostgreSQL, not a 400.
@@ -115,10 +115,7 @@ class ListFans:
         self._storage = storage
 
     async def execute(self, user_id: str, query: FanQuery) -> Page[Fan]:
-        if not 1 <= query.limit <= MAX_PAGE_SIZE:
-            raise Invalid(f"limit must be between 1 and {MAX_PAGE_SIZE}", field="limit")
-        if query.offset < 0:
-            raise Invalid("offset must not be negative", field="offset")
+        check_page(query.limit, query.offset)
         search = check_text((query.search or "").strip(), "search", MAX_SEARCH_LENGTH)
         # Tags are stored trimmed, so a filter is trimmed the same way; blanks filter nothing.
         tags = check_tags(query.tags)

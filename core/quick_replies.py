@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from core.errors import Invalid, NotFound
-from core.fans import MAX_PAGE_SIZE, check_text
+from core.fans import check_text
 from core.models import MAX_CONTENT_LENGTH, MAX_QUICK_REPLY_TITLE_LENGTH, Page, QuickReply
+from core.paging import check_page
 from core.ports import Clock, Storage
 
 
@@ -50,10 +51,7 @@ class ListQuickReplies:
         self._storage = storage
 
     async def execute(self, user_id: str, limit: int = 50, offset: int = 0) -> Page[QuickReply]:
-        if not 1 <= limit <= MAX_PAGE_SIZE:
-            raise Invalid(f"limit must be between 1 and {MAX_PAGE_SIZE}", field="limit")
-        if offset < 0:
-            raise Invalid("offset must not be negative", field="offset")
+        check_page(limit, offset)
         async with self._storage.begin() as uow:
             return await uow.quick_replies.list(user_id, limit, offset)
 

@@ -21,7 +21,7 @@ from adapters.metrics.prometheus import PrometheusMetrics
 from adapters.queue.memory import InMemoryMessageQueue
 from adapters.queue.sqs import open_sqs_queue
 from adapters.ratelimit.memory import InMemoryRateLimiter
-from adapters.ratelimit.redis import RedisRateLimiter, connect_redis
+from adapters.ratelimit.redis import open_redis
 from adapters.storage.database import SqlAlchemyStorage
 from adapters.storage.migrator import SchemaMigrator, is_in_memory
 from core.conversations import (
@@ -68,21 +68,6 @@ async def open_storage(url: str) -> AsyncIterator[SqlAlchemyStorage]:
         await storage.create_schema()
     yield storage
     await storage.close()
-
-
-async def open_redis(url: str | None) -> AsyncIterator[RedisRateLimiter | None]:
-    """The Redis bucket's client; nothing when REDIS_URL is unset.
-
-    The container opens every resource, selected or not: without a URL there is nothing to open.
-    """
-    if url is None:
-        yield None
-        return
-    client = connect_redis(url)
-    try:
-        yield RedisRateLimiter(client)
-    finally:
-        await client.aclose()
 
 
 class Container(containers.DeclarativeContainer):

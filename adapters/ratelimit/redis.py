@@ -7,7 +7,7 @@ only clock); concurrent decisions share round trips (coalesce.py). A Redis out o
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from importlib.resources import files
 
 from redis.asyncio import BlockingConnectionPool, Redis
@@ -49,6 +49,21 @@ def connect_redis(url: str, max_connections: int = MAX_CONNECTIONS) -> Redis:
         retry=RETRY,
     )
     return Redis.from_pool(pool)
+
+
+async def open_redis(url: str | None) -> AsyncIterator[RedisRateLimiter | None]:
+    """The Redis bucket's client; nothing when REDIS_URL is unset.
+
+    The container opens every resource, selected or not: without a URL there is nothing to open.
+    """
+    if url is None:
+        yield None
+        return
+    client = connect_redis(url)
+    try:
+        yield RedisRateLimiter(client)
+    finally:
+        await client.aclose()
 
 
 class RedisRateLimiter:

@@ -9,13 +9,13 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from core.conversations import (
-    MAX_PAGE_SIZE,
     GetConversation,
     ListConversationMessages,
     ListConversations,
     MarkConversationRead,
     SendInConversation,
 )
+from core.paging import MAX_PAGE_SIZE
 from core.ports import ConversationQuery
 from entrypoints.http.schemas.conversations import (
     ConversationPage,

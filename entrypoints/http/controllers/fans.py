@@ -9,8 +9,9 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from core.fan_updates import DeleteFan, FanChanges, UpdateFan
-from core.fans import MAX_PAGE_SIZE, MAX_TOP, CreateFan, GetFan, ListFans, TopFans
+from core.fans import MAX_TOP, CreateFan, GetFan, ListFans, TopFans
 from core.models import Platform
+from core.paging import MAX_PAGE_SIZE
 from core.ports import FanQuery, FanSort
 from entrypoints.http.schemas.fans import FanBody, FanList, FanPage, FanPatchBody, FanView
 

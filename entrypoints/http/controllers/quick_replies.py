@@ -8,7 +8,7 @@ from litestar import Controller, Request, delete, get, patch, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from core.fans import MAX_PAGE_SIZE
+from core.paging import MAX_PAGE_SIZE
 from core.quick_replies import (
     CreateQuickReply,
     DeleteQuickReply,

@@ -1,0 +1,15 @@
+"""Pages of a list: the one rule every list endpoint's `limit` and `offset` follow."""
+
+from __future__ import annotations
+
+from core.errors import Invalid
+
+MAX_PAGE_SIZE = 200
+
+
+def check_page(limit: int, offset: int) -> None:
+    """Invalid naming `limit` or `offset` unless they describe a page we serve."""
+    if not 1 <= limit <= MAX_PAGE_SIZE:
+        raise Invalid(f"limit must be between 1 and {MAX_PAGE_SIZE}", field="limit")
+    if offset < 0:
+        raise Invalid("offset must not be negative", field="offset")
