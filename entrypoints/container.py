@@ -151,7 +151,9 @@ class Container(containers.DeclarativeContainer):
     retry_failed = providers.Factory(
         RetryFailedMessage, storage=storage, relay=relay, clock=clock, config=messaging_config
     )
-    record_queue_gauges = providers.Factory(RecordQueueGauges, queue=queue, metrics=metrics)
+    record_queue_gauges = providers.Singleton(
+        RecordQueueGauges, queue=queue, metrics=metrics, clock=clock
+    )
     queue_status = providers.Factory(
         GetQueueStatus,
         storage=storage,

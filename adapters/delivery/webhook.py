@@ -25,6 +25,7 @@ from core.ports import (
 )
 
 _MAX_REASON = 200  # the bridge's answer is kept with a failed message; a bounded piece of it
+_MAX_REASON_BYTES = 4096
 # A 4xx that means "not now" rather than "never": a timeout on the bridge's side, or too early.
 _TRANSIENT_4XX = frozenset({408, 425})
 
@@ -122,7 +123,10 @@ class WebhookDeliveryGateway:
 
 async def _excerpt(response: aiohttp.ClientResponse) -> str:
     try:
-        text = await response.text(errors="replace")
+        # The start of the body only: a bridge answering an error with megabytes must not make
+        # the consumer hold them.
+        head = await response.content.read(_MAX_REASON_BYTES)
     except (aiohttp.ClientError, TimeoutError):
         return ""
+    text = head.decode(errors="replace")  # bytes that are not UTF-8 show as U+FFFD
     return " ".join(text.split())[:_MAX_REASON]
