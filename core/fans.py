@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 
 from core.errors import Invalid, NotFound
 from core.models import MAX_HANDLE_LENGTH, Fan, Page, Platform
@@ -65,6 +65,19 @@ def check_email(raw: str | None) -> str | None:
     return email
 
 
+def check_time(value: datetime | None, field: str) -> datetime | None:
+    """With a zone, and still a datetime once in UTC (storage converts; 0001-01-01+14:00 is not)."""
+    if value is None:
+        return None
+    if value.utcoffset() is None:
+        raise Invalid(f"{field} must carry a time zone", field=field)
+    try:
+        value.astimezone(UTC)
+    except OverflowError:
+        raise Invalid(f"{field} is out of range", field=field) from None
+    return value
+
+
 @dataclass(frozen=True, slots=True)
 class NewFan:
     platform: Platform
@@ -92,8 +105,8 @@ class NewFan:
             tags=check_tags(self.tags),
             notes=check_text(self.notes, "notes", MAX_NOTES_LENGTH),
             value_cents=self.value_cents,
-            subscribed_at=self.subscribed_at,
-            last_active_at=self.last_active_at,
+            subscribed_at=check_time(self.subscribed_at, "subscribedAt"),
+            last_active_at=check_time(self.last_active_at, "lastActiveAt"),
             created_at=now,
             updated_at=now,
         )

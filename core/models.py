@@ -44,6 +44,9 @@ UNSENT_STATUSES = frozenset({MessageStatus.PENDING, MessageStatus.QUEUED, Messag
 MIN_PRIORITY, DEFAULT_PRIORITY, MAX_PRIORITY = 1, 5, 10
 MAX_CONTENT_LENGTH = 5000
 MAX_HANDLE_LENGTH = 64
+# Ids, cents and offsets are BIGINT (SQLite: 64-bit INTEGER): a larger int is a database error.
+MAX_BIGINT = 2**63 - 1
+MAX_ID = MAX_BIGINT
 
 
 @dataclass(frozen=True, slots=True)

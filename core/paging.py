@@ -5,6 +5,8 @@ from __future__ import annotations
 from core.errors import Invalid
 
 MAX_PAGE_SIZE = 200
+# Far past any list we hold, and far below a BIGINT (a bigger OFFSET is a database error, a 500).
+MAX_OFFSET = 1_000_000_000
 
 
 def check_page(limit: int, offset: int) -> None:
@@ -13,3 +15,5 @@ def check_page(limit: int, offset: int) -> None:
         raise Invalid(f"limit must be between 1 and {MAX_PAGE_SIZE}", field="limit")
     if offset < 0:
         raise Invalid("offset must not be negative", field="offset")
+    if offset > MAX_OFFSET:
+        raise Invalid(f"offset must be at most {MAX_OFFSET}", field="offset")

@@ -137,7 +137,8 @@ class FanRepository(Protocol):
         ...
 
     async def add_value(self, user_id: str, fan_id: int, amount_cents: int, now: datetime) -> bool:
-        """value_cents += amount in one UPDATE, so concurrent purchases all count."""
+        """value_cents += amount in one UPDATE, so concurrent purchases all count; False (and
+        no change) when the tenant has no such fan or the sum would pass MAX_VALUE_CENTS."""
         ...
 
     async def record_activity(self, user_id: str, fan_id: int, at: datetime) -> None:
@@ -153,8 +154,10 @@ class FanRepository(Protocol):
         subscribed_at: datetime | None = None,
         unsubscribed_at: datetime | None = None,
     ) -> bool:
-        """Given `subscribed_at`: set it and clear unsubscribed_at (a fan who comes back).
-        Given `unsubscribed_at`: set it, keeping subscribed_at (when they joined still counts).
+        """By the events' times, whatever their arrival order. Given `subscribed_at`: kept when
+        later than the one stored (the latest subscribe counts), and clears an unsubscribed_at
+        not later than it (a fan who comes back). Given `unsubscribed_at`: set when later than
+        both dates stored, keeping subscribed_at (when they joined still counts).
         False when the tenant has no such fan."""
         ...
 
@@ -280,7 +283,8 @@ class CampaignRepository(Protocol):
     async def add_revenue(
         self, user_id: str, campaign_id: int, amount_cents: int, now: datetime
     ) -> bool:
-        """revenue_cents += amount in one UPDATE; False when the tenant has no such campaign."""
+        """revenue_cents += amount in one UPDATE; False (and no change) when the tenant has no
+        such campaign or the sum would pass MAX_VALUE_CENTS."""
         ...
 
 

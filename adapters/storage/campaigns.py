@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from adapters.storage.connection import Connection
 from adapters.storage.tables import campaigns
 from adapters.storage.types import UtcDateTime
+from core.fans import MAX_VALUE_CENTS
 from core.models import (
     Campaign,
     CampaignAudience,
@@ -26,10 +27,11 @@ _OWNED = (
 )
 _INSERT = campaigns.insert().returning(campaigns.c.id)
 _GET = sa.select(campaigns).where(*_OWNED)
-# In the database, not read-modify-write: purchases of one campaign arrive concurrently.
+# In the database, not read-modify-write: purchases of one campaign arrive concurrently. Only
+# while the sum fits the BIGINT (`room` is MAX_VALUE_CENTS - amount), as for a fan's value.
 _ADD_REVENUE = (
     campaigns.update()
-    .where(*_OWNED)
+    .where(*_OWNED, campaigns.c.revenue_cents <= sa.bindparam("room", type_=sa.BigInteger))
     .values(
         revenue_cents=campaigns.c.revenue_cents + sa.bindparam("amount", type_=sa.BigInteger),
         updated_at=sa.bindparam("now", type_=UtcDateTime()),
@@ -122,5 +124,11 @@ class SqlAlchemyCampaignRepository:
     async def add_revenue(
         self, user_id: str, campaign_id: int, amount_cents: int, now: datetime
     ) -> bool:
-        params = {"owner": user_id, "campaign": campaign_id, "amount": amount_cents, "now": now}
+        params = {
+            "owner": user_id,
+            "campaign": campaign_id,
+            "amount": amount_cents,
+            "room": MAX_VALUE_CENTS - amount_cents,
+            "now": now,
+        }
         return (await self._connection.execute(_ADD_REVENUE, params)).rowcount == 1

@@ -17,6 +17,7 @@ from adapters.storage.fan_filters import conditions_of, order_of
 from adapters.storage.tables import fans
 from adapters.storage.types import UtcDateTime
 from core.errors import Conflict
+from core.fans import MAX_VALUE_CENTS
 from core.models import Fan, Page, Platform
 from core.ports import FanQuery, FanSort
 
@@ -36,10 +37,16 @@ _FIND_BY_HANDLE = sa.select(fans).where(
     fans.c.platform == sa.bindparam("platform"),
     fans.c.handle == sa.bindparam("handle"),
 )
-# In the database, not read-modify-write: two purchases at once must both count.
+# In the database, not read-modify-write: two purchases at once must both count. Only while the
+# sum fits the BIGINT (`room` is MAX_VALUE_CENTS - amount): past it PostgreSQL fails the statement
+# and SQLite silently turns the value into a float.
 _ADD_VALUE = (
     fans.update()
-    .where(fans.c.user_id == sa.bindparam("owner"), fans.c.id == sa.bindparam("fan_id"))
+    .where(
+        fans.c.user_id == sa.bindparam("owner"),
+        fans.c.id == sa.bindparam("fan_id"),
+        fans.c.value_cents <= sa.bindparam("room", type_=sa.BigInteger),
+    )
     .values(
         value_cents=fans.c.value_cents + sa.bindparam("amount", type_=sa.BigInteger),
         updated_at=sa.bindparam("now", type_=UtcDateTime()),
@@ -59,6 +66,44 @@ _RECORD_ACTIVITY = (
             ),
             else_=fans.c.last_active_at,
         )
+    )
+)
+
+# Subscription events arrive out of order too: the state follows their times, not their arrival.
+_EVENT_AT = sa.bindparam("at", type_=UtcDateTime())
+_SUBSCRIPTION_NOW = sa.bindparam("now", type_=UtcDateTime())
+# The latest subscribe is when they joined; it ends an unsubscribe that is not later than it (a
+# tie goes to the subscribe, in either arrival order).
+_SUBSCRIBE = (
+    fans.update()
+    .where(fans.c.user_id == sa.bindparam("owner"), fans.c.id == sa.bindparam("fan_id"))
+    .values(
+        subscribed_at=sa.case(
+            (sa.or_(fans.c.subscribed_at.is_(None), fans.c.subscribed_at < _EVENT_AT), _EVENT_AT),
+            else_=fans.c.subscribed_at,
+        ),
+        unsubscribed_at=sa.case(
+            (fans.c.unsubscribed_at <= _EVENT_AT, sa.null()), else_=fans.c.unsubscribed_at
+        ),
+        updated_at=_SUBSCRIPTION_NOW,
+    )
+)
+# An unsubscribe counts only when later than the latest subscribe and any known unsubscribe.
+_UNSUBSCRIBE = (
+    fans.update()
+    .where(fans.c.user_id == sa.bindparam("owner"), fans.c.id == sa.bindparam("fan_id"))
+    .values(
+        unsubscribed_at=sa.case(
+            (
+                sa.and_(
+                    sa.or_(fans.c.subscribed_at.is_(None), fans.c.subscribed_at < _EVENT_AT),
+                    sa.or_(fans.c.unsubscribed_at.is_(None), fans.c.unsubscribed_at < _EVENT_AT),
+                ),
+                _EVENT_AT,
+            ),
+            else_=fans.c.unsubscribed_at,
+        ),
+        updated_at=_SUBSCRIPTION_NOW,
     )
 )
 
@@ -161,7 +206,13 @@ class SqlAlchemyFanRepository:
         return None if row is None else fan_from_row(row)
 
     async def add_value(self, user_id: str, fan_id: int, amount_cents: int, now: datetime) -> bool:
-        params = {"owner": user_id, "fan_id": fan_id, "amount": amount_cents, "now": now}
+        params = {
+            "owner": user_id,
+            "fan_id": fan_id,
+            "amount": amount_cents,
+            "room": MAX_VALUE_CENTS - amount_cents,
+            "now": now,
+        }
         return (await self._connection.execute(_ADD_VALUE, params)).rowcount == 1
 
     async def record_activity(self, user_id: str, fan_id: int, at: datetime) -> None:
@@ -177,15 +228,12 @@ class SqlAlchemyFanRepository:
         subscribed_at: datetime | None = None,
         unsubscribed_at: datetime | None = None,
     ) -> bool:
-        values: dict[str, Any] = {"updated_at": now}
-        if subscribed_at is not None:
-            values.update(subscribed_at=subscribed_at, unsubscribed_at=None)
-        if unsubscribed_at is not None:
-            values["unsubscribed_at"] = unsubscribed_at
-        result = await self._connection.execute(
-            fans.update().where(fans.c.user_id == user_id, fans.c.id == fan_id).values(values)
-        )
-        return result.rowcount == 1
+        found = 0
+        for statement, at in ((_SUBSCRIBE, subscribed_at), (_UNSUBSCRIBE, unsubscribed_at)):
+            if at is not None:
+                params = {"owner": user_id, "fan_id": fan_id, "at": at, "now": now}
+                found = (await self._connection.execute(statement, params)).rowcount
+        return found == 1
 
 
 def _duplicate(fan: Fan) -> Conflict:

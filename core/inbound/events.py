@@ -8,7 +8,8 @@ from datetime import datetime
 from uuid import UUID
 
 from core.errors import Invalid
-from core.fans import normalize_handle
+from core.fans import MAX_NAME_LENGTH, MAX_VALUE_CENTS, check_text, check_time, normalize_handle
+from core.messaging.writer import MAX_MEDIA_URL_LENGTH
 from core.models import MAX_CONTENT_LENGTH, Platform
 
 MAX_EVENT_ID_LENGTH = 128
@@ -65,12 +66,12 @@ class InboundEvent:
         """The event with its fan's handle normalised; Invalid naming the field otherwise."""
         _check_text("id", self.id, MAX_EVENT_ID_LENGTH)
         _check_text("userId", self.user_id, MAX_USER_ID_LENGTH)
-        if self.occurred_at.tzinfo is None:
-            raise Invalid("occurredAt must carry a time zone", field="occurredAt")
+        check_time(self.occurred_at, "occurredAt")
         try:
             handle = normalize_handle(self.fan.handle)
         except Invalid as exc:
             raise Invalid(f"data.fanHandle: {exc.message}", field="data.fanHandle") from exc
+        check_text(self.fan.name, "data.name", MAX_NAME_LENGTH)
         _check_payload(self.payload)
         fan = FanRef(self.fan.platform, handle, self.fan.name)
         return InboundEvent(self.id, self.type, self.user_id, self.occurred_at, fan, self.payload)
@@ -79,17 +80,18 @@ class InboundEvent:
 def _check_text(field: str, value: str, max_length: int) -> None:
     if not value.strip():
         raise Invalid(f"{field} must not be empty", field=field)
-    if len(value) > max_length:
-        raise Invalid(f"{field} is longer than {max_length} characters", field=field)
+    check_text(value, field, max_length)
 
 
 def _check_payload(payload: Payload) -> None:
     if isinstance(payload, MessageReceived):
         if not payload.text.strip() and not payload.media_urls:
             raise Invalid("data.text must not be empty without mediaUrls", field="data.text")
-        if len(payload.text) > MAX_CONTENT_LENGTH:
-            raise Invalid(
-                f"data.text is longer than {MAX_CONTENT_LENGTH} characters", field="data.text"
-            )
-    elif isinstance(payload, PpvPurchased) and payload.amount_cents < 0:
-        raise Invalid("data.amountCents must not be negative", field="data.amountCents")
+        check_text(payload.text, "data.text", MAX_CONTENT_LENGTH)
+        for url in payload.media_urls:
+            check_text(url, "data.mediaUrls", MAX_MEDIA_URL_LENGTH)
+    elif isinstance(payload, PpvPurchased):
+        if payload.amount_cents < 0:
+            raise Invalid("data.amountCents must not be negative", field="data.amountCents")
+        if payload.amount_cents > MAX_VALUE_CENTS:  # a fan's value_cents is a BIGINT
+            raise Invalid(f"data.amountCents is above {MAX_VALUE_CENTS}", field="data.amountCents")

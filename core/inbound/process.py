@@ -6,6 +6,7 @@ from datetime import datetime
 from uuid import uuid4
 
 from core.errors import Conflict
+from core.fans import MAX_VALUE_CENTS
 from core.inbound.events import InboundEvent, MessageReceived, PpvPurchased, SubscriptionChanged
 from core.models import Direction, Fan, Message, MessageStatus
 from core.ports import Clock, Storage, UnitOfWork
@@ -102,13 +103,25 @@ async def _receive_message(
 async def _add_purchase(
     uow: UnitOfWork, user_id: str, fan_id: int, payload: PpvPurchased, now: datetime
 ) -> None:
-    await uow.fans.add_value(user_id, fan_id, payload.amount_cents, now)
+    """Refused (a Conflict, the whole event rolled back and not recorded) rather than capped when
+    a total would pass MAX_VALUE_CENTS: a capped total would be wrong and look right."""
+    if not await uow.fans.add_value(user_id, fan_id, payload.amount_cents, now):
+        raise _too_much("the fan's value")
     if payload.message_id is None:
         return
     # A message id that is not the creator's own is ignored: the fan's spend still counts.
     message = await uow.messages.get(user_id, payload.message_id)
     if message is not None and message.campaign_id is not None:
-        await uow.campaigns.add_revenue(user_id, message.campaign_id, payload.amount_cents, now)
+        campaign_id = message.campaign_id
+        if not await uow.campaigns.add_revenue(user_id, campaign_id, payload.amount_cents, now):
+            raise _too_much("the campaign's revenue")
+
+
+def _too_much(total: str) -> Conflict:
+    return Conflict(
+        f"data.amountCents would take {total} past {MAX_VALUE_CENTS}",
+        detail={"field": "data.amountCents"},
+    )
 
 
 async def _change_subscription(

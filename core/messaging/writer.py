@@ -10,12 +10,15 @@ from datetime import datetime, timedelta
 from uuid import UUID, uuid4
 
 from core.errors import DomainError, Invalid, NotFound
+from core.fans import check_text
 from core.messaging.backlog import BacklogCounter
 from core.messaging.config import MessagingConfig
 from core.messaging.eta import tokens_available, wait_for
 from core.messaging.relay import OutboxRelay
 from core.models import (
+    MAX_BIGINT,
     MAX_CONTENT_LENGTH,
+    MAX_ID,
     MAX_PRIORITY,
     MIN_PRIORITY,
     Direction,
@@ -23,6 +26,9 @@ from core.models import (
     MessageStatus,
 )
 from core.ports import Clock, RateLimiter, Storage, UnitOfWork
+
+MAX_MEDIA_URL_LENGTH = 2048
+MAX_PRICE_CENTS = MAX_BIGINT  # the column's size; more is a database error, not a 400
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,18 +40,21 @@ class NewMessage:
     priority: int = 5
 
     def validate(self) -> None:
+        if self.recipient_id > MAX_ID:  # no fan has it, and the database cannot even look it up
+            raise Invalid(f"recipientId is above {MAX_ID}", field="recipientId")
         if not self.content.strip():
             raise Invalid("content must not be empty", field="content")
-        if len(self.content) > MAX_CONTENT_LENGTH:
-            raise Invalid(
-                f"content is longer than {MAX_CONTENT_LENGTH} characters", field="content"
-            )
+        check_text(self.content, "content", MAX_CONTENT_LENGTH)
+        for url in self.media_urls:
+            check_text(url, "mediaUrls", MAX_MEDIA_URL_LENGTH)
         if not MIN_PRIORITY <= self.priority <= MAX_PRIORITY:
             raise Invalid(
                 f"priority must be between {MIN_PRIORITY} and {MAX_PRIORITY}", field="priority"
             )
         if self.price_cents is not None and self.price_cents < 0:
             raise Invalid("priceCents must not be negative", field="priceCents")
+        if self.price_cents is not None and self.price_cents > MAX_PRICE_CENTS:
+            raise Invalid(f"priceCents is above {MAX_PRICE_CENTS}", field="priceCents")
 
 
 @dataclass(frozen=True, slots=True)

@@ -146,6 +146,50 @@ async def test_value_and_subscription_updates_stay_in_the_tenant(storage: SqlAlc
     assert (back.subscribed_at, back.unsubscribed_at) == (LATER, None)
 
 
+@pytest.mark.parametrize("order", ["in order", "reversed"])
+async def test_subscription_follows_the_event_times_whatever_the_arrival_order(
+    storage: SqlAlchemyStorage, order: str
+):
+    joined, left, back, left_again = (T0 + timedelta(days=n) for n in range(4))
+    changes = [
+        {"subscribed_at": joined},
+        {"unsubscribed_at": left},
+        {"subscribed_at": back},
+        {"unsubscribed_at": left_again},
+    ]
+    fans = {}
+    for handle, applied in (("luna", changes[:2]), ("nova", changes[:3]), ("mia", changes)):
+        fan = await add_fan(storage, ALICE, handle)
+        async with storage.begin() as uow:
+            for change in applied if order == "in order" else applied[::-1]:
+                assert await uow.fans.set_subscription(ALICE, fan.id, LATER, **change)
+            fans[handle] = await uow.fans.get(ALICE, fan.id)
+
+    # An unsubscribe after a subscribe stays; the latest subscribe counts.
+    assert (fans["luna"].subscribed_at, fans["luna"].unsubscribed_at) == (joined, left)
+    assert (fans["nova"].subscribed_at, fans["nova"].unsubscribed_at) == (back, None)
+    assert (fans["mia"].subscribed_at, fans["mia"].unsubscribed_at) == (back, left_again)
+
+
+async def test_a_value_or_revenue_past_a_bigint_is_refused_and_left_as_it_was(
+    storage: SqlAlchemyStorage,
+):
+    top = 2**63 - 1
+    luna = await add_fan(storage, ALICE, "luna", value_cents=top - 10)
+    campaign = await _add_campaign(storage)
+
+    async with storage.begin() as uow:
+        assert await uow.campaigns.add_revenue(ALICE, campaign.id, top - 10, LATER)
+        assert await uow.fans.add_value(ALICE, luna.id, 10, LATER)
+        assert not await uow.fans.add_value(ALICE, luna.id, 1, LATER)
+        assert not await uow.fans.add_value(ALICE, luna.id, top, LATER)
+        assert not await uow.campaigns.add_revenue(ALICE, campaign.id, 11, LATER)
+        found = await uow.fans.get(ALICE, luna.id)
+        revenue = (await uow.campaigns.get(ALICE, campaign.id)).revenue_cents
+
+    assert (found.value_cents, revenue) == (top, top - 10)
+
+
 async def test_activity_only_moves_forward_and_stays_in_the_tenant(storage: SqlAlchemyStorage):
     luna = await add_fan(storage, ALICE, "luna")
 

@@ -9,11 +9,16 @@ from dependency_injector import providers
 from litestar.testing import AsyncTestClient
 
 from adapters.clock import ManualClock
+from adapters.storage.migrator import SchemaMigrator
 from core.messaging.worker import QueueWorker
 from entrypoints.container import Container, build_container, resolve
 from entrypoints.http.app import create_app
 from entrypoints.http.auth import issue_token
+from tests.support.postgres import fresh_database
 from tests.support.world import TEST_SECRET, settings_for_tests
+
+# The databases an API test can run on: `open_api_on` takes one of them.
+DATABASES = ["sqlite", "postgres"]
 
 
 @dataclass
@@ -52,6 +57,19 @@ async def open_api(**env: str) -> AsyncIterator[Api]:
     container.clock.override(providers.Object(clock))
     async with AsyncTestClient(create_app(container)) as client:
         yield Api(client, container, clock)
+
+
+async def open_api_on(database: str, **env: str) -> AsyncIterator[Api]:
+    """open_api on in-memory SQLite, or on a fresh PostgreSQL database migrated to head, which
+    refuses more than SQLite (NUL characters, over-long strings, integers past a BIGINT)."""
+    if database == "sqlite":
+        async for api in open_api(**env):
+            yield api
+        return
+    async with fresh_database("fancrm_api") as url:
+        await SchemaMigrator(url).upgrade()
+        async for api in open_api(**env, DATABASE_URL=url):
+            yield api
 
 
 @pytest.fixture

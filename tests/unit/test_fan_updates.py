@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -52,6 +52,11 @@ async def test_a_replacement_keeps_fields_no_request_can_set(w: World) -> None:
         (FanChanges(handle="x" * 65), "handle"),
         (FanChanges(email="nope"), "email"),
         (FanChanges(value_cents=-1), "valueCents"),
+        (FanChanges(last_active_at=datetime(2024, 1, 1)), "lastActiveAt"),
+        (
+            FanChanges(subscribed_at=datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=14)))),
+            "subscribedAt",
+        ),
     ],
 )
 async def test_bad_changes_name_the_field_and_change_nothing(

@@ -1,12 +1,18 @@
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
 import pytest
 
 from core.errors import Conflict, Invalid, NotFound
 from core.fans import NewFan, normalize_handle
 from core.models import Platform
+from core.paging import MAX_OFFSET
 from core.ports import FanQuery
 from tests.support.world import World
+
+# Both out of range once in UTC, as storage keeps them: year 0 and year 10000.
+PLUS_14, MINUS_14 = timezone(timedelta(hours=14)), timezone(timedelta(hours=-14))
 
 
 async def test_a_created_fan_is_normalised_and_can_be_read_back(w: World) -> None:
@@ -63,6 +69,17 @@ async def test_another_creators_fan_is_not_found(w: World) -> None:
         (NewFan(Platform.ONLYFANS, "no spaces"), "handle"),
         (NewFan(Platform.ONLYFANS, "ok", email="not-an-email"), "email"),
         (NewFan(Platform.ONLYFANS, "ok", value_cents=-1), "valueCents"),
+        (NewFan(Platform.ONLYFANS, "ok", subscribed_at=datetime(2024, 1, 1)), "subscribedAt"),
+        (
+            NewFan(Platform.ONLYFANS, "ok", last_active_at=datetime(1, 1, 1, tzinfo=PLUS_14)),
+            "lastActiveAt",
+        ),
+        (
+            NewFan(
+                Platform.ONLYFANS, "ok", subscribed_at=datetime(9999, 12, 31, 23, tzinfo=MINUS_14)
+            ),
+            "subscribedAt",
+        ),
     ],
 )
 async def test_bad_fans_name_the_field(w: World, new: NewFan, field: str) -> None:
@@ -76,6 +93,13 @@ async def test_page_size_is_bounded(w: World, limit: int) -> None:
     with pytest.raises(Invalid) as raised:
         await (await w.use("list_fans")).execute("creator-a", FanQuery(limit=limit))
     assert raised.value.field == "limit"
+
+
+@pytest.mark.parametrize("offset", [-1, MAX_OFFSET + 1, 2**63])
+async def test_offset_is_bounded(w: World, offset: int) -> None:
+    with pytest.raises(Invalid) as raised:
+        await (await w.use("list_fans")).execute("creator-a", FanQuery(offset=offset))
+    assert raised.value.field == "offset"
 
 
 def test_handles_are_trimmed_unprefixed_and_lower_cased() -> None:

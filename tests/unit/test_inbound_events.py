@@ -149,6 +149,18 @@ async def test_a_replay_is_reported_and_changes_nothing(w: World):
         (_event(PpvPurchased(1), id=""), "id"),
         (_event(PpvPurchased(1), id="x" * 129), "id"),
         (_event(PpvPurchased(1), at=datetime(2026, 1, 1)), "occurredAt"),
+        # What PostgreSQL refuses (a 500 there) though SQLite takes it.
+        (_event(PpvPurchased(1), name="x" * 256), "data.name"),
+        (_event(PpvPurchased(1), name="a\x00b"), "data.name"),
+        (_event(MessageReceived("a\x00b")), "data.text"),
+        (_event(MessageReceived("hi", ("https://x", "a\x00b"))), "data.mediaUrls"),
+        (_event(PpvPurchased(1), id="e\x00"), "id"),
+        (_event(PpvPurchased(1), user="creator\x00"), "userId"),
+        (_event(PpvPurchased(2**63)), "data.amountCents"),
+        (
+            _event(PpvPurchased(1), at=datetime.fromisoformat("0001-01-01T00:00+14:00")),
+            "occurredAt",
+        ),
     ],
 )
 async def test_bad_events_are_invalid_naming_the_field_and_record_nothing(

@@ -57,6 +57,12 @@ async def test_a_fan_of_another_creator_is_not_found_and_nothing_is_written(w: W
         (NewMessage(1, "hi", priority=0), "priority"),
         (NewMessage(1, "hi", priority=11), "priority"),
         (NewMessage(1, "hi", price_cents=-1), "priceCents"),
+        # PostgreSQL refuses NUL in text and integers past a BIGINT: a 400, never a 500.
+        (NewMessage(1, "hi\x00"), "content"),
+        (NewMessage(1, "hi", media_urls=("https://a", "a\x00")), "mediaUrls"),
+        (NewMessage(1, "hi", media_urls=("x" * 2049,)), "mediaUrls"),
+        (NewMessage(1, "hi", price_cents=2**63), "priceCents"),
+        (NewMessage(2**63, "hi"), "recipientId"),
     ],
 )
 async def test_bad_input_names_the_field(w: World, message: NewMessage, field: str) -> None:

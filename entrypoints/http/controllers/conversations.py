@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromQuery, JSONBody
 
 from core.conversations import (
     GetConversation,
@@ -15,8 +15,8 @@ from core.conversations import (
     MarkConversationRead,
     SendInConversation,
 )
-from core.paging import MAX_PAGE_SIZE
 from core.ports import ConversationQuery
+from entrypoints.http.controllers.params import Limit, Offset, PathId
 from entrypoints.http.schemas.conversations import (
     ConversationPage,
     ConversationView,
@@ -26,8 +26,6 @@ from entrypoints.http.schemas.conversations import (
 from entrypoints.http.schemas.messaging import SendMessageResponse
 
 AnyRequest = Request[str, Any, Any]
-Limit = Annotated[int, QueryParameter(ge=1, le=MAX_PAGE_SIZE)]
-Offset = Annotated[int, QueryParameter(ge=0)]
 
 
 class ConversationController(Controller):
@@ -53,7 +51,7 @@ class ConversationController(Controller):
     async def get_one(
         self,
         request: AnyRequest,
-        conversation_id: FromPath[int],
+        conversation_id: PathId,
         get_conversation: NamedDependency[GetConversation],
     ) -> ConversationView:
         """One conversation, with its fan and unread count."""
@@ -63,7 +61,7 @@ class ConversationController(Controller):
     async def messages(
         self,
         request: AnyRequest,
-        conversation_id: FromPath[int],
+        conversation_id: PathId,
         list_conversation_messages: NamedDependency[ListConversationMessages],
         limit: Limit = 50,
         offset: Offset = 0,
@@ -78,7 +76,7 @@ class ConversationController(Controller):
     async def reply(
         self,
         request: AnyRequest,
-        conversation_id: FromPath[int],
+        conversation_id: PathId,
         data: JSONBody[ReplyBody],
         send_in_conversation: NamedDependency[SendInConversation],
     ) -> SendMessageResponse:
@@ -90,7 +88,7 @@ class ConversationController(Controller):
     async def read(
         self,
         request: AnyRequest,
-        conversation_id: FromPath[int],
+        conversation_id: PathId,
         mark_conversation_read: NamedDependency[MarkConversationRead],
     ) -> ConversationView:
         """Unread back to zero; the inbound messages get their read time."""

@@ -6,17 +6,17 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, delete, get, patch, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromQuery, JSONBody, QueryParameter
 
 from core.fan_updates import DeleteFan, FanChanges, UpdateFan
 from core.fans import MAX_TOP, CreateFan, GetFan, ListFans, TopFans
 from core.models import Platform
-from core.paging import MAX_PAGE_SIZE
 from core.ports import FanQuery, FanSort
+from entrypoints.http.controllers.params import Limit, Offset, PathId
 from entrypoints.http.schemas.fans import FanBody, FanList, FanPage, FanPatchBody, FanView
 
 AnyRequest = Request[str, Any, Any]
-FanId = FromPath[int]
+FanId = PathId
 
 
 class FanController(Controller):
@@ -35,8 +35,8 @@ class FanController(Controller):
         self,
         request: AnyRequest,
         list_fans: NamedDependency[ListFans],
-        limit: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE_SIZE)] = 50,
-        offset: Annotated[int, QueryParameter(ge=0)] = 0,
+        limit: Limit = 50,
+        offset: Offset = 0,
         platform: FromQuery[Platform | None] = None,
         search: FromQuery[str | None] = None,
         tags: FromQuery[list[str] | None] = None,

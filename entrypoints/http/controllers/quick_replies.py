@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, delete, get, patch, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import JSONBody
 
-from core.paging import MAX_PAGE_SIZE
 from core.quick_replies import (
     CreateQuickReply,
     DeleteQuickReply,
@@ -17,6 +16,7 @@ from core.quick_replies import (
     QuickReplyChanges,
     UpdateQuickReply,
 )
+from entrypoints.http.controllers.params import Limit, Offset, PathId
 from entrypoints.http.schemas.quick_replies import (
     QuickReplyBody,
     QuickReplyPage,
@@ -25,7 +25,7 @@ from entrypoints.http.schemas.quick_replies import (
 )
 
 AnyRequest = Request[str, Any, Any]
-ReplyId = FromPath[int]
+ReplyId = PathId
 
 
 class QuickReplyController(Controller):
@@ -48,8 +48,8 @@ class QuickReplyController(Controller):
         self,
         request: AnyRequest,
         list_quick_replies: NamedDependency[ListQuickReplies],
-        limit: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE_SIZE)] = 50,
-        offset: Annotated[int, QueryParameter(ge=0)] = 0,
+        limit: Limit = 50,
+        offset: Offset = 0,
     ) -> QuickReplyPage:
         """The creator's quick replies in the order they were made, with the total."""
         page = await list_quick_replies.execute(request.user, limit, offset)

@@ -13,6 +13,9 @@ from core.fans import NewFan
 from core.models import MAX_HANDLE_LENGTH, Fan, Platform
 from entrypoints.http.schemas import Cents, Schema
 
+# A time without a zone is ambiguous: a 400 naming the field, not a guess (or a 500) later.
+ZonedTime = Annotated[datetime, msgspec.Meta(tz=True)]
+
 
 class FanBody(Schema):
     platform: Platform
@@ -22,8 +25,8 @@ class FanBody(Schema):
     tags: list[str] = []
     notes: str | None = None
     value_cents: Cents = 0
-    subscribed_at: datetime | None = None
-    last_active_at: datetime | None = None
+    subscribed_at: ZonedTime | None = None
+    last_active_at: ZonedTime | None = None
 
     def to_core(self) -> NewFan:
         return NewFan(
@@ -52,8 +55,8 @@ class FanPatchBody(Schema):
     tags: list[str] | UnsetType = UNSET
     notes: str | UnsetType | None = UNSET
     value_cents: Cents | UnsetType = UNSET
-    subscribed_at: datetime | UnsetType | None = UNSET
-    last_active_at: datetime | UnsetType | None = UNSET
+    subscribed_at: ZonedTime | UnsetType | None = UNSET
+    last_active_at: ZonedTime | UnsetType | None = UNSET
 
     def to_core(self) -> FanChanges:
         changes: dict[str, Any] = {}

@@ -11,12 +11,12 @@ import msgspec
 from core.messaging.queries import QueueStatus
 from core.messaging.send import BatchItemResult, SendReceipt
 from core.messaging.writer import NewMessage
-from core.models import MAX_CONTENT_LENGTH, MAX_PRIORITY, MIN_PRIORITY, Message
+from core.models import MAX_CONTENT_LENGTH, MAX_ID, MAX_PRIORITY, MIN_PRIORITY, Message
 from entrypoints.http.schemas import Cents, Schema
 
 Content = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_CONTENT_LENGTH)]
 Priority = Annotated[int, msgspec.Meta(ge=MIN_PRIORITY, le=MAX_PRIORITY)]
-FanId = Annotated[int, msgspec.Meta(ge=1)]
+FanId = Annotated[int, msgspec.Meta(ge=1, le=MAX_ID)]
 
 
 class SendMessageBody(Schema):

@@ -1,0 +1,18 @@
+"""Path and query parameters every CRM controller declares the same way.
+
+An id outside 1 … 2^63-1 (a BIGINT) or an offset past MAX_OFFSET is a 400 naming the parameter,
+not a database error: the core's `check_page` says the same of offsets for other callers.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar.params import PathParameter, QueryParameter
+
+from core.models import MAX_ID
+from core.paging import MAX_OFFSET, MAX_PAGE_SIZE
+
+PathId = Annotated[int, PathParameter(ge=1, le=MAX_ID)]
+Limit = Annotated[int, QueryParameter(ge=1, le=MAX_PAGE_SIZE)]
+Offset = Annotated[int, QueryParameter(ge=0, le=MAX_OFFSET)]
