@@ -13,7 +13,7 @@ from importlib.resources import files
 from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
-from redis.exceptions import ConnectionError, ReadOnlyError, TimeoutError
+from redis.exceptions import ConnectionError, ReadOnlyError, ResponseError, TimeoutError
 
 from adapters.ratelimit.coalesce import CoalescingScript
 from core.errors import Unavailable
@@ -32,6 +32,10 @@ MAX_CONNECTIONS = 8
 RETRY = Retry(NoBackoff(), retries=1)
 # A replica promoted by a failover answers READONLY until clients follow: out of reach for us.
 UNREACHABLE = (ConnectionError, TimeoutError, ReadOnlyError, OSError)
+# A Redis that answers but refuses the script (OOM, MASTERDOWN, CLUSTERDOWN, BUSY) cannot decide
+# either: the API limit fails open on it and the consumer defers, as when it is out of reach.
+# (NOSCRIPT never gets here: the coalescer loads the script and runs it again.)
+REFUSED = (*UNREACHABLE, ResponseError)
 
 
 def connect_redis(url: str, max_connections: int = MAX_CONNECTIONS) -> Redis:
@@ -89,6 +93,8 @@ class RedisRateLimiter:
             )
         except UNREACHABLE as exc:
             raise Unavailable(f"Redis unreachable: {exc}") from exc
+        except REFUSED as exc:
+            raise Unavailable(f"Redis refused the decision: {exc}") from exc
         return Decision(
             allowed == 1, remaining, None if retry_after_us < 0 else retry_after_us, reset_after_us
         )

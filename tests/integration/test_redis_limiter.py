@@ -180,3 +180,20 @@ async def test_the_same_client_recovers_when_redis_comes_back_empty(
         )
     finally:
         await client.aclose()
+
+
+async def test_a_redis_that_refuses_the_script_is_unavailable_like_one_out_of_reach(
+    private_redis: PrivateRedis,
+) -> None:
+    client = connect_redis(private_redis.url)
+    limiter, key = RedisRateLimiter(client), fresh_key()
+    try:
+        await limiter.acquire(key, HOURLY)  # loads the script while there is room
+        # Out of memory with nothing to evict: Redis answers, but refuses every write ("OOM").
+        await client.config_set("maxmemory-policy", "noeviction")
+        await client.config_set("maxmemory", "1")
+        with pytest.raises(Unavailable, match="refused"):
+            await limiter.acquire(fresh_key(), HOURLY)
+    finally:
+        await client.config_set("maxmemory", "0")
+        await client.aclose()
