@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 
+from core.checks import check_text, check_time
 from core.errors import Invalid, NotFound
-from core.models import MAX_HANDLE_LENGTH, Fan, Page, Platform
+from core.models import MAX_BIGINT, MAX_HANDLE_LENGTH, Fan, Page, Platform
 from core.paging import check_page
 from core.ports import Clock, FanQuery, Storage
 
@@ -19,7 +20,7 @@ MAX_EMAIL_LENGTH = 320
 MAX_NOTES_LENGTH = 10_000
 MAX_TAG_LENGTH = 64
 MAX_TAGS = 50
-MAX_VALUE_CENTS = 2**63 - 1  # a BIGINT
+MAX_VALUE_CENTS = MAX_BIGINT
 _HANDLE = re.compile(r"[a-z0-9._-]+")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
@@ -34,17 +35,6 @@ def normalize_handle(raw: str) -> str:
     if not _HANDLE.fullmatch(handle):
         raise Invalid("handle may hold only letters, digits, '.', '_' and '-'", field="handle")
     return handle
-
-
-def check_text(value: str | None, field: str, max_length: int) -> str | None:
-    """Within the column's size, and without NUL, which PostgreSQL refuses in any text."""
-    if value is None:
-        return None
-    if len(value) > max_length:
-        raise Invalid(f"{field} is longer than {max_length} characters", field=field)
-    if "\x00" in value:
-        raise Invalid(f"{field} must not contain a NUL character", field=field)
-    return value
 
 
 def check_tags(raw: frozenset[str]) -> frozenset[str]:
@@ -63,19 +53,6 @@ def check_email(raw: str | None) -> str | None:
     if not _EMAIL.fullmatch(email):
         raise Invalid(f"email {email!r} is malformed", field="email")
     return email
-
-
-def check_time(value: datetime | None, field: str) -> datetime | None:
-    """With a zone, and still a datetime once in UTC (storage converts; 0001-01-01+14:00 is not)."""
-    if value is None:
-        return None
-    if value.utcoffset() is None:
-        raise Invalid(f"{field} must carry a time zone", field=field)
-    try:
-        value.astimezone(UTC)
-    except OverflowError:
-        raise Invalid(f"{field} is out of range", field=field) from None
-    return value
 
 
 @dataclass(frozen=True, slots=True)

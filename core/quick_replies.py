@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from core.checks import check_text
 from core.errors import Invalid, NotFound
-from core.fans import check_text
 from core.models import MAX_CONTENT_LENGTH, MAX_QUICK_REPLY_TITLE_LENGTH, Page, QuickReply
 from core.paging import check_page
 from core.ports import Clock, Storage

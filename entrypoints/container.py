@@ -22,8 +22,8 @@ from adapters.queue.memory import InMemoryMessageQueue
 from adapters.queue.sqs import open_sqs_queue
 from adapters.ratelimit.memory import InMemoryRateLimiter
 from adapters.ratelimit.redis import open_redis
-from adapters.storage.database import SqlAlchemyStorage
-from adapters.storage.migrator import SchemaMigrator, is_in_memory
+from adapters.storage.database import SqlAlchemyStorage, is_in_memory
+from adapters.storage.migrator import SchemaMigrator
 from core.conversations import (
     GetConversation,
     ListConversationMessages,

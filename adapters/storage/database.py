@@ -30,6 +30,21 @@ SQLITE_BUSY_TIMEOUT_MS = 5000
 _UNREACHABLE = (OSError, TimeoutError, sa.exc.OperationalError, sa.exc.InterfaceError)
 
 
+def is_in_memory(url: str) -> bool:
+    """SQLite without a path: a private database that lives and dies with the process."""
+    parsed = sa.make_url(url)
+    return parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:")
+
+
+@asynccontextmanager
+async def unavailable_when_unreachable() -> AsyncIterator[None]:
+    """A database that cannot be reached is `Unavailable` (a 503), not an unexpected error."""
+    try:
+        yield
+    except _UNREACHABLE as exc:
+        raise Unavailable(f"the database is unreachable ({type(exc).__name__})") from exc
+
+
 class SqlAlchemyUnitOfWork:
     """The repositories of one transaction, all on the same connection."""
 
@@ -83,7 +98,7 @@ class SqlAlchemyStorage:
             )
         elif schema is not None:
             raise ValueError("schema is for PostgreSQL; SQLite has none")
-        elif parsed.database in (None, "", ":memory:"):
+        elif is_in_memory(url):
             self.engine = self._inline_memory_engine(echo)
         else:
             self.engine = self._sqlite_file_engine(parsed, echo)
@@ -133,11 +148,8 @@ class SqlAlchemyStorage:
 
         A database that cannot be reached is `Unavailable` (a 503), not an unexpected error.
         """
-        try:
-            async with self._open(transaction) as connection:
-                yield connection
-        except _UNREACHABLE as exc:
-            raise Unavailable(f"the database is unreachable ({type(exc).__name__})") from exc
+        async with unavailable_when_unreachable(), self._open(transaction) as connection:
+            yield connection
 
     @asynccontextmanager
     async def _open(self, transaction: bool) -> AsyncIterator[Connection]:

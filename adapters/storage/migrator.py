@@ -20,24 +20,19 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
+from adapters.storage.database import is_in_memory, unavailable_when_unreachable
 from adapters.storage.migrations.autogenerate import context_options
 from adapters.storage.tables import metadata
 from core.errors import Unavailable
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 UPGRADE_HINT = "run `fancrm db upgrade`"
-_UNREACHABLE = (OSError, TimeoutError, sa.exc.OperationalError, sa.exc.InterfaceError)
 _LOCK_MIGRATIONS = sa.text("SELECT pg_advisory_xact_lock(:key)")
 _MIGRATION_LOCK_KEY = 0x66616E63726D  # "fancrm": one lock for every migration of a database
 
 
 class SchemaNotAtHead(Unavailable):
     """The database's schema is not the one this code was written for."""
-
-
-def is_in_memory(url: str) -> bool:
-    parsed = sa.make_url(url)
-    return parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:")
 
 
 class SchemaMigrator:
@@ -111,10 +106,8 @@ class SchemaMigrator:
         if engine.dialect.name == "sqlite":
             _make_ddl_transactional(engine.sync_engine)
         try:
-            try:
+            async with unavailable_when_unreachable():
                 connection = await engine.connect()
-            except _UNREACHABLE as exc:
-                raise Unavailable(f"the database is unreachable ({type(exc).__name__})") from exc
             try:
                 async with connection.begin():
                     return await connection.run_sync(work)

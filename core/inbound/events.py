@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from core.checks import check_text, check_time
 from core.errors import Invalid
-from core.fans import MAX_NAME_LENGTH, MAX_VALUE_CENTS, check_text, check_time, normalize_handle
+from core.fans import MAX_NAME_LENGTH, MAX_VALUE_CENTS, normalize_handle
 from core.messaging.writer import MAX_MEDIA_URL_LENGTH
 from core.models import MAX_CONTENT_LENGTH, Platform
 

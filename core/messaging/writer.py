@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from uuid import UUID, uuid4
 
+from core.checks import check_text
 from core.errors import DomainError, Invalid, NotFound
-from core.fans import check_text
 from core.messaging.backlog import BacklogCounter
 from core.messaging.config import MessagingConfig
 from core.messaging.eta import tokens_available, wait_for

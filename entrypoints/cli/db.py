@@ -10,7 +10,8 @@ from typing import Any, TypeVar
 
 import click
 
-from adapters.storage.migrator import UPGRADE_HINT, SchemaMigrator, is_in_memory
+from adapters.storage.database import is_in_memory
+from adapters.storage.migrator import UPGRADE_HINT, SchemaMigrator
 from core.errors import DomainError
 from entrypoints.config import ConfigError, database_url_from_env
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import click
 import uvicorn
 
-from adapters.storage.migrator import is_in_memory
+from adapters.storage.database import is_in_memory
 from entrypoints.config import Settings
 
 APP_FACTORY = "entrypoints.http.asgi:app_from_environment"

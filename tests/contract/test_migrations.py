@@ -15,7 +15,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
-from adapters.storage.migrator import SchemaMigrator, SchemaNotAtHead, is_in_memory
+from adapters.storage.database import is_in_memory
+from adapters.storage.migrator import SchemaMigrator, SchemaNotAtHead
 from adapters.storage.tables import metadata
 from tests.support.postgres import fresh_database
 
