@@ -28,6 +28,10 @@ class Conflict(DomainError):
     """A valid request that clashes with the current state (a duplicate, an illegal transition)."""
 
 
+class PreconditionFailed(DomainError):
+    """The request was made against a version of the row that has changed since (If-Match)."""
+
+
 class RateLimited(DomainError):
     def __init__(self, message: str, *, retry_after_s: float, detail: object = None) -> None:
         super().__init__(message, detail=detail)

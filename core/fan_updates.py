@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Collection
 from dataclasses import dataclass, fields, replace
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
-from core.errors import NotFound
+from core.errors import NotFound, PreconditionFailed
 from core.fans import NewFan
 from core.models import Fan, Platform
 from core.ports import Clock, Storage
@@ -19,6 +20,7 @@ class Keep(enum.Enum):
 
 
 KEEP = Keep.KEEP
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _EDITABLE = tuple(f.name for f in fields(NewFan))
 
 
@@ -47,19 +49,40 @@ class FanChanges:
         return NewFan(**{**current, **{k: v for k, v in given.items() if v is not KEEP}})
 
 
+def fan_version(fan: Fan) -> str:
+    """Changes with every write of the fan (each stamps `updated_at`, a purchase too)."""
+    stamp = fan.updated_at or fan.created_at
+    return "0" if stamp is None else str((stamp - _EPOCH) // timedelta(microseconds=1))
+
+
 class UpdateFan:
     def __init__(self, storage: Storage, clock: Clock) -> None:
         self._storage = storage
         self._clock = clock
 
-    async def execute(self, user_id: str, fan_id: int, changes: FanChanges) -> Fan:
-        """The fan after the change; a handle another of the creator's fans has is a Conflict."""
+    async def execute(
+        self,
+        user_id: str,
+        fan_id: int,
+        changes: FanChanges,
+        if_version: Collection[str] | None = None,
+    ) -> Fan:
+        """The fan after the change; a handle another of the creator's fans has is a Conflict.
+
+        `if_version`: apply only when the stored fan is at one of these versions (`fan_version`),
+        so an edit made from a stale copy cannot write back a value that changed meanwhile.
+        """
         now = self._clock.now()
         async with self._storage.begin() as uow:
             # Locked until commit, so an increment running meanwhile (a PPV purchase) is not lost.
             current = await uow.fans.get(user_id, fan_id, for_update=True)
             if current is None:
                 raise NotFound(f"fan {fan_id} not found")
+            if if_version is not None and fan_version(current) not in if_version:
+                raise PreconditionFailed(
+                    f"fan {fan_id} has changed since that copy was read",
+                    detail={"version": fan_version(current)},
+                )
             valid = changes.apply(current).to_fan(user_id, now)
             # Start from the stored fan so fields no request can set are kept as they are.
             updated = replace(

@@ -11,11 +11,26 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
-from core.errors import Conflict, DomainError, Invalid, NotFound, RateLimited, Unavailable
+from core.errors import (
+    Conflict,
+    DomainError,
+    Invalid,
+    NotFound,
+    PreconditionFailed,
+    RateLimited,
+    Unavailable,
+)
 
 log = logging.getLogger(__name__)
 _MISSING_FIELD = re.compile(r"missing required field `([^`]+)`")
-_STATUS = {NotFound: 404, Invalid: 400, Conflict: 409, RateLimited: 429, Unavailable: 503}
+_STATUS = {
+    NotFound: 404,
+    Invalid: 400,
+    Conflict: 409,
+    PreconditionFailed: 412,
+    RateLimited: 429,
+    Unavailable: 503,
+}
 
 
 def problem(

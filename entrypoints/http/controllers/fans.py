@@ -4,19 +4,26 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, Request, delete, get, patch, post, put
+from litestar import Controller, Request, Response, delete, get, patch, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, JSONBody, QueryParameter
 
-from core.fan_updates import DeleteFan, FanChanges, UpdateFan
+from core.fan_updates import DeleteFan, FanChanges, UpdateFan, fan_version
 from core.fans import MAX_TOP, CreateFan, GetFan, ListFans, TopFans
-from core.models import Platform
+from core.models import Fan, Platform
 from core.ports import FanQuery, FanSort
 from entrypoints.http.controllers.params import Limit, Offset, PathId
+from entrypoints.http.etags import IfMatch, accepted_versions, etag
 from entrypoints.http.schemas.fans import FanBody, FanList, FanPage, FanPatchBody, FanView
 
 AnyRequest = Request[str, Any, Any]
 FanId = PathId
+
+
+def _tagged(fan: Fan, status_code: int = 200) -> Response[FanView]:
+    """One fan with its ETag: send it back in If-Match to edit only what was read."""
+    headers = {"ETag": etag(fan_version(fan))}
+    return Response(FanView.of(fan), status_code=status_code, headers=headers)
 
 
 class FanController(Controller):
@@ -26,9 +33,9 @@ class FanController(Controller):
     @post("/", operation_id="createFan")
     async def create(
         self, request: AnyRequest, data: JSONBody[FanBody], create_fan: NamedDependency[CreateFan]
-    ) -> FanView:
+    ) -> Response[FanView]:
         """Add a fan; the handle is unique per creator and platform."""
-        return FanView.of(await create_fan.execute(request.user, data.to_core()))
+        return _tagged(await create_fan.execute(request.user, data.to_core()), 201)
 
     @get("/", operation_id="listFans")
     async def list(
@@ -67,9 +74,9 @@ class FanController(Controller):
     @get("/{fan_id:int}", operation_id="getFan")
     async def get_one(
         self, request: AnyRequest, fan_id: FanId, get_fan: NamedDependency[GetFan]
-    ) -> FanView:
-        """One fan."""
-        return FanView.of(await get_fan.execute(request.user, fan_id))
+    ) -> Response[FanView]:
+        """One fan, with an ETag for If-Match on PUT and PATCH."""
+        return _tagged(await get_fan.execute(request.user, fan_id))
 
     @put("/{fan_id:int}", operation_id="replaceFan")
     async def replace(
@@ -78,10 +85,16 @@ class FanController(Controller):
         fan_id: FanId,
         data: JSONBody[FanBody],
         update_fan: NamedDependency[UpdateFan],
-    ) -> FanView:
-        """Replace every field of a fan; a field left out takes its default."""
+        if_match: IfMatch = None,
+    ) -> Response[FanView]:
+        """Replace every field of a fan; a field left out takes its default.
+
+        With `If-Match`, only if the fan is unchanged since that GET (412 otherwise): a copy read
+        before a purchase must not write the old `valueCents` back.
+        """
         changes = FanChanges.replacing(data.to_core())
-        return FanView.of(await update_fan.execute(request.user, fan_id, changes))
+        versions = accepted_versions(if_match)
+        return _tagged(await update_fan.execute(request.user, fan_id, changes, versions))
 
     @patch("/{fan_id:int}", operation_id="updateFan")
     async def update(
@@ -90,9 +103,11 @@ class FanController(Controller):
         fan_id: FanId,
         data: JSONBody[FanPatchBody],
         update_fan: NamedDependency[UpdateFan],
-    ) -> FanView:
-        """Change only the fields given; `null` clears an optional one."""
-        return FanView.of(await update_fan.execute(request.user, fan_id, data.to_core()))
+        if_match: IfMatch = None,
+    ) -> Response[FanView]:
+        """Change only the fields given; `null` clears an optional one. `If-Match` as for PUT."""
+        versions = accepted_versions(if_match)
+        return _tagged(await update_fan.execute(request.user, fan_id, data.to_core(), versions))
 
     @delete("/{fan_id:int}", operation_id="deleteFan")
     async def remove(
