@@ -55,6 +55,14 @@ def check_email(raw: str | None) -> str | None:
     return email
 
 
+def check_value_cents(value: int) -> int:
+    if value < 0:
+        raise Invalid("valueCents must not be negative", field="valueCents")
+    if value > MAX_VALUE_CENTS:
+        raise Invalid(f"valueCents is above {MAX_VALUE_CENTS}", field="valueCents")
+    return value
+
+
 @dataclass(frozen=True, slots=True)
 class NewFan:
     platform: Platform
@@ -68,10 +76,7 @@ class NewFan:
     last_active_at: datetime | None = None
 
     def to_fan(self, user_id: str, now: datetime) -> Fan:
-        if self.value_cents < 0:
-            raise Invalid("valueCents must not be negative", field="valueCents")
-        if self.value_cents > MAX_VALUE_CENTS:
-            raise Invalid(f"valueCents is above {MAX_VALUE_CENTS}", field="valueCents")
+        check_value_cents(self.value_cents)
         return Fan(
             id=None,
             user_id=user_id,

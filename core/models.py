@@ -174,6 +174,7 @@ class CampaignTemplate:
     content: str
     media_urls: tuple[str, ...] = ()
     price_cents: int | None = None
+    priority: int = DEFAULT_PRIORITY
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +189,11 @@ class CampaignAudience:
     max_value_cents: int | None = None
     platform: Platform | None = None
     exclude_fan_ids: tuple[int, ...] = ()
+    # False: only `fan_ids`. True: the filters above select from all the creator's fans too.
+    segment: bool = False
+    # Segment exclusions: fans sent a message in the last N hours; fans with unread messages.
+    exclude_messaged_within_hours: int | None = None
+    exclude_unread: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +211,50 @@ class Campaign:
     revenue_cents: int = 0
     created_at: datetime | None = None
     updated_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignCounters:
+    """A campaign's messages by state, counted from its rows: they always add up to `targeted`."""
+
+    pending: int = 0  # in the outbox, not yet on the queue
+    queued: int = 0  # on the queue or being delivered (`queued` and `sending` rows)
+    sent: int = 0
+    failed: int = 0
+    held: int = 0  # reached the consumer while the campaign was paused
+    cancelled: int = 0
+
+    @property
+    def targeted(self) -> int:
+        return self.pending + self.queued + self.sent + self.failed + self.held + self.cancelled
+
+
+@dataclass(frozen=True, slots=True)
+class Purchase:
+    """One PPV purchase the bridge reported: the record revenue per day is counted from."""
+
+    id: int | None
+    user_id: str
+    # None once the fan is deleted: the money was still earned, so the row stays.
+    fan_id: int | None
+    amount_cents: int
+    occurred_at: datetime  # the event's occurredAt, not when we heard of it
+    campaign_id: int | None = None
+    message_id: UUID | None = None  # the creator's message whose content was bought
+
+
+@dataclass(frozen=True, slots=True)
+class Spend:
+    """Money in over a period: the sum and how many purchases made it."""
+
+    cents: int = 0
+    purchases: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class FanSpend:
+    fan: Fan
+    spend: Spend
 
 
 @dataclass(frozen=True, slots=True)

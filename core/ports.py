@@ -9,22 +9,36 @@ import enum
 from collections.abc import Collection, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 from uuid import UUID
 
+from core.imports.models import (
+    ImportMode,
+    ImportReport,
+    ImportStarted,
+    MergeOutcome,
+    RowError,
+    StagedFan,
+)
 from core.models import (
     Campaign,
+    CampaignAudience,
+    CampaignCounters,
+    CampaignStatus,
     Conversation,
     ConversationSummary,
     Envelope,
     Fan,
+    FanSpend,
     Message,
     MessageStatus,
     Outbound,
     Page,
     Platform,
+    Purchase,
     QuickReply,
+    Spend,
 )
 from core.ratelimit import Decision, Policy
 
@@ -274,9 +288,67 @@ class MessageRepository(Protocol):
         """Stamp read_at on the conversation's inbound messages not read yet; how many."""
         ...
 
+    # --- the outbox (issue 7) ---
+
+    async def count_on_queue(self, user_id: str) -> int:
+        """What a new single send queues behind: queued/sending rows and pending single sends
+        (a campaign's pending rows wait in the database and are relayed at the creator's pace)."""
+        ...
+
+    async def stale_single_sends(self, before: datetime, limit: int) -> list[Message]:
+        """Any tenant's single sends still `pending` that were written before `before`."""
+        ...
+
+    async def outbox_creators(self) -> list[str]:
+        """Creators with `pending` rows in a running campaign."""
+        ...
+
+    async def campaign_outbox(self, user_id: str, limit: int) -> list[Message]:
+        """Up to `limit` pending rows of the creator's running campaigns, oldest campaign first."""
+        ...
+
+    async def move_campaign_rows(
+        self,
+        user_id: str,
+        campaign_id: int,
+        from_statuses: Collection[MessageStatus],
+        to: MessageStatus,
+        now: datetime,
+        *,
+        reset_attempts: bool = False,
+    ) -> int:
+        """Every row of the campaign in one of `from_statuses` → `to` (attempts and error cleared
+        with `reset_attempts`); how many moved."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class AudienceCount:
+    fans: int  # distinct fans of the tenant the audience reaches
+    unknown_fan_ids: list[int]  # explicit ids that are not the tenant's fans
+
 
 class CampaignRepository(Protocol):
     async def add(self, campaign: Campaign) -> Campaign: ...
+
+    async def count_audience(
+        self, user_id: str, audience: CampaignAudience, now: datetime
+    ) -> AudienceCount: ...
+
+    async def fan_out(self, campaign: Campaign, now: datetime) -> int:
+        """A `pending` message (and a conversation) for each fan of the audience the campaign
+        has no message for yet, set-based; how many were written."""
+        ...
+
+    async def set_status(
+        self,
+        user_id: str,
+        campaign_id: int,
+        status: CampaignStatus,
+        now: datetime,
+        *,
+        only_from: Collection[CampaignStatus],
+    ) -> bool: ...
 
     async def get(self, user_id: str, campaign_id: int) -> Campaign | None: ...
 
@@ -285,6 +357,18 @@ class CampaignRepository(Protocol):
     ) -> bool:
         """revenue_cents += amount in one UPDATE; False (and no change) when the tenant has no
         such campaign or the sum would pass MAX_VALUE_CENTS."""
+        ...
+
+    async def counters(
+        self, user_id: str, campaign_ids: Sequence[int]
+    ) -> dict[int, CampaignCounters]:
+        """Each named campaign's messages counted by state (one grouped query); a campaign of
+        another tenant, or with no messages, is missing from the answer."""
+        ...
+
+    # After the methods annotated with the builtin `list`: this `list` shadows it below.
+    async def list(self, user_id: str, limit: int, offset: int) -> Page[Campaign]:
+        """Newest first, with the total."""
         ...
 
 
@@ -297,13 +381,92 @@ class ProcessedEventRepository(Protocol):
         ...
 
 
+class PurchaseRepository(Protocol):
+    async def add(self, purchase: Purchase) -> None:
+        """Written in the transaction of the `ppv.purchased` event that reports it."""
+        ...
+
+
+class AnalyticsRepository(Protocol):
+    """A tenant's figures over `[start, end)`, by UTC day; a day without data is left out."""
+
+    async def revenue_per_day(
+        self, user_id: str, start: datetime, end: datetime
+    ) -> dict[date, Spend]:
+        """Purchases by the day they occurred."""
+        ...
+
+    async def sent_per_day(self, user_id: str, start: datetime, end: datetime) -> dict[date, int]:
+        """Messages by the day they were sent."""
+        ...
+
+    async def failed_per_day(self, user_id: str, start: datetime, end: datetime) -> dict[date, int]:
+        """Messages failed now, by the day they failed (their last update)."""
+        ...
+
+    async def new_fans_per_day(
+        self, user_id: str, start: datetime, end: datetime
+    ) -> dict[date, int]:
+        """Fans by the day they were added (created_at)."""
+        ...
+
+    async def top_spenders(
+        self, user_id: str, start: datetime, end: datetime, limit: int
+    ) -> list[FanSpend]:
+        """The fans who spent the most in the period, most first, ties by fan id."""
+        ...
+
+    async def campaigns_created(
+        self, user_id: str, start: datetime, end: datetime, limit: int
+    ) -> list[Campaign]:
+        """Campaigns created in the period, newest first."""
+        ...
+
+
+class FanImportRepository(Protocol):
+    """One CSV import, inside the transaction of the whole import (core/imports/use_case.py)."""
+
+    async def start(self, started: ImportStarted) -> None:
+        """Record the import and open its staging area (empty)."""
+        ...
+
+    async def stage(self, fans: Sequence[StagedFan]) -> None:
+        """Add valid rows to the staging area (several calls as the file streams)."""
+        ...
+
+    async def add_errors(self, import_id: UUID, errors: Sequence[RowError]) -> None: ...
+
+    async def merge(
+        self, user_id: str, mode: ImportMode, now: datetime, *, dry_run: bool
+    ) -> MergeOutcome:
+        """Apply the staged rows to the tenant's fans: a row repeating an earlier row's platform
+        and handle is skipped (`duplicate of row N`); an existing fan is updated (non-empty
+        fields replace, tags merge) or, in skip_existing mode, skipped. A dry run counts only."""
+        ...
+
+    async def finish(self, report: ImportReport) -> None:
+        """Record the import's counts."""
+        ...
+
+    async def columns(self, user_id: str, import_id: UUID) -> tuple[str, ...] | None:
+        """The imported file's header; None when the tenant has no such import."""
+        ...
+
+    async def errors(self, import_id: UUID, after_row: int, limit: int) -> list[RowError]:
+        """Failed rows past `after_row`, in row order, with the values the file held."""
+        ...
+
+
 class UnitOfWork(Protocol):
     fans: FanRepository
+    fan_imports: FanImportRepository
     conversations: ConversationRepository
     messages: MessageRepository
     quick_replies: QuickReplyRepository
     campaigns: CampaignRepository
     processed_events: ProcessedEventRepository
+    purchases: PurchaseRepository
+    analytics: AnalyticsRepository
 
 
 class Storage(Protocol):

@@ -13,6 +13,8 @@ MAX_RATE = 60_000_000
 # A delivery must end well inside the consumer's claim lease (MessagingConfig.lease_s, 20 s),
 # or a slow bridge could see the same message claimed again by another consumer.
 MAX_WEBHOOK_TIMEOUT_S = 15
+# A CSV import streams to a temporary file; past this the API answers 413 before reading more.
+DEFAULT_IMPORT_MAX_BYTES = 100 * 1024 * 1024
 _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
 
 
@@ -46,6 +48,7 @@ class Settings:
     host: str
     port: int
     delivery_webhook_timeout_s: int = 10
+    import_max_bytes: int = DEFAULT_IMPORT_MAX_BYTES
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], *, dev: bool = False) -> Settings:
@@ -83,6 +86,7 @@ class Settings:
             delivery_webhook_timeout_s=read.positive_int(
                 "DELIVERY_WEBHOOK_TIMEOUT_S", 10, MAX_WEBHOOK_TIMEOUT_S
             ),
+            import_max_bytes=read.positive_int("IMPORT_MAX_BYTES", DEFAULT_IMPORT_MAX_BYTES),
         )
         settings._check_database_url()
         settings._check_sqs_urls()

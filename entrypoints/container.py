@@ -24,6 +24,15 @@ from adapters.ratelimit.memory import InMemoryRateLimiter
 from adapters.ratelimit.redis import open_redis
 from adapters.storage.database import SqlAlchemyStorage, is_in_memory
 from adapters.storage.migrator import SchemaMigrator
+from core.analytics.get import GetAnalytics
+from core.campaigns.control import (
+    CancelCampaign,
+    PauseCampaign,
+    ResumeCampaign,
+    RetryFailedInCampaign,
+)
+from core.campaigns.create import CreateCampaign
+from core.campaigns.views import GetCampaign, ListCampaigns
 from core.conversations import (
     GetConversation,
     ListConversationMessages,
@@ -33,6 +42,8 @@ from core.conversations import (
 )
 from core.fan_updates import DeleteFan, UpdateFan
 from core.fans import CreateFan, GetFan, ListFans, TopFans
+from core.imports.error_file import GetImportErrors
+from core.imports.use_case import ImportFansCsv
 from core.inbound.process import ProcessInboundEvent
 from core.messaging.config import MessagingConfig
 from core.messaging.consume import ConsumeEnvelopes
@@ -41,6 +52,7 @@ from core.messaging.queries import GetMessage, GetQueueStatus, ListFailedMessage
 from core.messaging.relay import OutboxRelay
 from core.messaging.retry import RetryFailedMessage
 from core.messaging.send import SendBatch, SendMessage
+from core.messaging.sweep import SweepOutbox
 from core.messaging.worker import QueueWorker
 from core.messaging.writer import OutboundWriter
 from core.monitoring import CheckHealth
@@ -177,6 +189,8 @@ class Container(containers.DeclarativeContainer):
     top_fans = providers.Factory(TopFans, storage=storage)
     update_fan = providers.Factory(UpdateFan, storage=storage, clock=clock)
     delete_fan = providers.Factory(DeleteFan, storage=storage)
+    import_fans_csv = providers.Factory(ImportFansCsv, storage=storage, clock=clock)
+    get_import_errors = providers.Factory(GetImportErrors, storage=storage)
     create_quick_reply = providers.Factory(CreateQuickReply, storage=storage, clock=clock)
     list_quick_replies = providers.Factory(ListQuickReplies, storage=storage)
     get_quick_reply = providers.Factory(GetQuickReply, storage=storage)
@@ -191,6 +205,7 @@ class Container(containers.DeclarativeContainer):
     mark_conversation_read = providers.Factory(MarkConversationRead, storage=storage, clock=clock)
     bridge_signature = providers.Singleton(BridgeSignature, config.delivery_webhook_secret)
     process_inbound_event = providers.Factory(ProcessInboundEvent, storage=storage, clock=clock)
+    get_analytics = providers.Factory(GetAnalytics, storage=storage, clock=clock)
 
     consume = providers.Factory(
         ConsumeEnvelopes,
@@ -202,10 +217,47 @@ class Container(containers.DeclarativeContainer):
         clock=clock,
         config=messaging_config,
     )
+    sweep_outbox = providers.Factory(
+        SweepOutbox,
+        storage=storage,
+        relay=relay,
+        limiter=rate_limiter,
+        clock=clock,
+        config=messaging_config,
+    )
+    create_campaign = providers.Factory(
+        CreateCampaign,
+        storage=storage,
+        sweep=sweep_outbox,
+        limiter=rate_limiter,
+        metrics=metrics,
+        clock=clock,
+        config=messaging_config,
+    )
+    get_campaign = providers.Factory(GetCampaign, storage=storage)
+    list_campaigns = providers.Factory(ListCampaigns, storage=storage)
+    pause_campaign = providers.Factory(
+        PauseCampaign, storage=storage, sweep=sweep_outbox, clock=clock
+    )
+    resume_campaign = providers.Factory(
+        ResumeCampaign, storage=storage, sweep=sweep_outbox, clock=clock
+    )
+    cancel_campaign = providers.Factory(
+        CancelCampaign, storage=storage, sweep=sweep_outbox, clock=clock
+    )
+    retry_failed_campaign = providers.Factory(
+        RetryFailedInCampaign,
+        storage=storage,
+        sweep=sweep_outbox,
+        clock=clock,
+        config=messaging_config,
+    )
     worker = providers.Factory(
         QueueWorker,
         queue=queue,
         consume=consume,
+        sweep=sweep_outbox,
+        sweep_every_s=messaging_config.provided.sweep_every_s,
         # SQS bills per request: a long poll makes one call where short ones would make many.
         wait_s=providers.Selector(
             config.queue_backend, memory=providers.Object(1.0), sqs=providers.Object(20.0)

@@ -2,24 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 
+from adapters.storage.campaign_fanout import count_audience, fan_out
+from adapters.storage.campaign_json import (
+    audience_from_json,
+    audience_json,
+    template_from_json,
+    template_json,
+)
 from adapters.storage.connection import Connection
-from adapters.storage.tables import campaigns
+from adapters.storage.tables import campaigns, messages
 from adapters.storage.types import UtcDateTime
 from core.fans import MAX_VALUE_CENTS
 from core.models import (
     Campaign,
     CampaignAudience,
+    CampaignCounters,
     CampaignStatus,
-    CampaignTemplate,
     CampaignType,
-    Platform,
+    MessageStatus,
+    Page,
 )
+from core.ports import AudienceCount
 
 _OWNED = (
     campaigns.c.user_id == sa.bindparam("owner"),
@@ -37,49 +47,38 @@ _ADD_REVENUE = (
         updated_at=sa.bindparam("now", type_=UtcDateTime()),
     )
 )
-
-
-def template_json(template: CampaignTemplate) -> dict[str, Any]:
-    return {
-        "content": template.content,
-        "mediaUrls": list(template.media_urls),
-        "priceCents": template.price_cents,
-    }
-
-
-def template_from_json(data: dict[str, Any]) -> CampaignTemplate:
-    return CampaignTemplate(
-        content=data["content"],
-        media_urls=tuple(data.get("mediaUrls", ())),
-        price_cents=data.get("priceCents"),
+# Newest first: the id grows with creation, and (user_id) then id is what the index holds.
+_LIST = (
+    sa.select(campaigns)
+    .where(campaigns.c.user_id == sa.bindparam("owner"))
+    .order_by(campaigns.c.id.desc())
+    .limit(sa.bindparam("limit"))
+    .offset(sa.bindparam("offset"))
+)
+_COUNT = (
+    sa.select(sa.func.count())
+    .select_from(campaigns)
+    .where(campaigns.c.user_id == sa.bindparam("owner"))
+)
+# One grouped pass over the (campaign_id, status) index for any number of campaigns.
+_COUNT_BY_STATUS = (
+    sa.select(messages.c.campaign_id, messages.c.status, sa.func.count())
+    .where(
+        messages.c.user_id == sa.bindparam("owner"),
+        messages.c.campaign_id.in_(sa.bindparam("campaign_ids", expanding=True)),
     )
-
-
-def audience_json(audience: CampaignAudience) -> dict[str, Any]:
-    return {
-        "fanIds": list(audience.fan_ids),
-        "tagsAny": sorted(audience.tags_any),
-        "tagsAll": sorted(audience.tags_all),
-        "tagsNone": sorted(audience.tags_none),
-        "minValueCents": audience.min_value_cents,
-        "maxValueCents": audience.max_value_cents,
-        "platform": audience.platform.value if audience.platform else None,
-        "excludeFanIds": list(audience.exclude_fan_ids),
-    }
-
-
-def audience_from_json(data: dict[str, Any]) -> CampaignAudience:
-    platform = data.get("platform")
-    return CampaignAudience(
-        fan_ids=tuple(data.get("fanIds", ())),
-        tags_any=frozenset(data.get("tagsAny", ())),
-        tags_all=frozenset(data.get("tagsAll", ())),
-        tags_none=frozenset(data.get("tagsNone", ())),
-        min_value_cents=data.get("minValueCents"),
-        max_value_cents=data.get("maxValueCents"),
-        platform=Platform(platform) if platform else None,
-        exclude_fan_ids=tuple(data.get("excludeFanIds", ())),
-    )
+    .group_by(messages.c.campaign_id, messages.c.status)
+)
+# `sending` is still on its way out: it counts as queued, so the counters stay six.
+_COUNTER_OF = {
+    MessageStatus.PENDING.value: "pending",
+    MessageStatus.QUEUED.value: "queued",
+    MessageStatus.SENDING.value: "queued",
+    MessageStatus.SENT.value: "sent",
+    MessageStatus.FAILED.value: "failed",
+    MessageStatus.HELD.value: "held",
+    MessageStatus.CANCELLED.value: "cancelled",
+}
 
 
 def campaign_from_row(row: sa.Row[Any]) -> Campaign:
@@ -132,3 +131,48 @@ class SqlAlchemyCampaignRepository:
             "now": now,
         }
         return (await self._connection.execute(_ADD_REVENUE, params)).rowcount == 1
+
+    async def counters(
+        self, user_id: str, campaign_ids: Sequence[int]
+    ) -> dict[int, CampaignCounters]:
+        if not campaign_ids:
+            return {}
+        params = {"owner": user_id, "campaign_ids": list(campaign_ids)}
+        counts: dict[int, dict[str, int]] = {}
+        for campaign_id, status, count in await self._connection.execute(_COUNT_BY_STATUS, params):
+            by_counter = counts.setdefault(campaign_id, {})
+            counter = _COUNTER_OF[status]
+            by_counter[counter] = by_counter.get(counter, 0) + count
+        return {campaign_id: CampaignCounters(**c) for campaign_id, c in counts.items()}
+
+    async def list(self, user_id: str, limit: int, offset: int) -> Page[Campaign]:
+        params = {"owner": user_id, "limit": limit, "offset": offset}
+        rows = await self._connection.execute(_LIST, params)
+        total = await self._connection.scalar(_COUNT, {"owner": user_id})
+        return Page([campaign_from_row(row) for row in rows], total or 0)
+
+    async def set_status(
+        self,
+        user_id: str,
+        campaign_id: int,
+        status: CampaignStatus,
+        now: datetime,
+        *,
+        only_from: Collection[CampaignStatus],
+    ) -> bool:
+        """Move the campaign to `status` only while it is in one of `only_from`."""
+        statement = (
+            campaigns.update()
+            .where(*_OWNED, campaigns.c.status.in_([s.value for s in only_from]))
+            .values(status=status.value, updated_at=now)
+        )
+        params = {"owner": user_id, "campaign": campaign_id}
+        return (await self._connection.execute(statement, params)).rowcount == 1
+
+    async def count_audience(
+        self, user_id: str, audience: CampaignAudience, now: datetime
+    ) -> AudienceCount:
+        return await count_audience(self._connection, user_id, audience, now)
+
+    async def fan_out(self, campaign: Campaign, now: datetime) -> int:
+        return await fan_out(self._connection, campaign, now)

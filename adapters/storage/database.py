@@ -15,12 +15,15 @@ from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool, QueuePool
 
+from adapters.storage.analytics import SqlAlchemyAnalyticsRepository
 from adapters.storage.campaigns import SqlAlchemyCampaignRepository
 from adapters.storage.connection import Connection, InlineConnection
 from adapters.storage.conversations import SqlAlchemyConversationRepository
+from adapters.storage.fan_import import SqlAlchemyFanImportRepository
 from adapters.storage.fans import SqlAlchemyFanRepository
 from adapters.storage.messages import SqlAlchemyMessageRepository
 from adapters.storage.processed_events import SqlAlchemyProcessedEventRepository
+from adapters.storage.purchases import SqlAlchemyPurchaseRepository
 from adapters.storage.quick_replies import SqlAlchemyQuickReplyRepository
 from adapters.storage.tables import metadata
 from core.errors import Unavailable
@@ -49,21 +52,27 @@ class SqlAlchemyUnitOfWork:
     """The repositories of one transaction, all on the same connection."""
 
     __slots__ = (
+        "analytics",
         "campaigns",
         "conversations",
+        "fan_imports",
         "fans",
         "messages",
         "processed_events",
+        "purchases",
         "quick_replies",
     )
 
     def __init__(self, connection: Connection) -> None:
         self.fans = SqlAlchemyFanRepository(connection)
+        self.fan_imports = SqlAlchemyFanImportRepository(connection)
         self.conversations = SqlAlchemyConversationRepository(connection)
         self.messages = SqlAlchemyMessageRepository(connection)
         self.campaigns = SqlAlchemyCampaignRepository(connection)
         self.processed_events = SqlAlchemyProcessedEventRepository(connection)
         self.quick_replies = SqlAlchemyQuickReplyRepository(connection)
+        self.purchases = SqlAlchemyPurchaseRepository(connection)
+        self.analytics = SqlAlchemyAnalyticsRepository(connection)
 
 
 class SqlAlchemyStorage:

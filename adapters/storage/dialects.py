@@ -1,4 +1,4 @@
-"""The one statement the two dialects spell differently: INSERT … ON CONFLICT DO NOTHING."""
+"""What the two dialects spell differently: INSERT … ON CONFLICT DO NOTHING, and a time's day."""
 
 from __future__ import annotations
 
@@ -7,6 +7,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 from adapters.storage.connection import Connection
 
@@ -39,3 +42,22 @@ class InsertIgnoringConflicts:
         """The new row's id, or None when nothing was inserted."""
         statement = self._by_dialect[connection.dialect.name]
         return (await connection.execute(statement, values)).scalar_one_or_none()
+
+
+class utc_day(FunctionElement[Any]):  # lower case: it reads as the SQL function it is
+    """The UTC calendar day of a time column, as a `date`: what per-day figures group by."""
+
+    type = sa.Date()
+    inherit_cache = True
+
+
+@compiles(utc_day, "postgresql")
+def _utc_day_postgresql(element: utc_day, compiler: SQLCompiler, **kw: Any) -> str:
+    # timestamptz → the UTC wall time → its date, whatever the session's TimeZone.
+    return f"CAST(timezone('UTC', {compiler.process(element.clauses, **kw)}) AS DATE)"
+
+
+@compiles(utc_day, "sqlite")
+def _utc_day_sqlite(element: utc_day, compiler: SQLCompiler, **kw: Any) -> str:
+    # UtcDateTime stores the UTC wall time as text: its first ten characters are the day.
+    return f"date({compiler.process(element.clauses, **kw)})"

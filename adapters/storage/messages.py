@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
 
+from adapters.storage import message_outbox as outbox
 from adapters.storage.connection import Connection
 from adapters.storage.tables import messages
 from adapters.storage.types import UtcDateTime
@@ -239,3 +240,33 @@ class SqlAlchemyMessageRepository:
     async def mark_inbound_read(self, user_id: str, conversation_id: int, now: datetime) -> int:
         params = {"owner": user_id, "conversation": conversation_id, "now": now}
         return (await self._connection.execute(_MARK_INBOUND_READ, params)).rowcount
+
+    async def count_on_queue(self, user_id: str) -> int:
+        return await self._connection.scalar(outbox.COUNT_ON_QUEUE, {"owner": user_id}) or 0
+
+    async def stale_single_sends(self, before: datetime, limit: int) -> list[Message]:
+        params = {"before": before, "limit": limit}
+        rows = await self._connection.execute(outbox.STALE_SINGLE_SENDS, params)
+        return [message_from_row(row) for row in rows]
+
+    async def outbox_creators(self) -> list[str]:
+        return await outbox.outbox_creators(self._connection)
+
+    async def campaign_outbox(self, user_id: str, limit: int) -> list[Message]:
+        rows = await outbox.campaign_outbox(self._connection, user_id, limit)
+        return [message_from_row(row) for row in rows]
+
+    async def move_campaign_rows(
+        self,
+        user_id: str,
+        campaign_id: int,
+        from_statuses: Collection[MessageStatus],
+        to: MessageStatus,
+        now: datetime,
+        *,
+        reset_attempts: bool = False,
+    ) -> int:
+        return await outbox.move_campaign_rows(
+            self._connection, user_id, campaign_id, from_statuses, to, now,
+            reset_attempts=reset_attempts,
+        )  # fmt: skip

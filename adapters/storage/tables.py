@@ -40,6 +40,8 @@ fans = sa.Table(
     # The value and recency sorts (and the top fans), ties broken by id, read in index order.
     sa.Index(None, "user_id", "value_cents", "id"),
     sa.Index(None, "user_id", "last_active_at", "id"),
+    # New fans per day (analytics): a range of the tenant's creation times.
+    sa.Index(None, "user_id", "created_at"),
     # The tag filter (`tags @> '["vip"]'`); SQLite has no such index and scans the tenant's rows.
     sa.Index(
         None, "tags", postgresql_using="gin", postgresql_ops={"tags": "jsonb_path_ops"}
@@ -149,11 +151,25 @@ messages = sa.Table(
     sa.Index(None, "user_id", "status"),
     sa.Index(None, "user_id", "created_at"),
     sa.Index(None, "conversation_id", "created_at"),
+    # Sent per day (analytics): only `sent` rows carry sent_at.
+    sa.Index(None, "user_id", "sent_at"),
     # Lets a fan's deletion cascade without scanning every message.
     sa.Index(None, "fan_id"),
     # One message per fan per campaign, so a resumed fan-out neither repeats nor skips anyone
     # (issue 7). NULLs are distinct on both dialects: single sends are not constrained.
     sa.UniqueConstraint("campaign_id", "fan_id"),
+    # A campaign's counters and its outbox (pending rows relayed at the creator's pace).
+    sa.Index(None, "campaign_id", "status"),
+)
+
+# Failed per day (analytics), by when they failed: only failed rows, so it stays small and a
+# status change elsewhere in the lifecycle does not touch it.
+sa.Index(
+    "ix_messages_failed_user_id_updated_at",
+    messages.c.user_id,
+    messages.c.updated_at,
+    postgresql_where=messages.c.status == "failed",
+    sqlite_where=messages.c.status == "failed",
 )
 
 # Inbound events already applied, written in the transaction of their effect: a replay of the
@@ -169,6 +185,27 @@ processed_events = sa.Table(
     sa.UniqueConstraint("user_id", "event_id"),
 )
 
+# PPV purchases as the bridge reports them (`ppv.purchased`), one row each: revenue per day.
+purchases = sa.Table(
+    "purchases",
+    metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("user_id", sa.String(128), nullable=False),
+    # SET NULL: deleting a fan from the CRM does not unearn its money.
+    sa.Column("fan_id", BigId, sa.ForeignKey("fans.id", ondelete="SET NULL")),
+    sa.Column("amount_cents", sa.BigInteger, nullable=False),
+    sa.Column("occurred_at", UtcDateTime, nullable=False),
+    # Not indexed: no path deletes campaigns (tests do, on a few rows).
+    sa.Column("campaign_id", BigId, sa.ForeignKey("campaigns.id", ondelete="SET NULL")),
+    # No foreign key: the message goes with its fan, the purchase stays.
+    sa.Column("message_id", sa.Uuid),
+    # Revenue per day and top spenders: a range of the tenant's purchase times, read from the
+    # index alone (fan and amount ride along).
+    sa.Index(None, "user_id", "occurred_at", "fan_id", "amount_cents"),
+    # Lets a fan's deletion find its purchases without a scan.
+    sa.Index(None, "fan_id"),
+)
+
 quick_replies = sa.Table(
     "quick_replies",
     metadata,
@@ -180,4 +217,36 @@ quick_replies = sa.Table(
     sa.Column("updated_at", UtcDateTime, nullable=False),
     # Serves a tenant's listing in creation order.
     sa.Index(None, "user_id", "id"),
+)
+
+# CSV imports of fans (issue 6): each import's counts and header, and every row it refused, for
+# the error file. In the database, not in a process: any API process serves the error file.
+fan_imports = sa.Table(
+    "fan_imports",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("user_id", sa.String(128), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("columns", Json, nullable=False),  # the file's header
+    sa.Column("mode", sa.String(16), nullable=False),
+    sa.Column("dry_run", sa.Boolean, nullable=False),
+    sa.Column("total_rows", sa.BigInteger, nullable=False, server_default=sa.text("0")),
+    sa.Column("inserted", sa.BigInteger, nullable=False, server_default=sa.text("0")),
+    sa.Column("updated", sa.BigInteger, nullable=False, server_default=sa.text("0")),
+    sa.Column("skipped", sa.BigInteger, nullable=False, server_default=sa.text("0")),
+    sa.Column("error_count", sa.BigInteger, nullable=False, server_default=sa.text("0")),
+    sa.Index(None, "user_id", "created_at"),
+)
+fan_import_errors = sa.Table(
+    "fan_import_errors",
+    metadata,
+    sa.Column(
+        "import_id",
+        sa.Uuid,
+        sa.ForeignKey("fan_imports.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("row_no", sa.BigInteger, primary_key=True),
+    sa.Column("error", sa.Text, nullable=False),
+    sa.Column("values", Json, nullable=False),  # the record as the file held it
 )

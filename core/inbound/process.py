@@ -8,7 +8,7 @@ from uuid import uuid4
 from core.errors import Conflict
 from core.fans import MAX_VALUE_CENTS
 from core.inbound.events import InboundEvent, MessageReceived, PpvPurchased, SubscriptionChanged
-from core.models import Direction, Fan, Message, MessageStatus
+from core.models import Direction, Fan, Message, MessageStatus, Purchase
 from core.ports import Clock, Storage, UnitOfWork
 
 
@@ -33,7 +33,7 @@ class ProcessInboundEvent:
             if isinstance(payload, MessageReceived):
                 await _receive_message(uow, event, fan, payload)
             elif isinstance(payload, PpvPurchased):
-                await _add_purchase(uow, event.user_id, fan.id, payload, now)
+                await _add_purchase(uow, event, fan.id, payload, now)
             else:
                 await _change_subscription(uow, event, fan.id, payload, now)
             if isinstance(payload, MessageReceived | PpvPurchased):  # something the fan did
@@ -101,20 +101,36 @@ async def _receive_message(
 
 
 async def _add_purchase(
-    uow: UnitOfWork, user_id: str, fan_id: int, payload: PpvPurchased, now: datetime
+    uow: UnitOfWork, event: InboundEvent, fan_id: int, payload: PpvPurchased, now: datetime
 ) -> None:
     """Refused (a Conflict, the whole event rolled back and not recorded) rather than capped when
-    a total would pass MAX_VALUE_CENTS: a capped total would be wrong and look right."""
-    if not await uow.fans.add_value(user_id, fan_id, payload.amount_cents, now):
+    a total would pass MAX_VALUE_CENTS: a capped total would be wrong and look right.
+
+    The purchase itself is kept too, at the time it occurred: revenue per day is summed from it.
+    """
+    user_id, amount = event.user_id, payload.amount_cents
+    if not await uow.fans.add_value(user_id, fan_id, amount, now):
         raise _too_much("the fan's value")
-    if payload.message_id is None:
-        return
-    # A message id that is not the creator's own is ignored: the fan's spend still counts.
-    message = await uow.messages.get(user_id, payload.message_id)
-    if message is not None and message.campaign_id is not None:
-        campaign_id = message.campaign_id
-        if not await uow.campaigns.add_revenue(user_id, campaign_id, payload.amount_cents, now):
-            raise _too_much("the campaign's revenue")
+    message = None
+    if payload.message_id is not None:
+        # A message id that is not the creator's own is ignored: the fan's spend still counts.
+        message = await uow.messages.get(user_id, payload.message_id)
+    campaign_id = None if message is None else message.campaign_id
+    if campaign_id is not None and not await uow.campaigns.add_revenue(
+        user_id, campaign_id, amount, now
+    ):
+        raise _too_much("the campaign's revenue")
+    await uow.purchases.add(
+        Purchase(
+            None,
+            user_id,
+            fan_id,
+            amount,
+            event.occurred_at,
+            campaign_id=campaign_id,
+            message_id=None if message is None else message.id,
+        )
+    )
 
 
 def _too_much(total: str) -> Conflict:

@@ -22,6 +22,14 @@ class MessagingConfig:
     limiter_down_delay_s: float = 5.0
     enqueue_tries: int = 3
     enqueue_backoff_s: float = 0.05
+    # A campaign's pending rows go on the queue only as far ahead as the creator's bucket will
+    # let them through within this window: pause and cancel then act on rows still in the
+    # database, and a single send waits behind at most this much campaign traffic.
+    campaign_horizon_s: int = 300
+    # How often the worker sweeps the outbox, and how old a single send still `pending` must be
+    # before the sweep relays it (the API relays its own at once; this is for crashes).
+    sweep_every_s: float = 10.0
+    stale_single_send_s: float = 30.0
 
     def ensure_enabled(self) -> None:
         if not self.enabled:

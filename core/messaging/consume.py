@@ -17,7 +17,14 @@ from datetime import timedelta
 from core.errors import Unavailable
 from core.logcontext import log_context
 from core.messaging.config import MessagingConfig
-from core.models import FINISHED_STATUSES, Envelope, Message, MessageStatus, Outbound
+from core.models import (
+    FINISHED_STATUSES,
+    CampaignStatus,
+    Envelope,
+    Message,
+    MessageStatus,
+    Outbound,
+)
 from core.ports import (
     MAX_DELAY_S,
     Clock,
@@ -34,6 +41,11 @@ from core.ports import (
 )
 
 log = logging.getLogger(__name__)
+# What a row of a paused or cancelled campaign becomes when its envelope arrives.
+_STOPPED = {
+    CampaignStatus.PAUSED: MessageStatus.HELD,
+    CampaignStatus.CANCELLED: MessageStatus.CANCELLED,
+}
 
 
 class ConsumeEnvelopes:
@@ -85,11 +97,14 @@ class ConsumeEnvelopes:
             self._metrics.increment("onlyfans.message.dropped")
             log.warning("envelope names no stored message; dropped")
             return True
-        message, outbound = loaded
-        if message.status in FINISHED_STATUSES:
+        message, outbound, campaign = loaded
+        if message.status in FINISHED_STATUSES or message.status is MessageStatus.HELD:
+            # A held row goes out again only through resume, which relays a new envelope.
             self._metrics.increment("onlyfans.message.duplicate")
             log.info("duplicate envelope acknowledged", extra={"status": str(message.status)})
             return True
+        if campaign in _STOPPED and message.status is not MessageStatus.SENDING:
+            return await self._stop(message, _STOPPED[campaign])
         now = self._clock.now()
         if (
             message.status is MessageStatus.SENDING
@@ -111,10 +126,15 @@ class ConsumeEnvelopes:
             return True
         return await self._deliver(envelope, message, outbound)
 
-    async def _load(self, envelope: Envelope) -> tuple[Message, Outbound] | None:
+    async def _load(
+        self, envelope: Envelope
+    ) -> tuple[Message, Outbound, CampaignStatus | None] | None:
+        campaign = None
         async with self._storage.begin() as uow:
             message = await uow.messages.get(envelope.user_id, envelope.message_id)
             fan = await uow.fans.get(envelope.user_id, envelope.fan_id) if message else None
+            if message is not None and message.campaign_id is not None:
+                campaign = await uow.campaigns.get(message.user_id, message.campaign_id)
         if message is None or fan is None:
             return None
         outbound = Outbound(
@@ -126,7 +146,17 @@ class ConsumeEnvelopes:
             message.media_urls,
             message.price_cents,
         )
-        return message, outbound
+        return message, outbound, campaign.status if campaign else None
+
+    async def _stop(self, message: Message, status: MessageStatus) -> bool:
+        """The campaign is paused (the row is held until resumed) or cancelled: acknowledge."""
+        async with self._storage.begin() as uow:
+            await uow.messages.set_status(
+                message.user_id, message.id, status, self._clock.now(), only_from=message.status
+            )
+        self._metrics.increment("onlyfans.message.stopped", status=status.value)
+        log.info("campaign stopped; envelope acknowledged", extra={"status": status.value})
+        return True
 
     async def _ask_bucket(self, user_id: str) -> float | None:
         """None when a token was granted; otherwise how long to wait before asking again."""

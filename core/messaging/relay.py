@@ -34,9 +34,14 @@ class OutboxRelay:
         self._config = config
 
     async def relay(
-        self, messages: Sequence[Message], delays_s: Mapping[UUID, int] | None = None
+        self,
+        messages: Sequence[Message],
+        delays_s: Mapping[UUID, int] | None = None,
+        *,
+        fail_unqueued: bool = True,
     ) -> set[UUID]:
-        """Enqueue `messages`; returns the ids that could not be queued (now `failed`).
+        """Enqueue `messages`; returns the ids that could not be queued (now `failed`, or still
+        `pending` without `fail_unqueued`: the sweep leaves them for its next run).
 
         `delays_s` keeps an envelope invisible until about when its creator's bucket will let
         it through, so a long backlog is not received and deferred over and over meanwhile.
@@ -51,7 +56,7 @@ class OutboxRelay:
             if not waiting:
                 break
         unqueued = {m.id for m in waiting}
-        await self._record(messages, unqueued)
+        await self._record(messages, unqueued if fail_unqueued else set(), skip=unqueued)
         self._metrics.increment("onlyfans.message.queued", len(messages) - len(unqueued))
         return unqueued
 
@@ -68,10 +73,13 @@ class OutboxRelay:
         except Exception as exc:  # the queue is down: every entry failed, the caller retries
             return [SendResult(ok=False, error=str(exc)) for _ in envelopes]
 
-    async def _record(self, messages: Sequence[Message], unqueued: set[UUID]) -> None:
+    async def _record(
+        self, messages: Sequence[Message], unqueued: set[UUID], skip: set[UUID]
+    ) -> None:
+        """Queued rows marked `queued`; `unqueued` ones `failed`; the rest of `skip` untouched."""
         queued: dict[str, list[UUID]] = defaultdict(list)
         for message in messages:
-            if message.id not in unqueued:
+            if message.id not in skip:
                 queued[message.user_id].append(message.id)
         now = self._clock.now()
         async with self._storage.begin() as uow:

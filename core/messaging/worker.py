@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
+import time
 
 from core.messaging.consume import ConsumeEnvelopes
+from core.messaging.sweep import SweepOutbox
 from core.ports import MessageQueue, Received
 
 log = logging.getLogger(__name__)
@@ -18,11 +21,16 @@ class QueueWorker:
         consume: ConsumeEnvelopes,
         batch_size: int = 10,
         wait_s: float = 1.0,
+        sweep: SweepOutbox | None = None,
+        sweep_every_s: float = 10.0,
     ) -> None:
         self._queue = queue
         self._consume = consume
         self._batch_size = batch_size
         self._wait_s = wait_s
+        self._sweep = sweep
+        self._sweep_every_s = sweep_every_s
+        self._swept_at = -math.inf
 
     async def run_once(self) -> int:
         """Receive a batch, process it, acknowledge what is done; returns how many were received."""
@@ -35,12 +43,22 @@ class QueueWorker:
         log.info("worker started")
         while not stop.is_set():
             try:
+                await self._sweep_when_due()
                 received = await self._receive_unless_stopped(stop)
                 await self._process(received)
             except Exception:
                 log.exception("worker poll failed; retrying in 1 s")
                 await asyncio.sleep(1)
         log.info("worker stopped")
+
+    async def _sweep_when_due(self) -> None:
+        """Relay what the outbox holds (crash leftovers, campaigns at their pace) now and then."""
+        if self._sweep is None or time.monotonic() - self._swept_at < self._sweep_every_s:
+            return
+        self._swept_at = time.monotonic()
+        relayed = await self._sweep.execute()
+        if relayed:
+            log.info("outbox swept", extra={"relayed": relayed})
 
     async def _receive_unless_stopped(self, stop: asyncio.Event) -> list[Received]:
         """A long poll that `stop` cuts short, so shutdown does not wait out the poll.

@@ -42,19 +42,26 @@ class NewMessage:
     def validate(self) -> None:
         if self.recipient_id > MAX_ID:  # no fan has it, and the database cannot even look it up
             raise Invalid(f"recipientId is above {MAX_ID}", field="recipientId")
-        if not self.content.strip():
-            raise Invalid("content must not be empty", field="content")
-        check_text(self.content, "content", MAX_CONTENT_LENGTH)
-        for url in self.media_urls:
-            check_text(url, "mediaUrls", MAX_MEDIA_URL_LENGTH)
-        if not MIN_PRIORITY <= self.priority <= MAX_PRIORITY:
-            raise Invalid(
-                f"priority must be between {MIN_PRIORITY} and {MAX_PRIORITY}", field="priority"
-            )
-        if self.price_cents is not None and self.price_cents < 0:
-            raise Invalid("priceCents must not be negative", field="priceCents")
-        if self.price_cents is not None and self.price_cents > MAX_PRICE_CENTS:
-            raise Invalid(f"priceCents is above {MAX_PRICE_CENTS}", field="priceCents")
+        check_outbound(self.content, self.media_urls, self.price_cents, self.priority)
+
+
+def check_outbound(
+    content: str, media_urls: Sequence[str], price_cents: int | None, priority: int
+) -> None:
+    """What any outbound message must be, a single send's or a campaign's template."""
+    if not content.strip():
+        raise Invalid("content must not be empty", field="content")
+    check_text(content, "content", MAX_CONTENT_LENGTH)
+    for url in media_urls:
+        check_text(url, "mediaUrls", MAX_MEDIA_URL_LENGTH)
+    if not MIN_PRIORITY <= priority <= MAX_PRIORITY:
+        raise Invalid(
+            f"priority must be between {MIN_PRIORITY} and {MAX_PRIORITY}", field="priority"
+        )
+    if price_cents is not None and price_cents < 0:
+        raise Invalid("priceCents must not be negative", field="priceCents")
+    if price_cents is not None and price_cents > MAX_PRICE_CENTS:
+        raise Invalid(f"priceCents is above {MAX_PRICE_CENTS}", field="priceCents")
 
 
 @dataclass(frozen=True, slots=True)

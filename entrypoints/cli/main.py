@@ -16,7 +16,9 @@ import uvicorn
 from core.errors import DomainError
 from core.messaging.writer import NewMessage
 from entrypoints import container as composition
+from entrypoints.cli.campaigns import campaigns
 from entrypoints.cli.db import db, exit_unless_schema_at_head
+from entrypoints.cli.fans import fans
 from entrypoints.cli.workers import serve_workers
 from entrypoints.config import ConfigError, Settings
 from entrypoints.container import Container, build_container, resolve
@@ -125,6 +127,8 @@ def send(user: str, recipient_id: int, content: str, priority: int) -> None:
 
 
 cli.add_command(db)
+cli.add_command(campaigns)
+cli.add_command(fans)
 
 
 @cli.group()

@@ -16,9 +16,12 @@ from litestar.openapi import OpenAPIConfig
 from entrypoints import container as composition
 from entrypoints.container import Container, resolve
 from entrypoints.http.auth import jwt_auth
+from entrypoints.http.controllers.analytics import analytics
+from entrypoints.http.controllers.campaigns import CampaignController
 from entrypoints.http.controllers.conversations import ConversationController
 from entrypoints.http.controllers.events import receive_event
 from entrypoints.http.controllers.fans import FanController
+from entrypoints.http.controllers.imports import import_controller
 from entrypoints.http.controllers.messaging import MessagingController
 from entrypoints.http.controllers.metrics import scrape_metrics
 from entrypoints.http.controllers.monitoring import health, monitoring
@@ -52,8 +55,18 @@ USE_CASES = (
     "mark_conversation_read",
     "bridge_signature",
     "process_inbound_event",
+    "import_fans_csv",
+    "get_import_errors",
     "check_health",
     "record_queue_gauges",
+    "get_analytics",
+    "create_campaign",
+    "list_campaigns",
+    "get_campaign",
+    "pause_campaign",
+    "resume_campaign",
+    "cancel_campaign",
+    "retry_failed_campaign",
 )
 StartupHook = Callable[[Container], Awaitable[None]]
 
@@ -85,8 +98,11 @@ def create_app(
             MessagingController,
             FanController,
             QuickReplyController,
+            import_controller(settings.import_max_bytes()),
             ConversationController,
+            CampaignController,
             receive_event,
+            analytics,
             health,
             monitoring,
             scrape_metrics,

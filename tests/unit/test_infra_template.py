@@ -73,7 +73,7 @@ def test_the_queue_redrives_to_the_dlq_after_five_receives(resources: dict[str, 
 
 
 def test_visibility_timeout_is_at_least_six_function_timeouts(resources: dict[str, Any]) -> None:
-    [function] = of_type(resources, "AWS::Lambda::Function").values()
+    function = resources["ConsumerFunction"]["Properties"]
     assert resources["MessageQueue"]["Properties"]["VisibilityTimeout"] >= 6 * function["Timeout"]
 
 
@@ -87,7 +87,7 @@ def test_the_claim_lease_ends_inside_the_visibility_timeout(resources: dict[str,
 def test_the_lambda_consumes_the_queue_reporting_batch_item_failures(
     resources: dict[str, Any],
 ) -> None:
-    [(name, function)] = of_type(resources, "AWS::Lambda::Function").items()
+    name, function = "ConsumerFunction", resources["ConsumerFunction"]["Properties"]
     [mapping] = of_type(resources, "AWS::Lambda::EventSourceMapping").values()
     assert mapping["EventSourceArn"] == {"Fn::GetAtt": ["MessageQueue", "Arn"]}
     assert mapping["FunctionName"] == {"Ref": name}
@@ -97,18 +97,35 @@ def test_the_lambda_consumes_the_queue_reporting_batch_item_failures(
     assert function["Handler"] == "entrypoints.lambda_consumer.handler.handler"
 
 
-def test_the_handler_named_in_the_template_exists() -> None:
-    from entrypoints.lambda_consumer import handler
+def test_the_handlers_named_in_the_template_exist(resources: dict[str, Any]) -> None:
+    import importlib
 
-    assert callable(handler.handler)
+    for function in of_type(resources, "AWS::Lambda::Function").values():
+        module, name = function["Handler"].rsplit(".", 1)
+        assert callable(getattr(importlib.import_module(module), name))
+
+
+def test_the_sweep_runs_every_minute_alone(resources: dict[str, Any]) -> None:
+    sweep = resources["SweepFunction"]["Properties"]
+    assert sweep["Handler"] == "entrypoints.lambda_consumer.sweep.handler"
+    assert sweep["ReservedConcurrentExecutions"] == 1
+    [rule] = of_type(resources, "AWS::Events::Rule").values()
+    assert rule["ScheduleExpression"] == "rate(1 minute)"
+    assert rule["Targets"][0]["Arn"] == {"Fn::GetAtt": ["SweepFunction", "Arn"]}
+    [permission] = of_type(resources, "AWS::Lambda::Permission").values()
+    assert permission["Principal"] == "events.amazonaws.com"
+    # The sweep must come round well before what it queued (its horizon) has drained.
+    from core.messaging.config import MessagingConfig
+
+    assert MessagingConfig().campaign_horizon_s > 60 * 2
 
 
 def test_the_lambda_runtime_is_what_make_lambda_zip_builds_for(resources: dict[str, Any]) -> None:
     builder = load_infra_script("build_lambda_zip")
-    [function] = of_type(resources, "AWS::Lambda::Function").values()
-    assert function["Runtime"] == f"python{builder.PYTHON_VERSION}"
-    arch = {"arm64": "aarch64", "x86_64": "x86_64"}[function["Architectures"][0]]
-    assert f"manylinux2014_{arch}" == builder.PLATFORM
+    for function in of_type(resources, "AWS::Lambda::Function").values():  # one zip for both
+        assert function["Runtime"] == f"python{builder.PYTHON_VERSION}"
+        arch = {"arm64": "aarch64", "x86_64": "x86_64"}[function["Architectures"][0]]
+        assert f"manylinux2014_{arch}" == builder.PLATFORM
 
 
 def test_jwt_and_database_url_come_from_secrets_manager(resources: dict[str, Any]) -> None:

@@ -1,0 +1,25 @@
+"""campaigns: an index for each campaign's counters and its paced outbox
+
+Revision ID: 0003
+Revises: 0002
+Create Date: 2026-11-21 10:00:00
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = "0003"
+down_revision: str | Sequence[str] | None = "0002"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_index("ix_messages_campaign_id_status", "messages", ["campaign_id", "status"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_messages_campaign_id_status", table_name="messages")

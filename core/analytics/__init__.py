@@ -1,0 +1,1 @@
+"""Analytics: a creator's revenue, messages and new fans per UTC day, top fans and campaigns."""

@@ -1,0 +1,113 @@
+"""A new campaign as a client asks for it, checked before anything is written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.checks import check_text
+from core.errors import Invalid
+from core.fans import MAX_TAG_LENGTH, MAX_TAGS
+from core.messaging.writer import check_outbound
+from core.models import (
+    DEFAULT_PRIORITY,
+    MAX_BIGINT,
+    MAX_ID,
+    Campaign,
+    CampaignAudience,
+    CampaignTemplate,
+    Platform,
+)
+
+MAX_RECIPIENTS = 100_000
+MAX_NAME_LENGTH = 200  # the column's size
+MAX_EXCLUDE_HOURS = 24 * 365 * 10
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """The creator's fans by tags, value and platform, less the exclusions."""
+
+    tags_any: frozenset[str] = frozenset()
+    tags_all: frozenset[str] = frozenset()
+    tags_none: frozenset[str] = frozenset()
+    min_value_cents: int | None = None
+    max_value_cents: int | None = None
+    platform: Platform | None = None
+    exclude_fan_ids: tuple[int, ...] = ()
+    exclude_messaged_within_hours: int | None = None
+    exclude_unread: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class NewCampaign:
+    name: str
+    content: str
+    media_urls: tuple[str, ...] = ()
+    price_cents: int | None = None
+    priority: int = DEFAULT_PRIORITY
+    recipient_ids: tuple[int, ...] = ()
+    segment: Segment | None = None
+
+    def to_campaign(self, user_id: str) -> Campaign:
+        """The campaign to store; Invalid naming the field when a rule is broken."""
+        if not self.name.strip():
+            raise Invalid("campaignName must not be empty", field="campaignName")
+        check_text(self.name, "campaignName", MAX_NAME_LENGTH)
+        check_outbound(self.content, self.media_urls, self.price_cents, self.priority)
+        if not self.recipient_ids and self.segment is None:
+            raise Invalid("give recipientIds, a segment, or both", field="recipientIds")
+        if len(self.recipient_ids) > MAX_RECIPIENTS:
+            raise Invalid(f"at most {MAX_RECIPIENTS} recipients", field="recipientIds")
+        _check_ids(self.recipient_ids, "recipientIds")
+        segment = self.segment or Segment()
+        if self.segment is not None:
+            _check_segment(segment)
+        template = CampaignTemplate(self.content, self.media_urls, self.price_cents, self.priority)
+        audience = CampaignAudience(
+            fan_ids=tuple(sorted(set(self.recipient_ids))),
+            tags_any=segment.tags_any,
+            tags_all=segment.tags_all,
+            tags_none=segment.tags_none,
+            min_value_cents=segment.min_value_cents,
+            max_value_cents=segment.max_value_cents,
+            platform=segment.platform,
+            exclude_fan_ids=tuple(sorted(set(segment.exclude_fan_ids))),
+            segment=self.segment is not None,
+            exclude_messaged_within_hours=segment.exclude_messaged_within_hours,
+            exclude_unread=segment.exclude_unread,
+        )
+        return Campaign(None, user_id, self.name.strip(), template, audience)
+
+
+def _check_segment(segment: Segment) -> None:
+    for name, tags in (
+        ("segment.tagsAny", segment.tags_any),
+        ("segment.tagsAll", segment.tags_all),
+        ("segment.tagsNone", segment.tags_none),
+    ):
+        if len(tags) > MAX_TAGS:
+            raise Invalid(f"{name} holds at most {MAX_TAGS} tags", field=name)
+        for tag in tags:
+            check_text(tag, name, MAX_TAG_LENGTH)
+    for name, cents in (
+        ("segment.minValueCents", segment.min_value_cents),
+        ("segment.maxValueCents", segment.max_value_cents),
+    ):
+        if cents is not None and not 0 <= cents <= MAX_BIGINT:
+            raise Invalid(f"{name} must be between 0 and {MAX_BIGINT}", field=name)
+    low, high = segment.min_value_cents, segment.max_value_cents
+    if low is not None and high is not None and low > high:
+        raise Invalid("segment.maxValueCents is below minValueCents", field="segment.maxValueCents")
+    hours = segment.exclude_messaged_within_hours
+    if hours is not None and not 1 <= hours <= MAX_EXCLUDE_HOURS:
+        name = "segment.excludeMessagedWithinHours"
+        raise Invalid(f"{name} must be between 1 and {MAX_EXCLUDE_HOURS}", field=name)
+    if len(segment.exclude_fan_ids) > MAX_RECIPIENTS:
+        name = "segment.excludeFanIds"
+        raise Invalid(f"{name} holds at most {MAX_RECIPIENTS} ids", field=name)
+    _check_ids(segment.exclude_fan_ids, "segment.excludeFanIds")
+
+
+def _check_ids(ids: tuple[int, ...], name: str) -> None:
+    if any(not 1 <= fan_id <= MAX_ID for fan_id in ids):
+        raise Invalid(f"{name} holds an id outside 1 … {MAX_ID}", field=name)

@@ -1,0 +1,114 @@
+"""Campaign control: pause, resume, cancel, retry the failed. Each moves the campaign's row and
+its messages in one transaction; an illegal transition is a Conflict (409).
+
+Paused: queued rows are held at once, and the consumer holds any envelope still arriving; pending
+rows stay in the outbox (the sweep relays only running campaigns). A row mid-`sending` finishes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Collection
+
+from core.campaigns.views import CampaignView, GetCampaign
+from core.errors import Conflict
+from core.messaging.config import MessagingConfig
+from core.messaging.sweep import SweepOutbox
+from core.models import CampaignStatus, MessageStatus
+from core.ports import Clock, Storage
+
+log = logging.getLogger(__name__)
+Status, Row = CampaignStatus, MessageStatus
+
+
+class _Control:
+    """The shared steps; each public use case below is one transition."""
+
+    def __init__(self, storage: Storage, sweep: SweepOutbox, clock: Clock) -> None:
+        self._storage = storage
+        self._sweep = sweep
+        self._clock = clock
+        self._get = GetCampaign(storage)
+
+    async def _move(
+        self,
+        user_id: str,
+        campaign_id: int,
+        *,
+        allowed: Collection[CampaignStatus],
+        to: CampaignStatus,
+        rows_from: Collection[MessageStatus],
+        rows_to: MessageStatus,
+        verb: str,
+        stored_from: Collection[CampaignStatus] | None = None,
+    ) -> int:
+        view = await self._get.execute(user_id, campaign_id)  # NotFound for another tenant's
+        if view.status not in allowed:
+            raise Conflict(f"campaign {campaign_id} is {view.status}: it cannot be {verb}")
+        now = self._clock.now()
+        async with self._storage.begin() as uow:
+            only_from = stored_from or [s for s in allowed if s is not Status.COMPLETED]
+            if not await uow.campaigns.set_status(
+                user_id, campaign_id, to, now, only_from=only_from
+            ):
+                raise Conflict(f"campaign {campaign_id} changed meanwhile: it cannot be {verb}")
+            return await uow.messages.move_campaign_rows(
+                user_id, campaign_id, rows_from, rows_to, now, reset_attempts=verb == "retried"
+            )
+
+    async def _relay(self, user_id: str) -> None:
+        try:
+            await self._sweep.execute(user_id)
+        except Exception:  # committed: the next sweep relays it
+            log.exception("relaying after a campaign change failed; the sweep will relay it")
+
+
+class PauseCampaign(_Control):
+    async def execute(self, user_id: str, campaign_id: int) -> CampaignView:
+        await self._move(
+            user_id, campaign_id, allowed=[Status.RUNNING], to=Status.PAUSED,
+            rows_from=[Row.QUEUED], rows_to=Row.HELD, verb="paused",
+        )  # fmt: skip
+        return await self._get.execute(user_id, campaign_id)
+
+
+class ResumeCampaign(_Control):
+    async def execute(self, user_id: str, campaign_id: int) -> CampaignView:
+        await self._move(
+            user_id, campaign_id, allowed=[Status.PAUSED], to=Status.RUNNING,
+            rows_from=[Row.HELD], rows_to=Row.PENDING, verb="resumed",
+        )  # fmt: skip
+        await self._relay(user_id)
+        return await self._get.execute(user_id, campaign_id)
+
+
+class CancelCampaign(_Control):
+    async def execute(self, user_id: str, campaign_id: int) -> CampaignView:
+        await self._move(
+            user_id, campaign_id, allowed=[Status.RUNNING, Status.PAUSED], to=Status.CANCELLED,
+            rows_from=[Row.PENDING, Row.QUEUED, Row.HELD], rows_to=Row.CANCELLED,
+            verb="cancelled",
+        )  # fmt: skip
+        return await self._get.execute(user_id, campaign_id)
+
+
+class RetryFailedInCampaign(_Control):
+    """Only `failed` rows go again (fresh attempts); a paused campaign keeps them until resumed."""
+
+    def __init__(
+        self, storage: Storage, sweep: SweepOutbox, clock: Clock, config: MessagingConfig
+    ) -> None:
+        super().__init__(storage, sweep, clock)
+        self._config = config
+
+    async def execute(self, user_id: str, campaign_id: int) -> CampaignView:
+        self._config.ensure_enabled()
+        view = await self._get.execute(user_id, campaign_id)
+        stays = Status.PAUSED if view.status is Status.PAUSED else Status.RUNNING
+        await self._move(
+            user_id, campaign_id, allowed=[Status.RUNNING, Status.COMPLETED, Status.PAUSED],
+            to=stays, rows_from=[Row.FAILED], rows_to=Row.PENDING, verb="retried",
+            stored_from=[stays],
+        )  # fmt: skip
+        await self._relay(user_id)
+        return await self._get.execute(user_id, campaign_id)

@@ -1,0 +1,69 @@
+"""Campaigns as clients see them: the stored row with counters derived from its messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.errors import NotFound
+from core.models import Campaign, CampaignCounters, CampaignStatus, Page
+from core.paging import check_page
+from core.ports import Storage
+
+
+def derived_status(stored: CampaignStatus, counters: CampaignCounters) -> CampaignStatus:
+    """`completed` is derived, never stored: a running campaign with nothing left to send."""
+    unsent = counters.pending + counters.queued + counters.held
+    if stored is CampaignStatus.RUNNING and unsent == 0:
+        return CampaignStatus.COMPLETED
+    return stored
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignView:
+    campaign: Campaign
+    counters: CampaignCounters
+    status: CampaignStatus
+
+    @property
+    def progress_percent(self) -> float:
+        """Share of the targeted messages that are finished: sent, failed or cancelled."""
+        c = self.counters
+        if not c.targeted:
+            return 100.0
+        return round(100 * (c.sent + c.failed + c.cancelled) / c.targeted, 1)
+
+
+async def views_of(storage: Storage, campaigns: list[Campaign]) -> list[CampaignView]:
+    if not campaigns:
+        return []
+    user_id = campaigns[0].user_id
+    async with storage.begin() as uow:
+        counted = await uow.campaigns.counters(user_id, [c.id for c in campaigns if c.id])
+    views = []
+    for campaign in campaigns:
+        counters = counted.get(campaign.id or 0, CampaignCounters())
+        views.append(CampaignView(campaign, counters, derived_status(campaign.status, counters)))
+    return views
+
+
+class GetCampaign:
+    def __init__(self, storage: Storage) -> None:
+        self._storage = storage
+
+    async def execute(self, user_id: str, campaign_id: int) -> CampaignView:
+        async with self._storage.begin() as uow:
+            campaign = await uow.campaigns.get(user_id, campaign_id)
+        if campaign is None:
+            raise NotFound(f"campaign {campaign_id} not found")
+        return (await views_of(self._storage, [campaign]))[0]
+
+
+class ListCampaigns:
+    def __init__(self, storage: Storage) -> None:
+        self._storage = storage
+
+    async def execute(self, user_id: str, limit: int, offset: int) -> Page[CampaignView]:
+        check_page(limit, offset)
+        async with self._storage.begin() as uow:
+            page = await uow.campaigns.list(user_id, limit, offset)
+        return Page(await views_of(self._storage, page.items), page.total)

@@ -1,0 +1,106 @@
+"""Bulk campaigns: the bulk send, the campaign list and one campaign, and their control."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import JSONBody
+
+from core.campaigns.control import (
+    CancelCampaign,
+    PauseCampaign,
+    ResumeCampaign,
+    RetryFailedInCampaign,
+)
+from core.campaigns.create import CreateCampaign
+from core.campaigns.views import GetCampaign, ListCampaigns
+from entrypoints.http.controllers.params import Limit, Offset, PathId
+from entrypoints.http.schemas.campaigns import (
+    BulkMessageBody,
+    BulkMessageResponse,
+    CampaignBody,
+    CampaignPage,
+)
+
+AnyRequest = Request[str, Any, Any]
+
+
+class CampaignController(Controller):
+    path = "/api"
+    tags = ["campaigns"]
+
+    @post("/messages/bulk", status_code=202, operation_id="sendBulkMessage")
+    async def bulk(
+        self,
+        request: AnyRequest,
+        data: JSONBody[BulkMessageBody],
+        create_campaign: NamedDependency[CreateCampaign],
+    ) -> BulkMessageResponse:
+        """One message to many fans (≤ 100,000: ids and/or a segment), at the creator's pace."""
+        return BulkMessageResponse.of(await create_campaign.execute(request.user, data.to_core()))
+
+    @get("/crm/campaigns", operation_id="listCampaigns")
+    async def list(
+        self,
+        request: AnyRequest,
+        list_campaigns: NamedDependency[ListCampaigns],
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> CampaignPage:
+        """The creator's campaigns, newest first, each with its counters."""
+        page = await list_campaigns.execute(request.user, limit, offset)
+        items = [CampaignBody.of(view) for view in page.items]
+        return CampaignPage(items=items, total=page.total, limit=limit, offset=offset)
+
+    @get("/crm/campaigns/{campaign_id:int}", operation_id="getCampaign")
+    async def get_one(
+        self, request: AnyRequest, campaign_id: PathId, get_campaign: NamedDependency[GetCampaign]
+    ) -> CampaignBody:
+        """One campaign with its counters."""
+        return CampaignBody.of(await get_campaign.execute(request.user, campaign_id))
+
+    @post("/crm/campaigns/{campaign_id:int}/pause", status_code=200, operation_id="pauseCampaign")
+    async def pause(
+        self,
+        request: AnyRequest,
+        campaign_id: PathId,
+        pause_campaign: NamedDependency[PauseCampaign],
+    ) -> CampaignBody:
+        """Stop sending; what reaches the consumer meanwhile is held until resumed."""
+        return CampaignBody.of(await pause_campaign.execute(request.user, campaign_id))
+
+    @post("/crm/campaigns/{campaign_id:int}/resume", status_code=200, operation_id="resumeCampaign")
+    async def resume(
+        self,
+        request: AnyRequest,
+        campaign_id: PathId,
+        resume_campaign: NamedDependency[ResumeCampaign],
+    ) -> CampaignBody:
+        """Send the held and pending messages of a paused campaign."""
+        return CampaignBody.of(await resume_campaign.execute(request.user, campaign_id))
+
+    @post("/crm/campaigns/{campaign_id:int}/cancel", status_code=200, operation_id="cancelCampaign")
+    async def cancel(
+        self,
+        request: AnyRequest,
+        campaign_id: PathId,
+        cancel_campaign: NamedDependency[CancelCampaign],
+    ) -> CampaignBody:
+        """Nothing more is sent: every message not yet sent is cancelled."""
+        return CampaignBody.of(await cancel_campaign.execute(request.user, campaign_id))
+
+    @post(
+        "/crm/campaigns/{campaign_id:int}/retry-failed",
+        status_code=200,
+        operation_id="retryFailedCampaignMessages",
+    )
+    async def retry_failed(
+        self,
+        request: AnyRequest,
+        campaign_id: PathId,
+        retry_failed_campaign: NamedDependency[RetryFailedInCampaign],
+    ) -> CampaignBody:
+        """Send the campaign's failed messages again; nothing else moves."""
+        return CampaignBody.of(await retry_failed_campaign.execute(request.user, campaign_id))

@@ -1,0 +1,107 @@
+"""The answer of GET /api/onlyfans/analytics."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import msgspec
+
+from core.analytics.report import AnalyticsReport, CampaignFigures, DayFigures, Figures
+from core.models import FanSpend
+from entrypoints.http.schemas import Schema
+
+
+class FiguresView(Schema):
+    revenue_cents: int
+    purchases: int
+    messages_sent: int
+    messages_failed: int
+    new_fans: int
+
+    @classmethod
+    def of(cls, f: Figures) -> FiguresView:
+        return cls(
+            revenue_cents=f.revenue.cents,
+            purchases=f.revenue.purchases,
+            messages_sent=f.sent,
+            messages_failed=f.failed,
+            new_fans=f.new_fans,
+        )
+
+
+class DayView(FiguresView):
+    date: date
+
+    @classmethod
+    def of_day(cls, d: DayFigures) -> DayView:
+        return cls(date=d.day, **msgspec.structs.asdict(FiguresView.of(d.figures)))
+
+
+class TopFanView(Schema):
+    fan_id: int
+    platform: str
+    handle: str
+    name: str | None
+    spent_cents: int  # in the period
+    purchases: int  # in the period
+    value_cents: int  # lifetime
+
+    @classmethod
+    def of(cls, s: FanSpend) -> TopFanView:
+        assert s.fan.id is not None
+        return cls(
+            fan_id=s.fan.id,
+            platform=s.fan.platform,
+            handle=s.fan.handle,
+            name=s.fan.name,
+            spent_cents=s.spend.cents,
+            purchases=s.spend.purchases,
+            value_cents=s.fan.value_cents,
+        )
+
+
+class CampaignFiguresView(Schema):
+    id: int
+    name: str
+    status: str
+    created_at: datetime | None
+    targeted: int
+    sent: int
+    failed: int
+    revenue_cents: int
+
+    @classmethod
+    def of(cls, c: CampaignFigures) -> CampaignFiguresView:
+        assert c.campaign.id is not None
+        return cls(
+            id=c.campaign.id,
+            name=c.campaign.name,
+            status=c.campaign.status,
+            created_at=c.campaign.created_at,
+            targeted=c.counters.targeted,
+            sent=c.counters.sent,
+            failed=c.counters.failed,
+            revenue_cents=c.campaign.revenue_cents,
+        )
+
+
+class AnalyticsView(Schema):
+    from_: date = msgspec.field(name="from")
+    to: date
+    timezone: str
+    totals: FiguresView
+    days: list[DayView]
+    top_fans: list[TopFanView]
+    campaigns: list[CampaignFiguresView]
+
+    @classmethod
+    def of(cls, r: AnalyticsReport) -> AnalyticsView:
+        return cls(
+            from_=r.period.first,
+            to=r.period.last,
+            timezone="UTC",
+            totals=FiguresView.of(r.totals),
+            days=[DayView.of_day(d) for d in r.days],
+            top_fans=[TopFanView.of(s) for s in r.top_fans],
+            campaigns=[CampaignFiguresView.of(c) for c in r.campaigns],
+        )

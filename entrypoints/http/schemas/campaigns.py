@@ -1,0 +1,145 @@
+"""Campaign schemas: the bulk send, campaigns with their counters, and what control answers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import msgspec
+
+from core.campaigns.audience import MAX_RECIPIENTS, NewCampaign, Segment
+from core.campaigns.create import Accepted
+from core.campaigns.views import CampaignView
+from core.models import Platform
+from entrypoints.http.schemas import Cents, Schema
+from entrypoints.http.schemas.messaging import Content, FanId, Priority
+
+FanIds = Annotated[list[FanId], msgspec.Meta(max_length=MAX_RECIPIENTS)]
+
+
+class SegmentBody(Schema):
+    tags_any: list[str] = []
+    tags_all: list[str] = []
+    tags_none: list[str] = []
+    min_value_cents: Cents | None = None
+    max_value_cents: Cents | None = None
+    platform: Platform | None = None
+    exclude_fan_ids: FanIds = []
+    # Exclusions: fans sent a message in the last N hours; fans with unread inbound messages.
+    exclude_messaged_within_hours: int | None = None
+    exclude_unread: bool = False
+
+    def to_core(self) -> Segment:
+        return Segment(
+            tags_any=frozenset(self.tags_any),
+            tags_all=frozenset(self.tags_all),
+            tags_none=frozenset(self.tags_none),
+            min_value_cents=self.min_value_cents,
+            max_value_cents=self.max_value_cents,
+            platform=self.platform,
+            exclude_fan_ids=tuple(self.exclude_fan_ids),
+            exclude_messaged_within_hours=self.exclude_messaged_within_hours,
+            exclude_unread=self.exclude_unread,
+        )
+
+
+class BulkMessageBody(Schema):
+    campaign_name: str
+    content: Content
+    media_urls: list[str] = []
+    price_cents: Cents | None = None
+    priority: Priority = 5
+    recipient_ids: FanIds = []
+    segment: SegmentBody | None = None
+
+    def to_core(self) -> NewCampaign:
+        return NewCampaign(
+            name=self.campaign_name,
+            content=self.content,
+            media_urls=tuple(self.media_urls),
+            price_cents=self.price_cents,
+            priority=self.priority,
+            recipient_ids=tuple(self.recipient_ids),
+            segment=self.segment.to_core() if self.segment else None,
+        )
+
+
+class BulkMessageResponse(Schema):
+    campaign_id: int
+    total_recipients: int
+    queued: int
+    failed: int
+    failed_recipient_ids: list[int]
+    estimated_completion_time: datetime
+    status: str
+
+    @classmethod
+    def of(cls, accepted: Accepted) -> BulkMessageResponse:
+        return cls(
+            campaign_id=accepted.campaign_id,
+            total_recipients=accepted.total_recipients,
+            queued=accepted.queued,
+            failed=len(accepted.failed_recipient_ids),
+            failed_recipient_ids=accepted.failed_recipient_ids,
+            estimated_completion_time=accepted.estimated_completion_time,
+            status=accepted.status,
+        )
+
+
+class Counters(Schema):
+    targeted: int
+    pending: int
+    queued: int
+    sent: int
+    failed: int
+    held: int
+    cancelled: int
+    revenue_cents: int
+    progress_percent: float
+
+
+class CampaignBody(Schema):
+    id: int
+    name: str
+    type: str
+    status: str
+    content: str
+    media_urls: list[str]
+    price_cents: int | None
+    counters: Counters
+    created_at: datetime | None
+    updated_at: datetime | None
+
+    @classmethod
+    def of(cls, view: CampaignView) -> CampaignBody:
+        campaign, c = view.campaign, view.counters
+        assert campaign.id is not None
+        return cls(
+            id=campaign.id,
+            name=campaign.name,
+            type=campaign.type,
+            status=view.status,
+            content=campaign.template.content,
+            media_urls=list(campaign.template.media_urls),
+            price_cents=campaign.template.price_cents,
+            counters=Counters(
+                targeted=c.targeted,
+                pending=c.pending,
+                queued=c.queued,
+                sent=c.sent,
+                failed=c.failed,
+                held=c.held,
+                cancelled=c.cancelled,
+                revenue_cents=campaign.revenue_cents,
+                progress_percent=view.progress_percent,
+            ),
+            created_at=campaign.created_at,
+            updated_at=campaign.updated_at,
+        )
+
+
+class CampaignPage(Schema):
+    items: list[CampaignBody]
+    total: int
+    limit: int
+    offset: int
