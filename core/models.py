@@ -211,6 +211,10 @@ class Campaign:
     revenue_cents: int = 0
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    # The fan-out writes its messages in chunks after the campaign is accepted: the last fan id
+    # written so far, and when the last chunk was written (None while it runs).
+    fanout_cursor: int = 0
+    fanned_out_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

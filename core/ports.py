@@ -155,8 +155,8 @@ class FanRepository(Protocol):
         no change) when the tenant has no such fan or the sum would pass MAX_VALUE_CENTS."""
         ...
 
-    async def record_activity(self, user_id: str, fan_id: int, at: datetime) -> None:
-        """last_active_at moved to `at` unless it is already later."""
+    async def record_activity(self, user_id: str, fan_id: int, at: datetime, now: datetime) -> None:
+        """last_active_at moved to `at` (and updated_at to `now`) unless it is already later."""
         ...
 
     async def set_subscription(
@@ -263,6 +263,13 @@ class MessageRepository(Protocol):
         """pending → queued; a row the consumer already took stays as it is."""
         ...
 
+    async def hold_while_paused(
+        self, user_id: str, message_id: UUID, only_from: MessageStatus, now: datetime
+    ) -> bool:
+        """A campaign's row → `held`, only while the campaign is still paused; its campaign row
+        is locked until commit, so a resume cannot slip in between. Whether the row moved."""
+        ...
+
     async def claim(
         self, user_id: str, message_id: UUID, now: datetime, lease_until: datetime
     ) -> bool:
@@ -328,6 +335,12 @@ class AudienceCount:
     unknown_fan_ids: list[int]  # explicit ids that are not the tenant's fans
 
 
+@dataclass(frozen=True, slots=True)
+class FanOutChunk:
+    written: int  # messages written by this chunk
+    done: bool  # the audience holds no fan after it: the fan-out has ended
+
+
 class CampaignRepository(Protocol):
     async def add(self, campaign: Campaign) -> Campaign: ...
 
@@ -335,9 +348,20 @@ class CampaignRepository(Protocol):
         self, user_id: str, audience: CampaignAudience, now: datetime
     ) -> AudienceCount: ...
 
-    async def fan_out(self, campaign: Campaign, now: datetime) -> int:
-        """A `pending` message (and a conversation) for each fan of the audience the campaign
-        has no message for yet, set-based; how many were written."""
+    async def lock(self, user_id: str, campaign_id: int) -> Campaign | None:
+        """The campaign, its row locked until the transaction ends (SELECT … FOR UPDATE; SQLite
+        has one writer at a time): fan-out chunks and status changes of one campaign queue."""
+        ...
+
+    async def fan_out(self, campaign: Campaign, now: datetime, limit: int) -> FanOutChunk:
+        """The next chunk: a `pending` message (and a conversation) for each of the next `limit`
+        fans of the audience after `campaign.fanout_cursor`, in fan-id order, set-based; then the
+        row's cursor moves past them, and `fanned_out_at` is set when none are left."""
+        ...
+
+    async def unfinished_fan_outs(self) -> list[tuple[str, int]]:
+        """(user_id, campaign id) of every campaign, any tenant's, whose fan-out has not ended and
+        that is not cancelled, oldest first."""
         ...
 
     async def set_status(

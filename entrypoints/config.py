@@ -49,6 +49,7 @@ class Settings:
     port: int
     delivery_webhook_timeout_s: int = 10
     import_max_bytes: int = DEFAULT_IMPORT_MAX_BYTES
+    fanout_chunk_size: int = 5000
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], *, dev: bool = False) -> Settings:
@@ -87,6 +88,7 @@ class Settings:
                 "DELIVERY_WEBHOOK_TIMEOUT_S", 10, MAX_WEBHOOK_TIMEOUT_S
             ),
             import_max_bytes=read.positive_int("IMPORT_MAX_BYTES", DEFAULT_IMPORT_MAX_BYTES),
+            fanout_chunk_size=read.positive_int("FANOUT_CHUNK_SIZE", 5000, 100_000),
         )
         settings._check_database_url()
         settings._check_sqs_urls()

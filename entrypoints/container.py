@@ -32,6 +32,7 @@ from core.campaigns.control import (
     RetryFailedInCampaign,
 )
 from core.campaigns.create import CreateCampaign
+from core.campaigns.fan_out import BackgroundFanOuts, ContinueFanOuts, FanOutCampaign
 from core.campaigns.views import GetCampaign, ListCampaigns
 from core.conversations import (
     GetConversation,
@@ -135,6 +136,7 @@ class Container(containers.DeclarativeContainer):
             Policy.per_minute, config.send_rate_per_minute, config.send_burst
         ),
         enabled=config.rate_limiter_enabled,
+        fan_out_chunk=config.fanout_chunk_size,
     )
     api_policy = providers.Singleton(Policy.per_minute, config.api_rate_per_minute)
 
@@ -217,6 +219,9 @@ class Container(containers.DeclarativeContainer):
         clock=clock,
         config=messaging_config,
     )
+    fan_out_campaign = providers.Factory(
+        FanOutCampaign, storage=storage, clock=clock, config=messaging_config
+    )
     sweep_outbox = providers.Factory(
         SweepOutbox,
         storage=storage,
@@ -224,11 +229,16 @@ class Container(containers.DeclarativeContainer):
         limiter=rate_limiter,
         clock=clock,
         config=messaging_config,
+        fan_outs=providers.Factory(ContinueFanOuts, storage=storage, fan_out=fan_out_campaign),
+    )
+    # One per process: the fan-outs it started, cancelled when the API shuts down.
+    background_fan_outs = providers.Singleton(
+        BackgroundFanOuts, fan_out=fan_out_campaign, sweep=sweep_outbox
     )
     create_campaign = providers.Factory(
         CreateCampaign,
         storage=storage,
-        sweep=sweep_outbox,
+        fan_outs=background_fan_outs,
         limiter=rate_limiter,
         metrics=metrics,
         clock=clock,

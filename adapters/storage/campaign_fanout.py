@@ -1,8 +1,9 @@
-"""A campaign's fan-out in SQL: its audience counted, then a conversation and a `pending` message
-for each of its fans written set-based (INSERT … SELECT), not a round trip per fan.
+"""A campaign's fan-out in SQL: its audience counted, then, a chunk at a time in fan-id order, a
+conversation and a `pending` message for each of its fans written set-based (INSERT … SELECT).
 
-The messages' insert skips fans the campaign already has (unique (campaign_id, fan_id)), so a
-fan-out run again after a crash writes exactly the ones missing.
+A chunk moves the campaign's cursor in its own transaction, under the campaign row's lock, so a
+fan-out resumed after a crash, or run by two processes at once, neither repeats nor skips anyone;
+the messages' insert still skips fans the campaign already has (unique (campaign_id, fan_id)).
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from adapters.storage.connection import Connection
 from adapters.storage.segments import among, audience_condition
-from adapters.storage.tables import conversations, fans, messages
+from adapters.storage.tables import campaigns, conversations, fans, messages
 from adapters.storage.types import Json, UtcDateTime
 from core.models import Campaign, CampaignAudience, Direction, MessageStatus
-from core.ports import AudienceCount
+from core.ports import AudienceCount, FanOutChunk
 
 # A random (version 4) UUID in SQLite, as the 32 hex digits its UUID column stores.
 _SQLITE_UUID4 = sa.text(
@@ -43,12 +44,40 @@ async def count_audience(
     return AudienceCount(total or 0, unknown)
 
 
-async def fan_out(connection: Connection, campaign: Campaign, now: datetime) -> int:
-    """Write what the campaign's audience still lacks; how many messages were written."""
+async def fan_out(
+    connection: Connection, campaign: Campaign, now: datetime, limit: int
+) -> FanOutChunk:
+    """Write the next chunk of the audience after the cursor and move the cursor past it."""
+    assert campaign.id is not None
+    dialect = connection.dialect.name
+    reached = audience_condition(campaign.user_id, campaign.audience, now, dialect)
+    after = sa.and_(reached, fans.c.id > campaign.fanout_cursor)
+    chunk = sa.select(fans.c.id).where(after).order_by(fans.c.id).limit(limit).subquery()
+    stats = sa.select(sa.func.count(), sa.func.max(chunk.c.id))
+    size, last = (await connection.execute(stats)).one()
+    written = 0
+    if size:
+        written = await _write(connection, campaign, sa.and_(after, fans.c.id <= last), now)
+    done = size < limit
+    await connection.execute(
+        campaigns.update()
+        .where(campaigns.c.id == campaign.id)
+        .values(
+            fanout_cursor=last if size else campaign.fanout_cursor,
+            fanned_out_at=now if done else None,
+            updated_at=now,
+        )
+    )
+    return FanOutChunk(written, done)
+
+
+async def _write(
+    connection: Connection, campaign: Campaign, reached: sa.ColumnElement[bool], now: datetime
+) -> int:
+    """A conversation (where missing) and a pending message for each fan `reached` selects."""
     assert campaign.id is not None
     dialect = connection.dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    reached = audience_condition(campaign.user_id, campaign.audience, now, dialect)
     owner = sa.literal(campaign.user_id, sa.String)
     new_conversations = sa.select(owner, fans.c.id, fans.c.platform).where(reached)
     await connection.execute(
@@ -91,4 +120,4 @@ async def fan_out(connection: Connection, campaign: Campaign, now: datetime) -> 
         .from_select(columns, rows)
         .on_conflict_do_nothing(index_elements=["campaign_id", "fan_id"])
     )
-    return written.rowcount
+    return int(written.rowcount)

@@ -29,7 +29,7 @@ from core.models import (
     MessageStatus,
     Page,
 )
-from core.ports import AudienceCount
+from core.ports import AudienceCount, FanOutChunk
 
 _OWNED = (
     campaigns.c.user_id == sa.bindparam("owner"),
@@ -37,6 +37,15 @@ _OWNED = (
 )
 _INSERT = campaigns.insert().returning(campaigns.c.id)
 _GET = sa.select(campaigns).where(*_OWNED)
+_LOCK = _GET.with_for_update()  # SQLite renders no FOR UPDATE: it has one writer at a time
+_UNFINISHED = (
+    sa.select(campaigns.c.user_id, campaigns.c.id)
+    .where(
+        campaigns.c.fanned_out_at.is_(None),
+        campaigns.c.status != CampaignStatus.CANCELLED.value,
+    )
+    .order_by(campaigns.c.id)
+)
 # In the database, not read-modify-write: purchases of one campaign arrive concurrently. Only
 # while the sum fits the BIGINT (`room` is MAX_VALUE_CENTS - amount), as for a fan's value.
 _ADD_REVENUE = (
@@ -93,6 +102,8 @@ def campaign_from_row(row: sa.Row[Any]) -> Campaign:
         revenue_cents=row.revenue_cents,
         created_at=row.created_at,
         updated_at=row.updated_at,
+        fanout_cursor=row.fanout_cursor,
+        fanned_out_at=row.fanned_out_at,
     )
 
 
@@ -111,6 +122,8 @@ class SqlAlchemyCampaignRepository:
             "revenue_cents": campaign.revenue_cents,
             "created_at": campaign.created_at,
             "updated_at": campaign.updated_at,
+            "fanout_cursor": campaign.fanout_cursor,
+            "fanned_out_at": campaign.fanned_out_at,
         }
         new_id = await self._connection.scalar(_INSERT, values)
         return replace(campaign, id=new_id)
@@ -145,6 +158,12 @@ class SqlAlchemyCampaignRepository:
             by_counter[counter] = by_counter.get(counter, 0) + count
         return {campaign_id: CampaignCounters(**c) for campaign_id, c in counts.items()}
 
+    async def unfinished_fan_outs(self) -> list[tuple[str, int]]:
+        return [
+            (owner, campaign_id)
+            for owner, campaign_id in await self._connection.execute(_UNFINISHED)
+        ]
+
     async def list(self, user_id: str, limit: int, offset: int) -> Page[Campaign]:
         params = {"owner": user_id, "limit": limit, "offset": offset}
         rows = await self._connection.execute(_LIST, params)
@@ -174,5 +193,10 @@ class SqlAlchemyCampaignRepository:
     ) -> AudienceCount:
         return await count_audience(self._connection, user_id, audience, now)
 
-    async def fan_out(self, campaign: Campaign, now: datetime) -> int:
-        return await fan_out(self._connection, campaign, now)
+    async def lock(self, user_id: str, campaign_id: int) -> Campaign | None:
+        params = {"owner": user_id, "campaign": campaign_id}
+        row = (await self._connection.execute(_LOCK, params)).one_or_none()
+        return None if row is None else campaign_from_row(row)
+
+    async def fan_out(self, campaign: Campaign, now: datetime, limit: int) -> FanOutChunk:
+        return await fan_out(self._connection, campaign, now, limit)

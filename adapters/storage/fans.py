@@ -54,19 +54,16 @@ _ADD_VALUE = (
 )
 
 _ACTIVE_AT = sa.bindparam("at", type_=UtcDateTime())
-# Events arrive out of order: it only moves forward.
+# Events arrive out of order: it only moves forward. A move stamps updated_at like any write, so
+# the fan's ETag changes and a PUT from a copy read before cannot erase it.
 _RECORD_ACTIVITY = (
     fans.update()
-    .where(fans.c.user_id == sa.bindparam("owner"), fans.c.id == sa.bindparam("fan_id"))
-    .values(
-        last_active_at=sa.case(
-            (
-                sa.or_(fans.c.last_active_at.is_(None), fans.c.last_active_at < _ACTIVE_AT),
-                _ACTIVE_AT,
-            ),
-            else_=fans.c.last_active_at,
-        )
+    .where(
+        fans.c.user_id == sa.bindparam("owner"),
+        fans.c.id == sa.bindparam("fan_id"),
+        sa.or_(fans.c.last_active_at.is_(None), fans.c.last_active_at < _ACTIVE_AT),
     )
+    .values(last_active_at=_ACTIVE_AT, updated_at=sa.bindparam("now", type_=UtcDateTime()))
 )
 
 # Subscription events arrive out of order too: the state follows their times, not their arrival.
@@ -215,8 +212,8 @@ class SqlAlchemyFanRepository:
         }
         return (await self._connection.execute(_ADD_VALUE, params)).rowcount == 1
 
-    async def record_activity(self, user_id: str, fan_id: int, at: datetime) -> None:
-        params = {"owner": user_id, "fan_id": fan_id, "at": at}
+    async def record_activity(self, user_id: str, fan_id: int, at: datetime, now: datetime) -> None:
+        params = {"owner": user_id, "fan_id": fan_id, "at": at, "now": now}
         await self._connection.execute(_RECORD_ACTIVITY, params)
 
     async def set_subscription(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 import sqlalchemy as sa
 
@@ -51,6 +52,18 @@ CAMPAIGN_OUTBOXES = (
     .where(campaigns.c.status == _RUNNING, _HAS_OUTBOX)
     .order_by(campaigns.c.id)
 )
+# The campaign of a message, locked FOR SHARE (SQLite: its BEGIN IMMEDIATE already serializes):
+# a resume, which updates that row first, waits until the hold is committed and then sees it.
+_CAMPAIGN_STATUS_LOCKED = (
+    sa.select(campaigns.c.status)
+    .join(messages, messages.c.campaign_id == campaigns.c.id)
+    .where(
+        messages.c.user_id == sa.bindparam("owner"),
+        messages.c.id == sa.bindparam("message_id"),
+        campaigns.c.user_id == sa.bindparam("owner"),
+    )
+    .with_for_update(read=True, of=campaigns)
+)
 CAMPAIGN_PENDING = (
     sa.select(messages)
     .where(messages.c.campaign_id == sa.bindparam("campaign"), messages.c.status == _PENDING)
@@ -81,6 +94,13 @@ async def move_campaign_rows(
         .values(values)
     )
     return (await connection.execute(statement)).rowcount
+
+
+async def campaign_paused(connection: Connection, user_id: str, message_id: UUID) -> bool:
+    """Whether the message's campaign is paused, holding it so until the transaction ends."""
+    params = {"owner": user_id, "message_id": message_id}
+    status = await connection.scalar(_CAMPAIGN_STATUS_LOCKED, params)
+    return status == CampaignStatus.PAUSED.value
 
 
 async def outbox_creators(connection: Connection) -> list[str]:

@@ -204,6 +204,15 @@ class SqlAlchemyMessageRepository:
         params = {"owner": user_id, "message_ids": list(message_ids), "now": now}
         await self._connection.execute(_MARK_QUEUED, params)
 
+    async def hold_while_paused(
+        self, user_id: str, message_id: UUID, only_from: MessageStatus, now: datetime
+    ) -> bool:
+        if not await outbox.campaign_paused(self._connection, user_id, message_id):
+            return False
+        return await self.set_status(
+            user_id, message_id, MessageStatus.HELD, now, only_from=only_from
+        )
+
     async def claim(
         self, user_id: str, message_id: UUID, now: datetime, lease_until: datetime
     ) -> bool:

@@ -87,6 +87,9 @@ def _tagged_with_any(tags: Collection[str], dialect: str) -> sa.ColumnElement[bo
 
 def _messaged_since(user_id: str, since: datetime) -> sa.Exists:
     # Correlated on the fan alone: the fan-out's own statement reads conversations too.
+    # A sent row counts from when it was sent, not written: a long campaign writes its rows days
+    # before the last of them goes out. A row not sent yet counts from when it was written.
+    messaged_at = sa.func.coalesce(messages.c.sent_at, messages.c.created_at)
     return (
         sa.exists()
         .correlate(fans)
@@ -95,7 +98,7 @@ def _messaged_since(user_id: str, since: datetime) -> sa.Exists:
             messages.c.user_id == user_id,
             messages.c.direction == Direction.OUT.value,
             messages.c.status.in_(_REACHED),
-            messages.c.created_at >= sa.bindparam(None, since, type_=UtcDateTime()),
+            messaged_at >= sa.bindparam(None, since, type_=UtcDateTime()),
         )
     )
 

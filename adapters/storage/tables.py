@@ -117,6 +117,9 @@ campaigns = sa.Table(
     sa.Column("revenue_cents", sa.BigInteger, nullable=False, server_default=sa.text("0")),
     sa.Column("created_at", UtcDateTime),
     sa.Column("updated_at", UtcDateTime),
+    # The fan-out runs in chunks in fan-id order: the last fan id written, and when it ended.
+    sa.Column("fanout_cursor", sa.BigInteger, nullable=False, server_default=sa.text("0")),
+    sa.Column("fanned_out_at", UtcDateTime),
     sa.Index(None, "user_id"),
 )
 

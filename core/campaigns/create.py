@@ -1,33 +1,31 @@
-"""Creating a campaign: its row and a `pending` message per recipient, in one transaction.
+"""Accepting a campaign: the audience counted and the campaign row written in one short
+transaction, answered at once; its messages are written afterwards, in chunks.
 
-The fan-out is set-based in storage (100,000 recipients in one INSERT … SELECT); the campaign
-row and its rows commit together, so a crash leaves either nothing or all of it. Relaying is the
-resumable part: the outbox sweep puts the rows on the queue at the creator's pace, starting now.
+The fan-out starts in the background right after (core/campaigns/fan_out.py) and the outbox
+sweep carries it on if this process dies first; the counts in the answer are the audience as
+counted now (the segment is evaluated again as the fan-out reaches each chunk).
 """
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from core.campaigns.audience import MAX_RECIPIENTS, NewCampaign
+from core.campaigns.fan_out import BackgroundFanOuts
 from core.campaigns.views import derived_status
 from core.errors import Invalid
 from core.messaging.config import MessagingConfig
 from core.messaging.eta import tokens_available, wait_for
-from core.messaging.sweep import SweepOutbox
 from core.models import CampaignCounters, CampaignStatus
 from core.ports import Clock, Metrics, RateLimiter, Storage
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
 class Accepted:
     campaign_id: int
     total_recipients: int  # distinct recipients asked for: queued + failed
-    queued: int  # messages written for the campaign's fans
+    queued: int  # the campaign's fans counted at acceptance: the messages the fan-out will write
     failed_recipient_ids: list[int]  # named recipients who are not the creator's fans
     estimated_completion_time: datetime
     status: CampaignStatus
@@ -37,14 +35,14 @@ class CreateCampaign:
     def __init__(
         self,
         storage: Storage,
-        sweep: SweepOutbox,
+        fan_outs: BackgroundFanOuts,
         limiter: RateLimiter,
         metrics: Metrics,
         clock: Clock,
         config: MessagingConfig,
     ) -> None:
         self._storage = storage
-        self._sweep = sweep
+        self._fan_outs = fan_outs
         self._limiter = limiter
         self._metrics = metrics
         self._clock = clock
@@ -62,26 +60,23 @@ class CreateCampaign:
                     f"the audience holds {audience.fans} fans; at most {MAX_RECIPIENTS}",
                     field=where,
                 )
-            stored = await uow.campaigns.add(replace(campaign, created_at=now, updated_at=now))
+            done_at = None if audience.fans else now  # nobody to write: the fan-out has ended
+            stored = await uow.campaigns.add(
+                replace(campaign, created_at=now, updated_at=now, fanned_out_at=done_at)
+            )
             assert stored.id is not None
-            written = await uow.campaigns.fan_out(stored, now)
-            waiting = await uow.messages.count_unsent(user_id)
+            waiting = await uow.messages.count_unsent(user_id) + audience.fans
         self._metrics.increment("onlyfans.bulk.campaign")
-        self._metrics.increment("onlyfans.bulk.recipients", written)
-        await self._relay_first_slice(user_id)
+        self._metrics.increment("onlyfans.bulk.recipients", audience.fans)
+        if audience.fans:
+            self._fan_outs.start(user_id, stored.id)
         available = await tokens_available(self._limiter, self._config, user_id)
+        counters = CampaignCounters(pending=audience.fans)
         return Accepted(
             campaign_id=stored.id,
-            total_recipients=written + len(audience.unknown_fan_ids),
-            queued=written,
+            total_recipients=audience.fans + len(audience.unknown_fan_ids),
+            queued=audience.fans,
             failed_recipient_ids=audience.unknown_fan_ids,
             estimated_completion_time=now + wait_for(waiting, available, self._config),
-            status=derived_status(stored.status, CampaignCounters(pending=written)),
+            status=derived_status(stored.status, counters, fanned_out=done_at is not None),
         )
-
-    async def _relay_first_slice(self, user_id: str) -> None:
-        """What the bucket lets out soon goes on the queue now; the rest waits for the sweep."""
-        try:
-            await self._sweep.execute(user_id)
-        except Exception:  # stored and committed: the next sweep relays it instead
-            log.exception("relaying a new campaign failed; the sweep will relay it")

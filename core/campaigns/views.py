@@ -10,10 +10,13 @@ from core.paging import check_page
 from core.ports import Storage
 
 
-def derived_status(stored: CampaignStatus, counters: CampaignCounters) -> CampaignStatus:
-    """`completed` is derived, never stored: a running campaign with nothing left to send."""
+def derived_status(
+    stored: CampaignStatus, counters: CampaignCounters, *, fanned_out: bool
+) -> CampaignStatus:
+    """`completed` is derived, never stored: a running campaign whose fan-out has ended with
+    nothing left to send."""
     unsent = counters.pending + counters.queued + counters.held
-    if stored is CampaignStatus.RUNNING and unsent == 0:
+    if stored is CampaignStatus.RUNNING and fanned_out and unsent == 0:
         return CampaignStatus.COMPLETED
     return stored
 
@@ -23,6 +26,11 @@ class CampaignView:
     campaign: Campaign
     counters: CampaignCounters
     status: CampaignStatus
+
+    @property
+    def fan_out_complete(self) -> bool:
+        """Every message of the campaign is written (`targeted` grows until then)."""
+        return self.campaign.fanned_out_at is not None
 
     @property
     def progress_percent(self) -> float:
@@ -42,7 +50,9 @@ async def views_of(storage: Storage, campaigns: list[Campaign]) -> list[Campaign
     views = []
     for campaign in campaigns:
         counters = counted.get(campaign.id or 0, CampaignCounters())
-        views.append(CampaignView(campaign, counters, derived_status(campaign.status, counters)))
+        fanned_out = campaign.fanned_out_at is not None
+        status = derived_status(campaign.status, counters, fanned_out=fanned_out)
+        views.append(CampaignView(campaign, counters, status))
     return views
 
 

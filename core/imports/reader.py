@@ -29,8 +29,13 @@ class CsvSource:
         first_line = next((line for line in self._lines if line.strip()), "")
         if not first_line:
             raise Invalid("the file is empty: it has no header", field="file")
+        if "\x00" in first_line:  # decodes as UTF-8, but no header of text holds a NUL
+            raise Invalid(f"{_NOT_SUPPORTED} (NUL bytes: UTF-16 without BOM?)", field="file")
         self.delimiter = sniff_delimiter(first_line)
-        self._records = csv.reader(_chain(first_line, self._lines), delimiter=self.delimiter)
+        # Strict: an unclosed quote is an error, not a field that swallows the rest of the file.
+        self._records = csv.reader(
+            _chain(first_line, self._lines), delimiter=self.delimiter, strict=True
+        )
         header = self._next()
         self.header: list[str] = header if header is not None else []
 
@@ -57,16 +62,17 @@ class CsvSource:
             raise Invalid(
                 f"row {self._rows + 1}: the CSV is malformed ({exc})", field="file"
             ) from None
-        except UnicodeDecodeError as exc:  # UTF-16 with a lone surrogate
-            raise Invalid(
-                f"{_NOT_SUPPORTED} ({exc.reason} after row {self._rows}); nothing was imported",
-                field="file",
-            ) from None
 
     def _decoded_lines(self, encoding: str) -> Iterator[str]:
         if encoding == "utf-16":
             self._text = io.TextIOWrapper(self._binary, encoding=encoding, newline="")
-            yield from self._text
+            try:
+                yield from self._text
+            except UnicodeDecodeError as exc:  # a lone surrogate, an odd byte at the end
+                raise Invalid(
+                    f"{_NOT_SUPPORTED} ({exc.reason} after row {self._rows}); nothing was imported",
+                    field="file",
+                ) from None
             return
         # UTF-8 line by line (no multi-byte sequence holds a newline byte), so an undecodable
         # byte is reported with its line and offset, wherever it is in the file.

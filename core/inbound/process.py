@@ -37,7 +37,7 @@ class ProcessInboundEvent:
             else:
                 await _change_subscription(uow, event, fan.id, payload, now)
             if isinstance(payload, MessageReceived | PpvPurchased):  # something the fan did
-                await uow.fans.record_activity(event.user_id, fan.id, event.occurred_at)
+                await uow.fans.record_activity(event.user_id, fan.id, event.occurred_at, now)
         return True
 
 

@@ -30,6 +30,9 @@ class MessagingConfig:
     # before the sweep relays it (the API relays its own at once; this is for crashes).
     sweep_every_s: float = 10.0
     stale_single_send_s: float = 30.0
+    # Fans a campaign's fan-out writes per transaction (FANOUT_CHUNK_SIZE): each chunk holds the
+    # campaign row's lock, so pause and cancel wait at most one chunk.
+    fan_out_chunk: int = 5000
 
     def ensure_enabled(self) -> None:
         if not self.enabled:

@@ -104,7 +104,7 @@ class ConsumeEnvelopes:
             log.info("duplicate envelope acknowledged", extra={"status": str(message.status)})
             return True
         if campaign in _STOPPED and message.status is not MessageStatus.SENDING:
-            return await self._stop(message, _STOPPED[campaign])
+            return await self._stop(envelope, message, _STOPPED[campaign])
         now = self._clock.now()
         if (
             message.status is MessageStatus.SENDING
@@ -148,12 +148,21 @@ class ConsumeEnvelopes:
         )
         return message, outbound, campaign.status if campaign else None
 
-    async def _stop(self, message: Message, status: MessageStatus) -> bool:
+    async def _stop(self, envelope: Envelope, message: Message, status: MessageStatus) -> bool:
         """The campaign is paused (the row is held until resumed) or cancelled: acknowledge."""
+        user_id, now = message.user_id, self._clock.now()
         async with self._storage.begin() as uow:
-            await uow.messages.set_status(
-                message.user_id, message.id, status, self._clock.now(), only_from=message.status
-            )
+            if status is MessageStatus.HELD:
+                stopped = await uow.messages.hold_while_paused(
+                    user_id, message.id, message.status, now
+                )
+            else:  # cancelled is final: no race to lose
+                stopped = await uow.messages.set_status(
+                    user_id, message.id, status, now, only_from=message.status
+                )
+        if status is MessageStatus.HELD and not stopped:
+            # Resumed since the campaign was read: a row held now would never be relayed again.
+            return await self._defer(envelope, 0, "resumed")
         self._metrics.increment("onlyfans.message.stopped", status=status.value)
         log.info("campaign stopped; envelope acknowledged", extra={"status": status.value})
         return True

@@ -1,5 +1,7 @@
 """The outbox sweep: relay what is left `pending`, paced by each creator's send bucket.
 
+A full sweep first carries on any campaign fan-out not yet ended (an API that crashed or stopped
+mid-fan-out), so what it relays next includes those rows.
 Single sends are relayed by the API at once; the sweep picks up those a crash left behind.
 A campaign's rows are relayed here only: per creator, as many as the bucket will let through
 within `campaign_horizon_s` after what is already on the queue, each delayed until its turn.
@@ -12,6 +14,7 @@ import logging
 from datetime import timedelta
 from uuid import UUID
 
+from core.campaigns.fan_out import ContinueFanOuts
 from core.messaging.config import MessagingConfig
 from core.messaging.eta import tokens_available, wait_for
 from core.messaging.relay import OutboxRelay
@@ -29,8 +32,10 @@ class SweepOutbox:
         limiter: RateLimiter,
         clock: Clock,
         config: MessagingConfig,
+        fan_outs: ContinueFanOuts,
     ) -> None:
         self._storage = storage
+        self._fan_outs = fan_outs
         self._relay = relay
         self._limiter = limiter
         self._clock = clock
@@ -40,6 +45,8 @@ class SweepOutbox:
         """Relay what is due (only `user_id`'s campaigns, when given); how many were queued."""
         if not self._config.enabled:
             return 0  # the kill switch: nothing goes on the queue
+        if user_id is None:
+            await self._fan_outs.execute()
         relayed = 0 if user_id else await self._single_sends()
         if user_id:
             creators = [user_id]

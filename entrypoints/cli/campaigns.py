@@ -80,6 +80,9 @@ def create(
         if accepted.failed_recipient_ids:
             ids = ", ".join(map(str, accepted.failed_recipient_ids[:20]))
             click.echo(f"not your fans: {ids}")
+        # The fan-out writes the messages after the answer: finish it before this process ends
+        # (an interrupted one is carried on by the worker's sweep).
+        await (await resolve(container.background_fan_outs)).wait()
 
     _run(run, relays=True)
 
@@ -139,7 +142,10 @@ def _control(provider: str, campaign_id: int, user: str) -> None:
 
 def _print(view: CampaignView) -> None:
     c = view.counters
-    click.echo(f"campaign {view.campaign.id} {view.campaign.name!r}: {view.status}")
+    fan_out = "complete" if view.fan_out_complete else "not complete"
+    click.echo(
+        f"campaign {view.campaign.id} {view.campaign.name!r}: {view.status}, fan-out {fan_out}"
+    )
     click.echo(
         f"targeted={c.targeted} pending={c.pending} queued={c.queued} sent={c.sent} "
         f"failed={c.failed} held={c.held} cancelled={c.cancelled} "

@@ -87,6 +87,8 @@ def create_app(
             await on_startup(container)
         async with _worker(container, run_worker):
             yield
+        # A fan-out cut short here rolls its chunk back; the worker's sweep carries it on.
+        await (await resolve(container.background_fan_outs)).close()
         await composition.stop(container)
 
     def put_request_context_first(config: AppConfig) -> AppConfig:

@@ -1,6 +1,7 @@
-"""Campaigns: accepting 100,000 recipients on PostgreSQL against the issue's 5 s ceiling, and the
-outbox relay's throughput (pending → queued rows/s) to the in-memory queue and to SQS on the moto
-server, against a raw `send_message_batch` loop of the same envelopes on the same server."""
+"""Campaigns: accepting 100,000 recipients on PostgreSQL against the issue's 5 s ceiling, and how
+long the fan-out that follows the answer takes to write them all; the outbox relay's throughput
+(pending → queued rows/s) to the in-memory queue and to SQS on the moto server, against a raw
+`send_message_batch` loop of the same envelopes on the same server."""
 
 from __future__ import annotations
 
@@ -61,21 +62,39 @@ async def test_accepting_a_100k_recipient_campaign_on_postgres(with_fans: str) -
     container = await started(DATABASE_URL=with_fans)
     try:
         create = await resolve(container.create_campaign)
-        seconds = []
+        fan_outs = await resolve(container.background_fan_outs)
+        chunk = (await resolve(container.messaging_config)).fan_out_chunk
+        seconds, fanned = [], []
         for n in range(ROUNDS):
             new = NewCampaign(f"everyone {n}", "hello, all of you", segment=Segment())
             began = time.perf_counter()
             accepted = await create.execute(CREATOR, new)
             seconds.append(time.perf_counter() - began)
+            await fan_outs.wait()  # every chunk written, the first slice relayed
+            fanned.append(time.perf_counter() - began)
             assert accepted.queued == FANS_PER_CREATOR
+            assert (await written(container, accepted.campaign_id)) == FANS_PER_CREATOR
     finally:
         await composition.stop(container)
     median = statistics.median(seconds)
     print(f"\naccepting a campaign to a 100,000-fan segment on PostgreSQL ({machine()})")
-    print("(the campaign row, 100,000 conversations looked up and 100,000 pending messages,")
-    print(" one transaction; then the first slice relayed); 100,000 other fans in the table")
-    print(f"{'rounds (s)':28}{', '.join(f'{s:.2f}' for s in seconds)}")
-    print(f"{'median':28}{median:.2f} s = {median / CEILING_S:.0%} of the {CEILING_S:g} s ceiling")
+    print("(the answer: the audience counted and the campaign row written, one transaction;")
+    print(f" then the fan-out in chunks of {chunk:,}: 100,000 conversations looked up and 100,000")
+    print(" pending messages, the first slice relayed after the first chunk); 100,000 other fans")
+    print(f"{'answered, rounds (s)':28}{', '.join(f'{s:.2f}' for s in seconds)}")
+    share = f"{median / CEILING_S:.0%} of the {CEILING_S:g} s ceiling"
+    print(f"{'answered, median':28}{median:.2f} s = {share}")
+    print(f"{'fanned out, rounds (s)':28}{', '.join(f'{s:.2f}' for s in fanned)}")
+    print(f"{'fanned out, median':28}{statistics.median(fanned):.2f} s after the request began")
+
+
+async def written(container: Container, campaign_id: int) -> int:
+    storage = await resolve(container.storage)
+    async with storage.connection() as connection:
+        count = await connection.scalar(
+            sa.select(sa.func.count()).where(messages.c.campaign_id == campaign_id)
+        )
+    return int(count or 0)
 
 
 async def pending_rows(container: Container, count: int) -> list:
@@ -93,7 +112,9 @@ async def pending_rows(container: Container, count: int) -> list:
     async with storage.begin() as uow:
         campaign = NewCampaign("relay", "hi", segment=Segment()).to_campaign(user)
         stored = await uow.campaigns.add(campaign)
-        assert await uow.campaigns.fan_out(stored, (await resolve(container.clock)).now()) == count
+    assert stored.id is not None
+    assert await (await resolve(container.fan_out_campaign)).execute(user, stored.id) == count
+    async with storage.begin() as uow:
         return await uow.messages.campaign_outbox(user, count)
 
 

@@ -1,5 +1,6 @@
-"""A campaign's fan-out on SQLite (memory, file) and PostgreSQL: the audience it reaches equals an
-independent Python filter over generated fans, and a fan-out run again writes only what is missing.
+"""A campaign's fan-out on SQLite (memory, file) and PostgreSQL: the audience it reaches, written
+in chunks of 3 fans, equals an independent Python filter over generated fans. (Resuming and
+concurrent runners: test_campaign_fanout_resume_contract.py.)
 """
 
 from __future__ import annotations
@@ -8,14 +9,16 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from uuid import uuid4
 
-import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from adapters.clock import ManualClock
 from adapters.storage.database import SqlAlchemyStorage
 from adapters.storage.tables import messages
 from core.campaigns.audience import NewCampaign, Segment
+from core.campaigns.fan_out import FanOutCampaign
+from core.messaging.config import MessagingConfig
 from core.models import Campaign, Direction, Message, MessageStatus, Platform
 from tests.support.storage import T0, new_fan
 
@@ -117,9 +120,12 @@ async def campaign_fans(storage: SqlAlchemyStorage, campaign_id: int) -> list[in
 
 
 async def fan_out(storage: SqlAlchemyStorage, campaign: Campaign) -> tuple[Campaign, int]:
+    """The campaign stored, then its whole fan-out in chunks of 3; how many messages it wrote."""
     async with storage.begin() as uow:
-        stored = campaign if campaign.id else await uow.campaigns.add(campaign)
-        return stored, await uow.campaigns.fan_out(stored, NOW)
+        stored = await uow.campaigns.add(campaign)
+    assert stored.id is not None
+    runner = FanOutCampaign(storage, ManualClock(NOW), MessagingConfig(fan_out_chunk=3))
+    return stored, await runner.execute(stored.user_id, stored.id)
 
 
 @settings(
@@ -166,50 +172,3 @@ async def test_the_audience_is_exactly_what_an_independent_filter_selects(
     assert await campaign_fans(storage, stored.id) == sorted(expected)
     assert written == counted.fans == len(expected)
     assert counted.unknown_fan_ids == sorted({f for f in named if f not in ids})
-
-
-async def test_a_fan_out_run_again_after_a_crash_writes_only_the_missing_fans(
-    storage: SqlAlchemyStorage,
-):
-    owner = f"creator-{uuid4().hex}"
-    ids = await store(
-        storage, owner, [Generated(Platform.ONLYFANS, frozenset(), 0, False, None)] * 6
-    )
-    campaign = NewCampaign("spring", "hi", segment=Segment()).to_campaign(owner)
-    stored, first = await fan_out(storage, campaign)
-    # The crash: half the rows never made it (as if the fan-out had stopped halfway).
-    async with storage.connection(transaction=True) as connection:
-        await connection.execute(
-            messages.delete().where(
-                messages.c.campaign_id == stored.id, messages.c.fan_id.in_(ids[:3])
-            )
-        )
-
-    _, resumed = await fan_out(storage, stored)
-    _, again = await fan_out(storage, stored)
-
-    assert (first, resumed, again) == (6, 3, 0)
-    assert await campaign_fans(storage, stored.id) == sorted(ids)  # each fan exactly once
-
-
-async def test_a_fan_out_that_fails_midway_leaves_nothing(storage: SqlAlchemyStorage):
-    owner = f"creator-{uuid4().hex}"
-    await store(storage, owner, [Generated(Platform.ONLYFANS, frozenset(), 0, False, None)] * 4)
-    campaign = NewCampaign("spring", "hi", segment=Segment()).to_campaign(owner)
-
-    async def dies_before_the_commit() -> None:
-        async with storage.begin() as uow:
-            stored = await uow.campaigns.add(campaign)
-            assert await uow.campaigns.fan_out(stored, NOW) == 4
-            raise RuntimeError("the process dies before the commit")
-
-    with pytest.raises(RuntimeError):
-        await dies_before_the_commit()
-
-    async with storage.begin() as uow:
-        assert (await uow.campaigns.list(owner, 50, 0)).total == 0
-    async with storage.connection() as connection:
-        left = await connection.scalar(
-            sa.select(sa.func.count()).select_from(messages).where(messages.c.user_id == owner)
-        )
-    assert left == 0

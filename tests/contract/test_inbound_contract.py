@@ -193,13 +193,16 @@ async def test_a_value_or_revenue_past_a_bigint_is_refused_and_left_as_it_was(
 async def test_activity_only_moves_forward_and_stays_in_the_tenant(storage: SqlAlchemyStorage):
     luna = await add_fan(storage, ALICE, "luna")
 
+    stamped = LATER + timedelta(hours=1)
     async with storage.begin() as uow:
-        await uow.fans.record_activity(ALICE, luna.id, LATER)
-        await uow.fans.record_activity(ALICE, luna.id, T0)
-        await uow.fans.record_activity(BOB, luna.id, LATER + timedelta(days=1))
+        await uow.fans.record_activity(ALICE, luna.id, LATER, stamped)
+        await uow.fans.record_activity(ALICE, luna.id, T0, stamped + timedelta(hours=1))
+        await uow.fans.record_activity(BOB, luna.id, LATER + timedelta(days=1), LATER)
         found = await uow.fans.get(ALICE, luna.id)
 
     assert found.last_active_at == LATER
+    # A move is a write (the fan's ETag changes); an older time changes nothing, not even that.
+    assert found.updated_at == stamped
 
 
 # --- events processed at the same time -----------------------------------------------------------

@@ -3,6 +3,7 @@ campaign with counters, control with its 409s, tenant isolation, and 400s naming
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import datetime
 
@@ -29,11 +30,17 @@ async def api(request: pytest.FixtureRequest) -> AsyncIterator[Api]:
 
 
 async def bulk(api: Api, user: str = ALICE, **body) -> dict:
+    """The 202's body, once the fan-out the app started after answering says it is complete."""
     response = await api.client.post(
         BULK, json={"campaignName": "spring", "content": "hi", **body}, headers=api.auth(user)
     )
     assert response.status_code == 202, response.text
-    return response.json()
+    url = f"{CAMPAIGNS}/{response.json()['campaignId']}"
+    for _ in range(200):
+        if (await api.client.get(url, headers=api.auth(user))).json()["fanOutComplete"]:
+            return response.json()
+        await asyncio.sleep(0.05)
+    raise AssertionError("the fan-out did not complete")
 
 
 async def test_a_bulk_send_answers_202_with_its_campaign_and_counts(api: Api):
@@ -49,6 +56,8 @@ async def test_a_bulk_send_answers_202_with_its_campaign_and_counts(api: Api):
     assert datetime.fromisoformat(answer["estimatedCompletionTime"]) is not None
     one = await api.client.get(f"{CAMPAIGNS}/{answer['campaignId']}", headers=api.auth(ALICE))
     counters = one.json()["counters"]
+    assert one.json()["fanOutComplete"] is True
+    assert one.json()["fannedOutAt"] is not None
     assert counters["targeted"] == 3
     assert counters["pending"] + counters["queued"] == 3
     assert counters["progressPercent"] == 0

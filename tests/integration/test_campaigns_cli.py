@@ -52,7 +52,9 @@ def test_create_list_show_and_control_a_campaign(env: dict[str, str]) -> None:
     listed = run(env, "list", "--user", "creator-a")
     assert "vips" in listed
     assert "1 campaign(s)" in listed
-    assert "targeted=3" in run(env, "show", "1", "--user", "creator-a")
+    shown = run(env, "show", "1", "--user", "creator-a")
+    assert "targeted=3" in shown  # `create` waited for its fan-out before it exited
+    assert "fan-out complete" in shown
     assert "paused" in run(env, "pause", "1", "--user", "creator-a")
     assert ": running" in run(env, "resume", "1", "--user", "creator-a")
     cancelled = run(env, "cancel", "1", "--user", "creator-a")

@@ -47,6 +47,25 @@ async def test_an_edit_from_a_copy_read_before_a_purchase_is_412_and_keeps_it(
     assert fresh_tag != tag
 
 
+async def test_a_message_from_the_fan_changes_the_etag_so_a_stale_put_cannot_erase_it(
+    bridge: Api,
+) -> None:
+    fan_id = await bridge.fan(ALICE, "luna")
+    _, tag = await read(bridge, fan_id)
+    bridge.clock.advance(1)
+    await post_event(bridge, event("message.received", ALICE, "luna", text="hi"))
+
+    # A PUT from the copy read before the message would write lastActiveAt back to null.
+    body = {"platform": "onlyfans", "handle": "luna", "name": "Luna"}
+    headers = {**bridge.auth(ALICE), "If-Match": tag}
+    response = await bridge.client.put(f"{FANS}/{fan_id}", json=body, headers=headers)
+
+    assert response.status_code == 412, response.text
+    now, fresh_tag = await read(bridge, fan_id)
+    assert now["lastActiveAt"] is not None
+    assert fresh_tag != tag
+
+
 @pytest.mark.parametrize("method", ["put", "patch"])
 async def test_an_edit_with_the_current_etag_applies_and_answers_the_next_one(
     api: Api, method: str

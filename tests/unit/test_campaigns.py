@@ -19,6 +19,7 @@ async def fans(w: World, user: str, count: int) -> list[int]:
 async def create(w: World, user: str = ALICE, **fields) -> int:
     new = NewCampaign(name=fields.pop("name", "spring"), content="hi", **fields)
     accepted = await (await w.use("create_campaign")).execute(user, new)
+    await (await w.use("background_fan_outs")).wait()  # the fan-out runs after the answer
     return accepted.campaign_id
 
 
@@ -45,6 +46,7 @@ async def test_recipients_are_deduplicated_and_strangers_counted_failed_and_list
     new = NewCampaign("spring", "hi", recipient_ids=(mine[0], mine[0], mine[1], bobs, 999_999))
 
     accepted = await (await w.use("create_campaign")).execute(ALICE, new)
+    await (await w.use("background_fan_outs")).wait()
 
     assert accepted.queued == 2
     assert accepted.failed_recipient_ids == sorted([bobs, 999_999])

@@ -58,6 +58,29 @@ def test_a_quoted_field_holds_newlines_delimiters_and_quotes_and_is_one_row():
     assert rows == [(1, ["alice", 'line one\r\nline two, with "quotes"']), (2, ["bob", "plain"])]
 
 
+def test_an_unclosed_quote_is_refused_rather_than_swallowing_the_rows_after_it():
+    # A lenient reader would make rows 2 and 3 part of row 1's name, and report 1 row, no error.
+    with pytest.raises(Invalid, match="row 1: the CSV is malformed") as raised:
+        read(b'handle,name\nalice,"Alice\nbob,Bob\ncarol,Carol\n')
+
+    assert raised.value.field == "file"
+
+
+def test_a_utf16_header_with_a_lone_surrogate_is_refused_as_an_encoding():
+    with pytest.raises(Invalid, match="encoding not supported") as raised:
+        read(codecs.BOM_UTF16_LE + b"\x00\xd8" + "handle\nalice\n".encode("utf-16-le"))
+
+    assert raised.value.field == "file"
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_bom_is_refused_as_an_encoding_not_read_as_a_header(codec: str):
+    with pytest.raises(Invalid, match="encoding not supported") as raised:
+        read("handle,name\nalice,Alice\n".encode(codec))
+
+    assert raised.value.field == "file"
+
+
 def test_blank_lines_and_blank_records_are_not_rows():
     _, rows, _ = read(b"\n\nhandle,name\n\nalice,A\n,\n   \nbob,B\n\n")
 

@@ -48,18 +48,18 @@ _MERGED_TAGS = {
 }
 
 
-def _upsert(dialect: str, *, with_value: bool) -> sa.TextClause:
+def _upsert(dialect: str, mode: ImportMode, *, with_value: bool) -> sa.TextClause:
     """Rows whose value the file gave replace the stored value; the others keep it (the column
-    is NOT NULL, so "not given" cannot ride in the proposed row: two statements, one per case)."""
+    is NOT NULL, so "not given" cannot ride in the proposed row: two statements, one per case).
+
+    In skip_existing mode, a fan found only now (another import wrote it since the count) is
+    left as it is too."""
     value = "s.value_cents" if with_value else "0"
     set_value = "value_cents = EXCLUDED.value_cents," if with_value else ""
-    statement = f"""
-        INSERT INTO fans (user_id, platform, handle, name, email, tags, notes, value_cents,
-                          subscribed_at, last_active_at, created_at, updated_at)
-        SELECT :user_id, s.platform, s.handle, s.name, s.email, s.tags, s.notes, {value},
-               s.subscribed_at, s.last_active_at, :now, :now
-        FROM {STAGING} s WHERE s.value_cents IS {"NOT NULL" if with_value else "NULL"}
-        ON CONFLICT (user_id, platform, handle) DO UPDATE SET
+    on_conflict = (
+        "DO NOTHING"
+        if mode is ImportMode.SKIP_EXISTING
+        else f"""DO UPDATE SET
             name = coalesce(EXCLUDED.name, fans.name),
             email = coalesce(EXCLUDED.email, fans.email),
             notes = coalesce(EXCLUDED.notes, fans.notes),
@@ -67,7 +67,15 @@ def _upsert(dialect: str, *, with_value: bool) -> sa.TextClause:
             tags = {_MERGED_TAGS[dialect]},
             subscribed_at = coalesce(EXCLUDED.subscribed_at, fans.subscribed_at),
             last_active_at = coalesce(EXCLUDED.last_active_at, fans.last_active_at),
-            updated_at = EXCLUDED.updated_at
+            updated_at = EXCLUDED.updated_at"""
+    )
+    statement = f"""
+        INSERT INTO fans (user_id, platform, handle, name, email, tags, notes, value_cents,
+                          subscribed_at, last_active_at, created_at, updated_at)
+        SELECT :user_id, s.platform, s.handle, s.name, s.email, s.tags, s.notes, {value},
+               s.subscribed_at, s.last_active_at, :now, :now
+        FROM {STAGING} s WHERE s.value_cents IS {"NOT NULL" if with_value else "NULL"}
+        ON CONFLICT (user_id, platform, handle) {on_conflict}
     """
     if dialect == "postgresql":  # xmax is 0 only in a row this statement inserted
         statement = f"""WITH written AS ({statement} RETURNING (xmax = 0) AS inserted)
@@ -98,9 +106,12 @@ async def merge(
     skipped_rows = sorted(skipped_rows, key=lambda s: s.row)[:MAX_LISTED]
     staged = await connection.scalar(sa.text(f"SELECT count(*) FROM {STAGING}")) or 0
     updated = 0 if mode is ImportMode.SKIP_EXISTING else existing
+    inserted = staged - updated
     if not dry_run:
-        updated = await _write(connection, user_id, now, counted=updated)
-    return MergeOutcome(staged - updated, updated, skipped, skipped_rows, errors, error_count)
+        inserted, updated = await _write(connection, user_id, mode, now, staged, updated)
+    # Fans a concurrent import wrote after the count, which skip_existing left alone.
+    skipped += staged - inserted - updated
+    return MergeOutcome(inserted, updated, skipped, skipped_rows, errors, error_count)
 
 
 async def _drop_duplicates(connection: Connection) -> tuple[list[SkippedRow], int]:
@@ -116,14 +127,18 @@ async def _drop_duplicates(connection: Connection) -> tuple[list[SkippedRow], in
     return listed, count
 
 
-async def _write(connection: Connection, user_id: str, now: datetime, *, counted: int) -> int:
-    """The fans updated: counted by PostgreSQL as it writes (a concurrent import may have added
-    some since the count); SQLite's write lock, held since BEGIN IMMEDIATE, keeps `counted` true."""
+async def _write(
+    connection: Connection, user_id: str, mode: ImportMode, now: datetime, staged: int, counted: int
+) -> tuple[int, int]:
+    """The fans inserted and updated: counted by PostgreSQL as it writes (a concurrent import may
+    have added some since the count); SQLite's write lock, held since BEGIN IMMEDIATE, keeps
+    `counted` (the updates) true."""
     dialect = connection.dialect.name
     params = {"user_id": user_id, "now": now}
-    updated = 0
+    inserted = updated = 0
     for with_value in (True, False):
-        result = await connection.execute(_upsert(dialect, with_value=with_value), params)
+        result = await connection.execute(_upsert(dialect, mode, with_value=with_value), params)
         if dialect == "postgresql":
-            updated += result.one()[1]
-    return updated if dialect == "postgresql" else counted
+            written = result.one()
+            inserted, updated = inserted + written[0], updated + written[1]
+    return (inserted, updated) if dialect == "postgresql" else (staged - counted, counted)

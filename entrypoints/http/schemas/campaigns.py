@@ -107,6 +107,10 @@ class CampaignBody(Schema):
     media_urls: list[str]
     price_cents: int | None
     counters: Counters
+    # False while the fan-out is still writing the campaign's messages: `targeted` grows until
+    # then, and the campaign is not `completed` before it.
+    fan_out_complete: bool
+    fanned_out_at: datetime | None
     created_at: datetime | None
     updated_at: datetime | None
 
@@ -133,6 +137,8 @@ class CampaignBody(Schema):
                 revenue_cents=campaign.revenue_cents,
                 progress_percent=view.progress_percent,
             ),
+            fan_out_complete=view.fan_out_complete,
+            fanned_out_at=campaign.fanned_out_at,
             created_at=campaign.created_at,
             updated_at=campaign.updated_at,
         )
