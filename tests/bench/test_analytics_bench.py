@@ -25,7 +25,7 @@ from entrypoints.http.auth import issue_token
 from tests.bench.analytics_data import load_activity
 from tests.bench.analytics_peer import LAST, PEER_SQL, TOP, api_answer, bounds, peer_answer
 from tests.bench.fan_data import CREATOR, load_fans
-from tests.bench.test_fans_bench import Latency, _json, _medians, _scans
+from tests.bench.latency import Latency, medians, plan_json, scans
 from tests.bench.wrk import get_load, machine
 from tests.e2e.conftest import FANCRM, free_port, wait_until_listening
 from tests.support.postgres import fresh_database
@@ -113,7 +113,7 @@ async def measure(
     finally:
         server.terminate()
         await server.wait()
-    return _medians(api), _medians(peer)
+    return medians(api), medians(peer)
 
 
 async def bare_asyncpg(connection: asyncpg.Connection, first: date) -> Latency:
@@ -131,4 +131,4 @@ async def plan_of(connection: asyncpg.Connection, sql: str, first: date) -> str:
     """The scans PostgreSQL chose for the period, e.g. `Index Only Scan ix_…`."""
     arguments = (CREATOR, *bounds(first))
     plan = await connection.fetchval(f"EXPLAIN (FORMAT JSON) {sql}", *arguments)
-    return ", ".join(dict.fromkeys(_scans(_json(plan)[0]["Plan"])))
+    return ", ".join(dict.fromkeys(scans(plan_json(plan)[0]["Plan"])))

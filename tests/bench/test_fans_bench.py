@@ -9,7 +9,6 @@ plain asyncpg connection, in alternating rounds. The plans PostgreSQL chose are 
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import statistics
 import time
@@ -21,6 +20,7 @@ import httpx
 from adapters.storage.migrator import SchemaMigrator
 from entrypoints.http.auth import issue_token
 from tests.bench.fan_data import CREATOR, load_fans
+from tests.bench.latency import Latency, medians, plan_json, scans
 from tests.bench.wrk import get_load, machine
 from tests.e2e.conftest import FANCRM, free_port, wait_until_listening
 from tests.support.postgres import fresh_database
@@ -58,12 +58,6 @@ SCENARIOS = (
         "last_active_at DESC NULLS LAST, id DESC",
     ),
 )
-
-
-@dataclass(frozen=True)
-class Latency:
-    p50_ms: float
-    p99_ms: float
 
 
 async def test_fan_list_through_the_api_against_the_same_queries_on_bare_asyncpg() -> None:
@@ -122,7 +116,7 @@ async def measure(
     finally:
         server.terminate()
         await server.wait()
-    return _medians(api), _medians(peer)
+    return medians(api), medians(peer)
 
 
 async def same_page(
@@ -156,27 +150,5 @@ async def plan_of(connection: asyncpg.Connection, s: Scenario) -> str:
     parts = []
     for sql in (s.page_sql(), s.total_sql()):
         plan = await connection.fetchval(f"EXPLAIN (FORMAT JSON) {sql}", CREATOR, *s.arguments)
-        parts.append(", ".join(dict.fromkeys(_scans(_json(plan)[0]["Plan"]))))
+        parts.append(", ".join(dict.fromkeys(scans(plan_json(plan)[0]["Plan"]))))
     return " | ".join(parts)
-
-
-def _scans(node: dict) -> list[str]:
-    found = []
-    if "Scan" in node["Node Type"] and not node["Node Type"].startswith("Bitmap Heap"):
-        found.append(f"{node['Node Type']} {node.get('Index Name', '')}".strip())
-    for child in node.get("Plans", ()):
-        found.extend(_scans(child))
-    return found
-
-
-def _json(value: object) -> list:
-    return json.loads(value) if isinstance(value, str) else value  # type: ignore[return-value]
-
-
-def _medians(rounds: dict[str, list[Latency]]) -> dict[str, Latency]:
-    return {
-        name: Latency(
-            statistics.median(x.p50_ms for x in values), statistics.median(x.p99_ms for x in values)
-        )
-        for name, values in rounds.items()
-    }
