@@ -28,6 +28,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def service_unreachable(what: str, error: BaseException) -> None:
     """Skip (locally) or fail (in CI) a test whose real service cannot be reached."""
     reason = f"{what} unreachable: {error!r}"
-    if os.environ.get("REQUIRE_SERVICES") == "1":
-        pytest.fail(f"{reason} (REQUIRE_SERVICES=1)", pytrace=False)
-    pytest.skip(reason)
+    if os.environ.get("REQUIRE_SERVICES") != "1":
+        pytest.skip(reason)
+    pytest.fail(f"{reason} (REQUIRE_SERVICES=1)", pytrace=False)

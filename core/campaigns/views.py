@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from core.errors import NotFound
 from core.models import Campaign, CampaignCounters, CampaignStatus, Page
 from core.paging import check_page
-from core.ports import Storage
+from core.ports import Storage, UnitOfWork
 
 
 def derived_status(
@@ -41,12 +41,12 @@ class CampaignView:
         return round(100 * (c.sent + c.failed + c.cancelled) / c.targeted, 1)
 
 
-async def views_of(storage: Storage, campaigns: list[Campaign]) -> list[CampaignView]:
+async def views_of(uow: UnitOfWork, campaigns: list[Campaign]) -> list[CampaignView]:
+    """The campaigns with their counters, read in the caller's transaction (one grouped query)."""
     if not campaigns:
         return []
     user_id = campaigns[0].user_id
-    async with storage.begin() as uow:
-        counted = await uow.campaigns.counters(user_id, [c.id for c in campaigns if c.id])
+    counted = await uow.campaigns.counters(user_id, [c.id for c in campaigns if c.id])
     views = []
     for campaign in campaigns:
         counters = counted.get(campaign.id or 0, CampaignCounters())
@@ -63,9 +63,9 @@ class GetCampaign:
     async def execute(self, user_id: str, campaign_id: int) -> CampaignView:
         async with self._storage.begin() as uow:
             campaign = await uow.campaigns.get(user_id, campaign_id)
-        if campaign is None:
-            raise NotFound(f"campaign {campaign_id} not found")
-        return (await views_of(self._storage, [campaign]))[0]
+            if campaign is None:
+                raise NotFound(f"campaign {campaign_id} not found")
+            return (await views_of(uow, [campaign]))[0]
 
 
 class ListCampaigns:
@@ -76,4 +76,4 @@ class ListCampaigns:
         check_page(limit, offset)
         async with self._storage.begin() as uow:
             page = await uow.campaigns.list(user_id, limit, offset)
-        return Page(await views_of(self._storage, page.items), page.total)
+            return Page(await views_of(uow, page.items), page.total)
