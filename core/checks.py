@@ -30,3 +30,10 @@ def check_time(value: datetime | None, field: str) -> datetime | None:
     except OverflowError:
         raise Invalid(f"{field} is out of range", field=field) from None
     return value
+
+
+# Ids, cents and offsets are BIGINT (SQLite: 64-bit INTEGER): a larger int is a database error.
+MAX_BIGINT = 2**63 - 1
+
+
+MAX_ID = MAX_BIGINT

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
+T = TypeVar("T")
+
 
 class DomainError(Exception):
     """Base of every error the core raises on purpose."""
@@ -40,3 +44,16 @@ class RateLimited(DomainError):
 
 class Unavailable(DomainError):
     """A backing service (queue, bucket, database) cannot be reached, or a kill switch is off."""
+
+
+def found(value: T | None, what: str, key: object) -> T:
+    """`value`, or NotFound naming what was looked for (`fan 7 not found`) when it is None."""
+    if value is None:
+        raise NotFound(f"{what} {key} not found")
+    return value
+
+
+def removed(deleted: bool, what: str, key: object) -> None:
+    """NotFound naming what was to be deleted, unless it was."""
+    if not deleted:
+        raise NotFound(f"{what} {key} not found")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
 from core.errors import Invalid
 
 MAX_PAGE_SIZE = 200
@@ -17,3 +20,12 @@ def check_page(limit: int, offset: int) -> None:
         raise Invalid("offset must not be negative", field="offset")
     if offset > MAX_OFFSET:
         raise Invalid(f"offset must be at most {MAX_OFFSET}", field="offset")
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    items: list[T] = field(default_factory=list)
+    total: int = 0

@@ -13,6 +13,7 @@ from typing import TypeVar
 from dependency_injector import containers, providers
 
 from adapters.clock import SystemClock
+from adapters.delivery.signature import BridgeSignature
 from adapters.delivery.simulated import SimulatedDeliveryGateway
 from adapters.delivery.webhook import open_webhook_gateway
 from adapters.metrics.cloudwatch import CloudWatchEmfMetrics, flush_periodically
@@ -24,16 +25,19 @@ from adapters.ratelimit.memory import InMemoryRateLimiter
 from adapters.ratelimit.redis import open_redis
 from adapters.storage.database import SqlAlchemyStorage, is_in_memory
 from adapters.storage.migrator import SchemaMigrator
-from core.analytics.get import GetAnalytics
-from core.campaigns.control import (
+from core.analytics import GetAnalytics
+from core.campaigns import (
+    BackgroundFanOuts,
     CancelCampaign,
+    ContinueFanOuts,
+    CreateCampaign,
+    FanOutCampaign,
+    GetCampaign,
+    ListCampaigns,
     PauseCampaign,
     ResumeCampaign,
     RetryFailedInCampaign,
 )
-from core.campaigns.create import CreateCampaign
-from core.campaigns.fan_out import BackgroundFanOuts, ContinueFanOuts, FanOutCampaign
-from core.campaigns.views import GetCampaign, ListCampaigns
 from core.conversations import (
     GetConversation,
     ListConversationMessages,
@@ -41,21 +45,24 @@ from core.conversations import (
     MarkConversationRead,
     SendInConversation,
 )
-from core.fan_updates import DeleteFan, UpdateFan
-from core.fans import CreateFan, GetFan, ListFans, TopFans
-from core.imports.error_file import GetImportErrors
-from core.imports.use_case import ImportFansCsv
-from core.inbound.process import ProcessInboundEvent
-from core.messaging.config import MessagingConfig
-from core.messaging.consume import ConsumeEnvelopes
-from core.messaging.gauges import RecordQueueGauges
-from core.messaging.queries import GetMessage, GetQueueStatus, ListFailedMessages
-from core.messaging.relay import OutboxRelay
-from core.messaging.retry import RetryFailedMessage
-from core.messaging.send import SendBatch, SendMessage
-from core.messaging.sweep import SweepOutbox
-from core.messaging.worker import QueueWorker
-from core.messaging.writer import OutboundWriter
+from core.fans import CreateFan, DeleteFan, GetFan, ListFans, TopFans, UpdateFan
+from core.imports import GetImportErrors, ImportFansCsv
+from core.inbound import ProcessInboundEvent
+from core.messaging import (
+    ConsumeEnvelopes,
+    GetMessage,
+    GetQueueStatus,
+    ListFailedMessages,
+    MessagingConfig,
+    OutboundWriter,
+    OutboxRelay,
+    QueueWorker,
+    RecordQueueGauges,
+    RetryFailedMessage,
+    SendBatch,
+    SendMessage,
+    SweepOutbox,
+)
 from core.monitoring import CheckHealth
 from core.quick_replies import (
     CreateQuickReply,
@@ -65,8 +72,8 @@ from core.quick_replies import (
     UpdateQuickReply,
 )
 from core.ratelimit import Policy
+from core.tick import Tick
 from entrypoints.config import Settings
-from entrypoints.http.bridge_signature import BridgeSignature
 
 T = TypeVar("T")
 
@@ -229,7 +236,11 @@ class Container(containers.DeclarativeContainer):
         limiter=rate_limiter,
         clock=clock,
         config=messaging_config,
+    )
+    tick = providers.Factory(
+        Tick,
         fan_outs=providers.Factory(ContinueFanOuts, storage=storage, fan_out=fan_out_campaign),
+        sweep=sweep_outbox,
     )
     # One per process: the fan-outs it started, cancelled when the API shuts down.
     background_fan_outs = providers.Singleton(
@@ -266,8 +277,8 @@ class Container(containers.DeclarativeContainer):
         QueueWorker,
         queue=queue,
         consume=consume,
-        sweep=sweep_outbox,
-        sweep_every_s=messaging_config.provided.sweep_every_s,
+        tick=tick,
+        tick_every_s=messaging_config.provided.sweep_every_s,
         # SQS bills per request: a long poll makes one call where short ones would make many.
         wait_s=providers.Selector(
             config.queue_backend, memory=providers.Object(1.0), sqs=providers.Object(20.0)

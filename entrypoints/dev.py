@@ -5,9 +5,7 @@ from __future__ import annotations
 import shlex
 from datetime import timedelta
 
-from core.fans import NewFan
-from core.models import Fan, Platform
-from core.ports import FanQuery
+from core.fans import Fan, FanQuery, NewFan, Platform
 from entrypoints.container import Container, resolve
 from entrypoints.http.auth import issue_token
 

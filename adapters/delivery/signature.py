@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 
+from core.errors import Unavailable
+
 SIGNATURE_HEADER = "X-Fancrm-Signature"
 _PREFIX = "sha256="
 
@@ -26,3 +28,19 @@ def verify(secret: str, body: bytes, header: str | None) -> bool:
         return False
     # As bytes: compare_digest refuses non-ASCII str, and a header may carry anything.
     return hmac.compare_digest(sign(secret, body).encode(), given.encode())
+
+
+class BridgeSignature:
+    """Verifies `X-Fancrm-Signature` with DELIVERY_WEBHOOK_SECRET.
+
+    With no secret configured nothing is accepted: an unsigned event could move any fan's
+    spend. The answer is 503, not 401, so the bridge keeps retrying until an operator sets it.
+    """
+
+    def __init__(self, secret: str | None) -> None:
+        self._secret = secret
+
+    def matches(self, body: bytes, header: str | None) -> bool:
+        if not self._secret:
+            raise Unavailable("inbound events are switched off: DELIVERY_WEBHOOK_SECRET is not set")
+        return verify(self._secret, body, header)

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from core.models import Outbound
-from core.ports import Clock, Delivered, DeliveryResult
+from core.messaging import Delivered, DeliveryResult, Outbound
+from core.ports import Clock
 
 
 @dataclass(frozen=True, slots=True)

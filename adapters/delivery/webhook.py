@@ -14,15 +14,15 @@ import msgspec
 
 from adapters.delivery.retry_after import retry_after_s
 from adapters.delivery.signature import SIGNATURE_HEADER, sign
-from core.models import Outbound
-from core.ports import (
-    Clock,
+from core.messaging import (
     Delivered,
     DeliveryResult,
+    Outbound,
     PermanentFailure,
     Throttled,
     TransientFailure,
 )
+from core.ports import Clock
 
 _MAX_REASON = 200  # the bridge's answer is kept with a failed message; a bounded piece of it
 _MAX_REASON_BYTES = 4096

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import msgspec
 
-from core.models import Envelope
+from core.messaging import Envelope
 
 _encoder = msgspec.json.Encoder()
 _decoder = msgspec.json.Decoder(Envelope)

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from adapters.clock import to_micros
 from core.errors import Unavailable
-from core.models import Envelope
-from core.ports import MAX_BATCH, MAX_DELAY_S, Clock, QueueStats, Received, SendResult
+from core.messaging import MAX_BATCH, MAX_DELAY_S, Envelope, QueueStats, Received, SendResult
+from core.ports import Clock
 
 MAX_RECEIVE = 10  # SQS's ceiling for one ReceiveMessage call
 

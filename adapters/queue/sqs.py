@@ -23,8 +23,7 @@ from adapters.queue.sqs_client import (
     unavailable_on_error,
 )
 from core.errors import Unavailable
-from core.models import Envelope
-from core.ports import MAX_BATCH, MAX_DELAY_S, QueueStats, Received, SendResult
+from core.messaging import MAX_BATCH, MAX_DELAY_S, Envelope, QueueStats, Received, SendResult
 
 log = logging.getLogger(__name__)
 

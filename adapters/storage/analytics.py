@@ -7,13 +7,15 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from adapters.storage.campaigns import campaign_from_row
+from adapters.storage.campaigns.repository import campaign_from_row
 from adapters.storage.connection import Connection
 from adapters.storage.dialects import utc_day
-from adapters.storage.fans import fan_from_row
+from adapters.storage.fans.repository import fan_from_row
 from adapters.storage.tables import campaigns, fans, messages, purchases
 from adapters.storage.types import UtcDateTime
-from core.models import Campaign, FanSpend, MessageStatus, Spend
+from core.analytics import FanSpend, Spend
+from core.campaigns import Campaign
+from core.messaging import MessageStatus
 
 _OWNER = sa.bindparam("owner")
 _START = sa.bindparam("start", type_=UtcDateTime())

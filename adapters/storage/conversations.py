@@ -13,9 +13,10 @@ from adapters.storage.connection import Connection
 from adapters.storage.dialects import InsertIgnoringConflicts
 from adapters.storage.tables import conversations, fans
 from adapters.storage.types import UtcDateTime
+from core.conversations import Conversation, ConversationQuery, ConversationSummary
 from core.errors import NotFound
-from core.models import Conversation, ConversationSummary, Page, Platform
-from core.ports import ConversationQuery
+from core.fans import Platform
+from core.paging import Page
 
 _GET_BY_FAN = sa.select(conversations).where(
     conversations.c.user_id == sa.bindparam("owner"),

@@ -16,14 +16,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool, QueuePool
 
 from adapters.storage.analytics import SqlAlchemyAnalyticsRepository
-from adapters.storage.campaigns import SqlAlchemyCampaignRepository
+from adapters.storage.campaigns.repository import SqlAlchemyCampaignRepository
 from adapters.storage.connection import Connection, InlineConnection
 from adapters.storage.conversations import SqlAlchemyConversationRepository
-from adapters.storage.fan_import import SqlAlchemyFanImportRepository
-from adapters.storage.fans import SqlAlchemyFanRepository
-from adapters.storage.messages import SqlAlchemyMessageRepository
-from adapters.storage.processed_events import SqlAlchemyProcessedEventRepository
-from adapters.storage.purchases import SqlAlchemyPurchaseRepository
+from adapters.storage.fans.repository import SqlAlchemyFanRepository
+from adapters.storage.imports import SqlAlchemyFanImportRepository
+from adapters.storage.inbound.processed_events import SqlAlchemyProcessedEventRepository
+from adapters.storage.inbound.purchases import SqlAlchemyPurchaseRepository
+from adapters.storage.messaging.messages import SqlAlchemyMessageRepository
+from adapters.storage.messaging.outbox import SqlAlchemyOutboxRepository
 from adapters.storage.quick_replies import SqlAlchemyQuickReplyRepository
 from adapters.storage.tables import metadata
 from core.errors import Unavailable
@@ -58,6 +59,7 @@ class SqlAlchemyUnitOfWork:
         "fan_imports",
         "fans",
         "messages",
+        "outbox",
         "processed_events",
         "purchases",
         "quick_replies",
@@ -68,6 +70,7 @@ class SqlAlchemyUnitOfWork:
         self.fan_imports = SqlAlchemyFanImportRepository(connection)
         self.conversations = SqlAlchemyConversationRepository(connection)
         self.messages = SqlAlchemyMessageRepository(connection)
+        self.outbox = SqlAlchemyOutboxRepository(connection)
         self.campaigns = SqlAlchemyCampaignRepository(connection)
         self.processed_events = SqlAlchemyProcessedEventRepository(connection)
         self.quick_replies = SqlAlchemyQuickReplyRepository(connection)

@@ -9,7 +9,8 @@ import sqlalchemy as sa
 
 from adapters.storage.connection import Connection
 from adapters.storage.tables import quick_replies
-from core.models import Page, QuickReply
+from core.paging import Page
+from core.quick_replies import QuickReply
 
 _OWNER = quick_replies.c.user_id == sa.bindparam("owner")
 _OWNED = (_OWNER, quick_replies.c.id == sa.bindparam("reply_id"))

@@ -158,8 +158,8 @@ messages = sa.Table(
     sa.Index(None, "user_id", "sent_at"),
     # Lets a fan's deletion cascade without scanning every message.
     sa.Index(None, "fan_id"),
-    # One message per fan per campaign, so a resumed fan-out neither repeats nor skips anyone
-    # (issue 7). NULLs are distinct on both dialects: single sends are not constrained.
+    # One message per fan per campaign, so a resumed fan-out neither repeats nor skips anyone.
+    # NULLs are distinct on both dialects: single sends are not constrained.
     sa.UniqueConstraint("campaign_id", "fan_id"),
     # A campaign's counters and its outbox (pending rows relayed at the creator's pace).
     sa.Index(None, "campaign_id", "status"),
@@ -222,7 +222,7 @@ quick_replies = sa.Table(
     sa.Index(None, "user_id", "id"),
 )
 
-# CSV imports of fans (issue 6): each import's counts and header, and every row it refused, for
+# CSV imports of fans: each import's counts and header, and every row it refused, for
 # the error file. In the database, not in a process: any API process serves the error file.
 fan_imports = sa.Table(
     "fan_imports",

@@ -1,1 +1,18 @@
-"""Analytics: a creator's revenue, messages and new fans per UTC day, top fans and campaigns."""
+"""The creator's figures over a period: revenue, messages, new fans, top fans, campaigns."""
+
+from core.analytics.get import DEFAULT_TOP, GetAnalytics
+from core.analytics.period import parse_day
+from core.analytics.records import FanSpend, Spend
+from core.analytics.report import AnalyticsReport, CampaignFigures, DayFigures, Figures
+
+__all__ = [
+    "DEFAULT_TOP",
+    "AnalyticsReport",
+    "CampaignFigures",
+    "DayFigures",
+    "FanSpend",
+    "Figures",
+    "GetAnalytics",
+    "Spend",
+    "parse_day",
+]

@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from core.analytics.period import period_of
+from core.analytics.ports import AnalyticsStorage
+from core.analytics.records import Spend
 from core.analytics.report import AnalyticsReport, CampaignFigures, DayFigures, Figures
+from core.campaigns import CampaignCounters
 from core.errors import Invalid
 from core.fans import MAX_TOP
-from core.models import CampaignCounters, Spend
-from core.ports import Clock, Storage
+from core.ports import Clock
 
 DEFAULT_TOP = 10
 # Campaigns created in the period, newest first; a creator makes a few a week at most.
 MAX_CAMPAIGNS = 100
 
 
+@dataclass(frozen=True, slots=True)
 class GetAnalytics:
-    def __init__(self, storage: Storage, clock: Clock) -> None:
-        self._storage = storage
-        self._clock = clock
+    storage: AnalyticsStorage
+    clock: Clock
 
     async def execute(
         self,
@@ -32,9 +35,9 @@ class GetAnalytics:
         `from`, `to` or `top` when they make no sense)."""
         if not 1 <= top <= MAX_TOP:
             raise Invalid(f"top must be between 1 and {MAX_TOP}", field="top")
-        period = period_of(first, last, self._clock.now().date())
+        period = period_of(first, last, self.clock.now().date())
         start, end = period.start, period.end
-        async with self._storage.begin() as uow:
+        async with self.storage.begin() as uow:
             figures = uow.analytics
             revenue = await figures.revenue_per_day(user_id, start, end)
             sent = await figures.sent_per_day(user_id, start, end)

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from core.analytics.period import Period
-from core.models import Campaign, CampaignCounters, FanSpend, Spend
+from core.analytics.records import FanSpend, Spend
+from core.campaigns import Campaign, CampaignCounters
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,1 +1,48 @@
-"""Bulk campaigns (issue 7): the audience, its fan-out to the outbox, and its control."""
+"""Bulk campaigns: an audience, a resumable fan-out, and control (pause, resume, cancel, retry)."""
+
+from core.campaigns.audience import MAX_RECIPIENTS, NewCampaign, Segment
+from core.campaigns.control import (
+    CancelCampaign,
+    PauseCampaign,
+    ResumeCampaign,
+    RetryFailedInCampaign,
+)
+from core.campaigns.create import Accepted, CreateCampaign
+from core.campaigns.fan_out import BackgroundFanOuts, ContinueFanOuts, FanOutCampaign
+from core.campaigns.ports import AudienceCount, CampaignRepository, FanOutChunk
+from core.campaigns.records import (
+    Campaign,
+    CampaignAudience,
+    CampaignCounters,
+    CampaignStatus,
+    CampaignTemplate,
+    CampaignType,
+)
+from core.campaigns.views import CampaignView, GetCampaign, ListCampaigns
+
+__all__ = [
+    "MAX_RECIPIENTS",
+    "Accepted",
+    "AudienceCount",
+    "BackgroundFanOuts",
+    "Campaign",
+    "CampaignAudience",
+    "CampaignCounters",
+    "CampaignRepository",
+    "CampaignStatus",
+    "CampaignTemplate",
+    "CampaignType",
+    "CampaignView",
+    "CancelCampaign",
+    "ContinueFanOuts",
+    "CreateCampaign",
+    "FanOutCampaign",
+    "FanOutChunk",
+    "GetCampaign",
+    "ListCampaigns",
+    "NewCampaign",
+    "PauseCampaign",
+    "ResumeCampaign",
+    "RetryFailedInCampaign",
+    "Segment",
+]

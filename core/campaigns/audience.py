@@ -4,19 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.checks import check_text
+from core.campaigns.records import Campaign, CampaignAudience, CampaignTemplate
+from core.checks import MAX_BIGINT, MAX_ID, check_text
 from core.errors import Invalid
-from core.fans import MAX_TAG_LENGTH, MAX_TAGS
-from core.messaging.writer import check_outbound
-from core.models import (
-    DEFAULT_PRIORITY,
-    MAX_BIGINT,
-    MAX_ID,
-    Campaign,
-    CampaignAudience,
-    CampaignTemplate,
-    Platform,
-)
+from core.fans import MAX_TAG_LENGTH, MAX_TAGS, Platform
+from core.messaging import DEFAULT_PRIORITY, check_outbound
 
 MAX_RECIPIENTS = 100_000
 MAX_NAME_LENGTH = 200  # the column's size

@@ -10,12 +10,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Collection
 
+from core.campaigns.ports import CampaignStorage
+from core.campaigns.records import CampaignStatus
 from core.campaigns.views import CampaignView, GetCampaign
 from core.errors import Conflict
-from core.messaging.config import MessagingConfig
-from core.messaging.sweep import SweepOutbox
-from core.models import CampaignStatus, MessageStatus
-from core.ports import Clock, Storage
+from core.messaging import MessageStatus, MessagingConfig, SweepOutbox
+from core.ports import Clock
 
 log = logging.getLogger(__name__)
 Status, Row = CampaignStatus, MessageStatus
@@ -24,7 +24,7 @@ Status, Row = CampaignStatus, MessageStatus
 class _Control:
     """The shared steps; each public use case below is one transition."""
 
-    def __init__(self, storage: Storage, sweep: SweepOutbox, clock: Clock) -> None:
+    def __init__(self, storage: CampaignStorage, sweep: SweepOutbox, clock: Clock) -> None:
         self._storage = storage
         self._sweep = sweep
         self._clock = clock
@@ -52,7 +52,7 @@ class _Control:
                 user_id, campaign_id, to, now, only_from=only_from
             ):
                 raise Conflict(f"campaign {campaign_id} changed meanwhile: it cannot be {verb}")
-            return await uow.messages.move_campaign_rows(
+            return await uow.outbox.move_campaign_rows(
                 user_id, campaign_id, rows_from, rows_to, now, reset_attempts=verb == "retried"
             )
 
@@ -96,7 +96,7 @@ class RetryFailedInCampaign(_Control):
     """Only `failed` rows go again (fresh attempts); a paused campaign keeps them until resumed."""
 
     def __init__(
-        self, storage: Storage, sweep: SweepOutbox, clock: Clock, config: MessagingConfig
+        self, storage: CampaignStorage, sweep: SweepOutbox, clock: Clock, config: MessagingConfig
     ) -> None:
         super().__init__(storage, sweep, clock)
         self._config = config

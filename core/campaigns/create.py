@@ -13,12 +13,12 @@ from datetime import datetime
 
 from core.campaigns.audience import MAX_RECIPIENTS, NewCampaign
 from core.campaigns.fan_out import BackgroundFanOuts
+from core.campaigns.ports import CampaignStorage
+from core.campaigns.records import CampaignCounters, CampaignStatus
 from core.campaigns.views import derived_status
 from core.errors import Invalid
-from core.messaging.config import MessagingConfig
-from core.messaging.eta import tokens_available, wait_for
-from core.models import CampaignCounters, CampaignStatus
-from core.ports import Clock, Metrics, RateLimiter, Storage
+from core.messaging import MessagingConfig, tokens_available, wait_for
+from core.ports import Clock, Metrics, RateLimiter
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,28 +31,20 @@ class Accepted:
     status: CampaignStatus
 
 
+@dataclass(frozen=True, slots=True)
 class CreateCampaign:
-    def __init__(
-        self,
-        storage: Storage,
-        fan_outs: BackgroundFanOuts,
-        limiter: RateLimiter,
-        metrics: Metrics,
-        clock: Clock,
-        config: MessagingConfig,
-    ) -> None:
-        self._storage = storage
-        self._fan_outs = fan_outs
-        self._limiter = limiter
-        self._metrics = metrics
-        self._clock = clock
-        self._config = config
+    storage: CampaignStorage
+    fan_outs: BackgroundFanOuts
+    limiter: RateLimiter
+    metrics: Metrics
+    clock: Clock
+    config: MessagingConfig
 
     async def execute(self, user_id: str, new: NewCampaign) -> Accepted:
-        self._config.ensure_enabled()
+        self.config.ensure_enabled()
         campaign = new.to_campaign(user_id)
-        now = self._clock.now()
-        async with self._storage.begin() as uow:
+        now = self.clock.now()
+        async with self.storage.begin() as uow:
             audience = await uow.campaigns.count_audience(user_id, campaign.audience, now)
             if audience.fans > MAX_RECIPIENTS:
                 where = "segment" if campaign.audience.segment else "recipientIds"
@@ -66,17 +58,17 @@ class CreateCampaign:
             )
             assert stored.id is not None
             waiting = await uow.messages.count_unsent(user_id) + audience.fans
-        self._metrics.increment("onlyfans.bulk.campaign")
-        self._metrics.increment("onlyfans.bulk.recipients", audience.fans)
+        self.metrics.increment("onlyfans.bulk.campaign")
+        self.metrics.increment("onlyfans.bulk.recipients", audience.fans)
         if audience.fans:
-            self._fan_outs.start(user_id, stored.id)
-        available = await tokens_available(self._limiter, self._config, user_id)
+            self.fan_outs.start(user_id, stored.id)
+        available = await tokens_available(self.limiter, self.config, user_id)
         counters = CampaignCounters(pending=audience.fans)
         return Accepted(
             campaign_id=stored.id,
             total_recipients=audience.fans + len(audience.unknown_fan_ids),
             queued=audience.fans,
             failed_recipient_ids=audience.unknown_fan_ids,
-            estimated_completion_time=now + wait_for(waiting, available, self._config),
+            estimated_completion_time=now + wait_for(waiting, available, self.config),
             status=derived_status(stored.status, counters, fanned_out=done_at is not None),
         )

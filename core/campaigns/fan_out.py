@@ -14,30 +14,28 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
-from core.messaging.config import MessagingConfig
-from core.models import CampaignStatus
-from core.ports import Clock, Storage
-
-if TYPE_CHECKING:  # the sweep carries fan-outs on, so it imports this module
-    from core.messaging.sweep import SweepOutbox
+from core.campaigns.ports import CampaignStorage
+from core.campaigns.records import CampaignStatus
+from core.messaging import MessagingConfig, SweepOutbox
+from core.ports import Clock
 
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True, slots=True)
 class FanOutCampaign:
-    def __init__(self, storage: Storage, clock: Clock, config: MessagingConfig) -> None:
-        self._storage = storage
-        self._clock = clock
-        self._config = config
+    storage: CampaignStorage
+    clock: Clock
+    config: MessagingConfig
 
     async def execute(self, user_id: str, campaign_id: int, max_chunks: int | None = None) -> int:
         """Write the chunks left (at most `max_chunks`) until the fan-out ends or the campaign is
         cancelled; how many messages this call wrote."""
         written = 0
         for _ in itertools.count() if max_chunks is None else range(max_chunks):
-            async with self._storage.begin() as uow:
+            async with self.storage.begin() as uow:
                 campaign = await uow.campaigns.lock(user_id, campaign_id)
                 if (
                     campaign is None
@@ -46,7 +44,7 @@ class FanOutCampaign:
                 ):
                     return written
                 chunk = await uow.campaigns.fan_out(
-                    campaign, self._clock.now(), self._config.fan_out_chunk
+                    campaign, self.clock.now(), self.config.fan_out_chunk
                 )
             written += chunk.written
             if chunk.done:
@@ -54,19 +52,19 @@ class FanOutCampaign:
         return written
 
 
+@dataclass(frozen=True, slots=True)
 class ContinueFanOuts:
     """Carry on every fan-out not yet ended, any tenant's: what a crashed API left half-done."""
 
-    def __init__(self, storage: Storage, fan_out: FanOutCampaign) -> None:
-        self._storage = storage
-        self._fan_out = fan_out
+    storage: CampaignStorage
+    fan_out: FanOutCampaign
 
     async def execute(self) -> int:
-        async with self._storage.begin() as uow:
+        async with self.storage.begin() as uow:
             unfinished = await uow.campaigns.unfinished_fan_outs()
         written = 0
         for user_id, campaign_id in unfinished:
-            written += await self._fan_out.execute(user_id, campaign_id)
+            written += await self.fan_out.execute(user_id, campaign_id)
         return written
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.errors import NotFound
-from core.models import Campaign, CampaignCounters, CampaignStatus, Page
-from core.paging import check_page
-from core.ports import Storage, UnitOfWork
+from core.campaigns.ports import CampaignStorage, CampaignStore
+from core.campaigns.records import Campaign, CampaignCounters, CampaignStatus
+from core.errors import found
+from core.paging import Page, check_page
 
 
 def derived_status(
@@ -41,7 +41,7 @@ class CampaignView:
         return round(100 * (c.sent + c.failed + c.cancelled) / c.targeted, 1)
 
 
-async def views_of(uow: UnitOfWork, campaigns: list[Campaign]) -> list[CampaignView]:
+async def views_of(uow: CampaignStore, campaigns: list[Campaign]) -> list[CampaignView]:
     """The campaigns with their counters, read in the caller's transaction (one grouped query)."""
     if not campaigns:
         return []
@@ -56,24 +56,22 @@ async def views_of(uow: UnitOfWork, campaigns: list[Campaign]) -> list[CampaignV
     return views
 
 
+@dataclass(frozen=True, slots=True)
 class GetCampaign:
-    def __init__(self, storage: Storage) -> None:
-        self._storage = storage
+    storage: CampaignStorage
 
     async def execute(self, user_id: str, campaign_id: int) -> CampaignView:
-        async with self._storage.begin() as uow:
-            campaign = await uow.campaigns.get(user_id, campaign_id)
-            if campaign is None:
-                raise NotFound(f"campaign {campaign_id} not found")
+        async with self.storage.begin() as uow:
+            campaign = found(await uow.campaigns.get(user_id, campaign_id), "campaign", campaign_id)
             return (await views_of(uow, [campaign]))[0]
 
 
+@dataclass(frozen=True, slots=True)
 class ListCampaigns:
-    def __init__(self, storage: Storage) -> None:
-        self._storage = storage
+    storage: CampaignStorage
 
     async def execute(self, user_id: str, limit: int, offset: int) -> Page[CampaignView]:
         check_page(limit, offset)
-        async with self._storage.begin() as uow:
+        async with self.storage.begin() as uow:
             page = await uow.campaigns.list(user_id, limit, offset)
             return Page(await views_of(uow, page.items), page.total)

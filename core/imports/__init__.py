@@ -1,2 +1,29 @@
-"""CSV import of fans: reading a file as it streams, matching its columns, parsing each row with
-the fan rules of core.fans, and the use cases that stage, merge and report an import."""
+"""CSV import of fans: reading, parsing and merging rows, and the file of refused rows."""
+
+from core.imports.error_file import GetImportErrors
+from core.imports.records import (
+    MAX_LISTED,
+    ImportMode,
+    ImportOptions,
+    ImportReport,
+    ImportStarted,
+    MergeOutcome,
+    RowError,
+    SkippedRow,
+    StagedFan,
+)
+from core.imports.use_case import ImportFansCsv
+
+__all__ = [
+    "MAX_LISTED",
+    "GetImportErrors",
+    "ImportFansCsv",
+    "ImportMode",
+    "ImportOptions",
+    "ImportReport",
+    "ImportStarted",
+    "MergeOutcome",
+    "RowError",
+    "SkippedRow",
+    "StagedFan",
+]

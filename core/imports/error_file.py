@@ -8,9 +8,9 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from uuid import UUID
 
-from core.errors import NotFound
-from core.imports.models import RowError
-from core.ports import Storage
+from core.errors import found
+from core.imports.ports import ImportStorage
+from core.imports.records import RowError
 
 PAGE_ROWS = 1000
 
@@ -27,23 +27,21 @@ class ImportErrorFile:
             yield "".join(_csv_line([str(e.row), e.error, *e.values]) for e in page)
 
 
+@dataclass(frozen=True, slots=True)
 class GetImportErrors:
-    def __init__(self, storage: Storage) -> None:
-        self._storage = storage
+    storage: ImportStorage
 
     async def execute(self, user_id: str, import_id: UUID) -> ImportErrorFile:
         """Another tenant's import is NotFound, like one that does not exist."""
-        async with self._storage.begin() as uow:
-            columns = await uow.fan_imports.columns(user_id, import_id)
-        if columns is None:
-            raise NotFound(f"import {import_id} not found")
+        async with self.storage.begin() as uow:
+            columns = found(await uow.fan_imports.columns(user_id, import_id), "import", import_id)
         return ImportErrorFile(columns, self._pages(import_id))
 
     async def _pages(self, import_id: UUID) -> AsyncIterator[list[RowError]]:
         # A page per transaction, by row number: a million errors never sit in memory at once.
         after = 0
         while True:
-            async with self._storage.begin() as uow:
+            async with self.storage.begin() as uow:
                 page = await uow.fan_imports.errors(import_id, after, PAGE_ROWS)
             if not page:
                 return

@@ -1,5 +1,5 @@
 """Reading a CSV file as it streams: encoding from its first bytes, delimiter from its header,
-then one record at a time, numbered as the issue counts rows (blank records are not rows)."""
+then one record at a time, numbered from 1 at the first data record (blank ones are not rows)."""
 
 from __future__ import annotations
 

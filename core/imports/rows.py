@@ -9,15 +9,15 @@ from core.errors import Invalid
 from core.fans import (
     MAX_NAME_LENGTH,
     MAX_NOTES_LENGTH,
+    Platform,
     check_email,
     check_tags,
     check_value_cents,
     normalize_handle,
 )
 from core.imports.columns import Column, ColumnMap
-from core.imports.models import StagedFan
+from core.imports.records import StagedFan
 from core.imports.values import parse_cents, parse_money, parse_time, split_tags
-from core.models import Platform
 
 # The order of RowParser._staged's parameters.
 _FIELDS = (

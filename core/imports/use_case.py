@@ -10,12 +10,15 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import IO
 from uuid import uuid4
 
 from core.errors import DomainError, Invalid, Unavailable
 from core.imports.columns import match_columns
-from core.imports.models import (
+from core.imports.ports import FanImportRepository, ImportStorage
+from core.imports.reader import CsvSource
+from core.imports.records import (
     MAX_LISTED,
     ImportOptions,
     ImportReport,
@@ -23,9 +26,8 @@ from core.imports.models import (
     RowError,
     StagedFan,
 )
-from core.imports.reader import CsvSource
 from core.imports.rows import RowParser
-from core.ports import Clock, FanImportRepository, Storage
+from core.ports import Clock
 
 # A batch is staged at whichever comes first: memory stays bounded whatever the rows hold.
 BATCH_ROWS = 5000
@@ -35,10 +37,10 @@ Progress = Callable[[int], None]  # told the bytes read so far
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True, slots=True)
 class ImportFansCsv:
-    def __init__(self, storage: Storage, clock: Clock) -> None:
-        self._storage = storage
-        self._clock = clock
+    storage: ImportStorage
+    clock: Clock
 
     async def execute(
         self,
@@ -52,12 +54,12 @@ class ImportFansCsv:
         source = CsvSource(file)
         try:
             columns = match_columns(source.header)
-            now = self._clock.now()
+            now = self.clock.now()
             started = ImportStarted(uuid4(), user_id, now, tuple(source.header), options)
             parser = RowParser(columns, options.platform, now)
             run = _Run(started, parser, columns.ignored, progress)
             try:
-                async with self._storage.begin() as uow:
+                async with self.storage.begin() as uow:
                     report = await run.into(uow.fan_imports, source)
             except DomainError:
                 raise

@@ -9,9 +9,8 @@ from uuid import UUID
 
 from core.checks import check_text, check_time
 from core.errors import Invalid
-from core.fans import MAX_NAME_LENGTH, MAX_VALUE_CENTS, normalize_handle
-from core.messaging.writer import MAX_MEDIA_URL_LENGTH
-from core.models import MAX_CONTENT_LENGTH, Platform
+from core.fans import MAX_NAME_LENGTH, MAX_VALUE_CENTS, Platform, normalize_handle
+from core.messaging import MAX_CONTENT_LENGTH, MAX_MEDIA_URL_LENGTH
 
 MAX_EVENT_ID_LENGTH = 128
 MAX_USER_ID_LENGTH = 128

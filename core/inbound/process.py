@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from uuid import uuid4
 
 from core.errors import Conflict
-from core.fans import MAX_VALUE_CENTS
+from core.fans import MAX_VALUE_CENTS, Fan
 from core.inbound.events import InboundEvent, MessageReceived, PpvPurchased, SubscriptionChanged
-from core.models import Direction, Fan, Message, MessageStatus, Purchase
-from core.ports import Clock, Storage, UnitOfWork
+from core.inbound.ports import InboundStorage, InboundStore
+from core.inbound.records import Purchase
+from core.messaging import Direction, Message, MessageStatus
+from core.ports import Clock
 
 
+@dataclass(frozen=True, slots=True)
 class ProcessInboundEvent:
-    def __init__(self, storage: Storage, clock: Clock) -> None:
-        self._storage = storage
-        self._clock = clock
+    storage: InboundStorage
+    clock: Clock
 
     async def execute(self, event: InboundEvent) -> bool:
         """Apply the event; False when its id was seen before (a replay, nothing changed).
@@ -23,8 +26,8 @@ class ProcessInboundEvent:
         The id is recorded first: a concurrent replay waits on it, then finds it and does nothing.
         """
         event = event.validated()
-        now = self._clock.now()
-        async with self._storage.begin() as uow:
+        now = self.clock.now()
+        async with self.storage.begin() as uow:
             if not await uow.processed_events.record(event.user_id, event.id, event.type, now):
                 return False
             fan = await _fan_of(uow, event, now)
@@ -41,7 +44,7 @@ class ProcessInboundEvent:
         return True
 
 
-async def _fan_of(uow: UnitOfWork, event: InboundEvent, now: datetime) -> Fan:
+async def _fan_of(uow: InboundStore, event: InboundEvent, now: datetime) -> Fan:
     """The fan the event names, created when unknown: a fan we hear from is a fan we have.
 
     Created for every type, not only `message.received`/`fan.subscribed`: a purchase by a fan
@@ -79,7 +82,7 @@ def _new_fan(event: InboundEvent, now: datetime) -> Fan:
 
 
 async def _receive_message(
-    uow: UnitOfWork, event: InboundEvent, fan: Fan, payload: MessageReceived
+    uow: InboundStore, event: InboundEvent, fan: Fan, payload: MessageReceived
 ) -> None:
     assert fan.id is not None
     conversation = await uow.conversations.get_or_create(event.user_id, fan.id, fan.platform)
@@ -101,7 +104,7 @@ async def _receive_message(
 
 
 async def _add_purchase(
-    uow: UnitOfWork, event: InboundEvent, fan_id: int, payload: PpvPurchased, now: datetime
+    uow: InboundStore, event: InboundEvent, fan_id: int, payload: PpvPurchased, now: datetime
 ) -> None:
     """Refused (a Conflict, the whole event rolled back and not recorded) rather than capped when
     a total would pass MAX_VALUE_CENTS: a capped total would be wrong and look right.
@@ -141,7 +144,7 @@ def _too_much(total: str) -> Conflict:
 
 
 async def _change_subscription(
-    uow: UnitOfWork, event: InboundEvent, fan_id: int, payload: SubscriptionChanged, now: datetime
+    uow: InboundStore, event: InboundEvent, fan_id: int, payload: SubscriptionChanged, now: datetime
 ) -> None:
     at = event.occurred_at
     if payload.subscribed:

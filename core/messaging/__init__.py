@@ -1,1 +1,88 @@
-"""Outbound messaging: sending, the outbox relay, the consumer and what reports on them."""
+"""Outbound messaging: writing, relaying, consuming and delivering messages through the queue
+and each creator's send bucket."""
+
+from core.messaging.config import MessagingConfig
+from core.messaging.consume import ConsumeEnvelopes
+from core.messaging.eta import tokens_available, wait_for
+from core.messaging.gauges import RecordQueueGauges
+from core.messaging.ports import (
+    MAX_BATCH,
+    MAX_DELAY_S,
+    Delivered,
+    DeliveryResult,
+    MessageQueue,
+    MessageRepository,
+    OutboxRepository,
+    PermanentFailure,
+    QueueStats,
+    Received,
+    SendResult,
+    Throttled,
+    TransientFailure,
+)
+from core.messaging.queries import GetMessage, GetQueueStatus, ListFailedMessages, QueueStatus
+from core.messaging.records import (
+    DEFAULT_PRIORITY,
+    MAX_CONTENT_LENGTH,
+    MAX_PRIORITY,
+    MIN_PRIORITY,
+    UNSENT_STATUSES,
+    Direction,
+    Envelope,
+    Message,
+    MessageStatus,
+    Outbound,
+)
+from core.messaging.relay import OutboxRelay
+from core.messaging.retry import RetryFailedMessage
+from core.messaging.send import BatchItemResult, SendBatch, SendMessage, SendReceipt
+from core.messaging.sweep import SweepOutbox
+from core.messaging.worker import QueueWorker
+from core.messaging.writer import MAX_MEDIA_URL_LENGTH, NewMessage, OutboundWriter, check_outbound
+
+__all__ = [
+    "DEFAULT_PRIORITY",
+    "MAX_BATCH",
+    "MAX_CONTENT_LENGTH",
+    "MAX_DELAY_S",
+    "MAX_MEDIA_URL_LENGTH",
+    "MAX_PRIORITY",
+    "MIN_PRIORITY",
+    "UNSENT_STATUSES",
+    "BatchItemResult",
+    "ConsumeEnvelopes",
+    "Delivered",
+    "DeliveryResult",
+    "Direction",
+    "Envelope",
+    "GetMessage",
+    "GetQueueStatus",
+    "ListFailedMessages",
+    "Message",
+    "MessageQueue",
+    "MessageRepository",
+    "MessageStatus",
+    "MessagingConfig",
+    "NewMessage",
+    "Outbound",
+    "OutboundWriter",
+    "OutboxRelay",
+    "OutboxRepository",
+    "PermanentFailure",
+    "QueueStats",
+    "QueueStatus",
+    "QueueWorker",
+    "Received",
+    "RecordQueueGauges",
+    "RetryFailedMessage",
+    "SendBatch",
+    "SendMessage",
+    "SendReceipt",
+    "SendResult",
+    "SweepOutbox",
+    "Throttled",
+    "TransientFailure",
+    "check_outbound",
+    "tokens_available",
+    "wait_for",
+]

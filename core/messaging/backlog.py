@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from core.ports import UnitOfWork
+from core.messaging.ports import MessagingStore
 
 
 class BacklogCounter:
@@ -23,7 +23,7 @@ class BacklogCounter:
         self._monotonic = monotonic
         self._known: dict[str, tuple[int, float]] = {}  # user -> (backlog, when counted)
 
-    async def after_write(self, uow: UnitOfWork, user_id: str, written: int) -> int:
+    async def after_write(self, uow: MessagingStore, user_id: str, written: int) -> int:
         """The backlog once `written` new rows of the creator's (already in `uow`) are counted."""
         now = self._monotonic()
         known = self._known.get(user_id)
@@ -31,6 +31,6 @@ class BacklogCounter:
             backlog = known[0] + written
             self._known[user_id] = (backlog, known[1])
             return backlog
-        backlog = await uow.messages.count_on_queue(user_id)
+        backlog = await uow.outbox.count_on_queue(user_id)
         self._known[user_id] = (backlog, now)
         return backlog

@@ -1,6 +1,6 @@
 """The consumer: one batch of envelopes through the send bucket to the delivery gateway.
 
-Per envelope (DESIGN.md section 4): duplicate check, bucket, deferral by re-enqueue with a delay,
+Per envelope: duplicate check, bucket, deferral by re-enqueue with a delay,
 claim, deliver, record the outcome, back off transient failures up to `max_attempts`.
 Each envelope gets True (done: acknowledge it) or False (leave it: the queue brings it back).
 """
@@ -17,41 +17,30 @@ from datetime import timedelta
 from core.errors import Unavailable
 from core.logcontext import log_context
 from core.messaging.config import MessagingConfig
-from core.models import (
-    FINISHED_STATUSES,
-    CampaignStatus,
-    Envelope,
-    Message,
-    MessageStatus,
-    Outbound,
-)
-from core.ports import (
+from core.messaging.ports import (
     MAX_DELAY_S,
-    Clock,
     Delivered,
     DeliveryGateway,
     DeliveryResult,
     MessageQueue,
-    Metrics,
+    MessagingStorage,
     PermanentFailure,
-    RateLimiter,
-    Storage,
     Throttled,
     TransientFailure,
 )
+from core.messaging.records import FINISHED_STATUSES, Envelope, Message, MessageStatus, Outbound
+from core.ports import Clock, Metrics, RateLimiter
 
 log = logging.getLogger(__name__)
-# What a row of a paused or cancelled campaign becomes when its envelope arrives.
-_STOPPED = {
-    CampaignStatus.PAUSED: MessageStatus.HELD,
-    CampaignStatus.CANCELLED: MessageStatus.CANCELLED,
-}
+# What a row of a paused or cancelled campaign (by the campaign's status) becomes when its
+# envelope arrives. Messaging reads a campaign only through this; core.campaigns sits above it.
+STOPPED_CAMPAIGNS = {"paused": MessageStatus.HELD, "cancelled": MessageStatus.CANCELLED}
 
 
 class ConsumeEnvelopes:
     def __init__(
         self,
-        storage: Storage,
+        storage: MessagingStorage,
         queue: MessageQueue,
         limiter: RateLimiter,
         gateway: DeliveryGateway,
@@ -103,8 +92,8 @@ class ConsumeEnvelopes:
             self._metrics.increment("onlyfans.message.duplicate")
             log.info("duplicate envelope acknowledged", extra={"status": str(message.status)})
             return True
-        if campaign in _STOPPED and message.status is not MessageStatus.SENDING:
-            return await self._stop(envelope, message, _STOPPED[campaign])
+        if campaign in STOPPED_CAMPAIGNS and message.status is not MessageStatus.SENDING:
+            return await self._stop(envelope, message, STOPPED_CAMPAIGNS[campaign])
         now = self._clock.now()
         if (
             message.status is MessageStatus.SENDING
@@ -126,9 +115,7 @@ class ConsumeEnvelopes:
             return True
         return await self._deliver(envelope, message, outbound)
 
-    async def _load(
-        self, envelope: Envelope
-    ) -> tuple[Message, Outbound, CampaignStatus | None] | None:
+    async def _load(self, envelope: Envelope) -> tuple[Message, Outbound, str | None] | None:
         campaign = None
         async with self._storage.begin() as uow:
             message = await uow.messages.get(envelope.user_id, envelope.message_id)

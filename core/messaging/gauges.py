@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from core.ports import Clock, MessageQueue, Metrics
+from core.messaging.ports import MessageQueue
+from core.ports import Clock, Metrics
 
 # /metrics answers without authentication and each refresh costs the queue two calls (SQS bills
 # them): scrapes closer together than this share one reading.

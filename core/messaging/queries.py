@@ -6,33 +6,33 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from core.errors import NotFound
+from core.errors import found
 from core.messaging.config import MessagingConfig
 from core.messaging.eta import tokens_available, wait_for
-from core.models import Message, Page
-from core.ports import Clock, MessageQueue, Metrics, QueueStats, RateLimiter, Storage
+from core.messaging.ports import MessageQueue, MessagingStorage, QueueStats
+from core.messaging.records import Message
+from core.paging import Page
+from core.ports import Clock, Metrics, RateLimiter
 
 MAX_FAILED_LISTED = 500
 
 
+@dataclass(frozen=True, slots=True)
 class GetMessage:
-    def __init__(self, storage: Storage) -> None:
-        self._storage = storage
+    storage: MessagingStorage
 
     async def execute(self, user_id: str, message_id: UUID) -> Message:
-        async with self._storage.begin() as uow:
-            message = await uow.messages.get(user_id, message_id)
-        if message is None:
-            raise NotFound(f"message {message_id} not found")
+        async with self.storage.begin() as uow:
+            message = found(await uow.messages.get(user_id, message_id), "message", message_id)
         return message
 
 
+@dataclass(frozen=True, slots=True)
 class ListFailedMessages:
-    def __init__(self, storage: Storage) -> None:
-        self._storage = storage
+    storage: MessagingStorage
 
     async def execute(self, user_id: str, limit: int = MAX_FAILED_LISTED) -> Page[Message]:
-        async with self._storage.begin() as uow:
+        async with self.storage.begin() as uow:
             return await uow.messages.list_failed(user_id, min(limit, MAX_FAILED_LISTED))
 
 
@@ -48,42 +48,34 @@ class QueueStatus:
     timestamp: datetime
 
 
+@dataclass(frozen=True, slots=True)
 class GetQueueStatus:
-    def __init__(
-        self,
-        storage: Storage,
-        queue: MessageQueue,
-        limiter: RateLimiter,
-        metrics: Metrics,
-        clock: Clock,
-        config: MessagingConfig,
-    ) -> None:
-        self._storage = storage
-        self._queue = queue
-        self._limiter = limiter
-        self._metrics = metrics
-        self._clock = clock
-        self._config = config
+    storage: MessagingStorage
+    queue: MessageQueue
+    limiter: RateLimiter
+    metrics: Metrics
+    clock: Clock
+    config: MessagingConfig
 
     async def execute(self, user_id: str) -> QueueStatus:
-        stats = await self._queue.stats()
-        self._metrics.gauge("onlyfans.queue.depth", stats.depth)
-        self._metrics.gauge("onlyfans.dlq.count", stats.dlq_depth)
-        async with self._storage.begin() as uow:
+        stats = await self.queue.stats()
+        self.metrics.gauge("onlyfans.queue.depth", stats.depth)
+        self.metrics.gauge("onlyfans.dlq.count", stats.dlq_depth)
+        async with self.storage.begin() as uow:
             backlog = await uow.messages.count_unsent(user_id)
             last_sent = await uow.messages.last_sent_at(user_id)
-        available = await tokens_available(self._limiter, self._config, user_id)
-        wait = wait_for(backlog, available, self._config)
-        healthy, message = _health(stats, self._config)
+        available = await tokens_available(self.limiter, self.config, user_id)
+        wait = wait_for(backlog, available, self.config)
+        healthy, message = _health(stats, self.config)
         return QueueStatus(
             stats=stats,
             backlog=backlog,
             estimated_time_s=wait.total_seconds(),
-            rate_per_minute=self._config.send_policy.rate_per_minute,
+            rate_per_minute=self.config.send_policy.rate_per_minute,
             last_processed_at=last_sent,
             healthy=healthy,
             health_message=message,
-            timestamp=self._clock.now(),
+            timestamp=self.clock.now(),
         )
 
 

@@ -9,29 +9,24 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from uuid import UUID
 
 from core.messaging.config import MessagingConfig
-from core.models import Envelope, Message, MessageStatus
-from core.ports import MAX_DELAY_S, Clock, MessageQueue, Metrics, SendResult, Storage
+from core.messaging.ports import MAX_DELAY_S, MessageQueue, MessagingStorage, SendResult
+from core.messaging.records import Envelope, Message, MessageStatus
+from core.ports import Clock, Metrics
 
 QUEUE_UNAVAILABLE = "queue_unavailable"
 
 
+@dataclass(frozen=True, slots=True)
 class OutboxRelay:
-    def __init__(
-        self,
-        storage: Storage,
-        queue: MessageQueue,
-        metrics: Metrics,
-        clock: Clock,
-        config: MessagingConfig,
-    ) -> None:
-        self._storage = storage
-        self._queue = queue
-        self._metrics = metrics
-        self._clock = clock
-        self._config = config
+    storage: MessagingStorage
+    queue: MessageQueue
+    metrics: Metrics
+    clock: Clock
+    config: MessagingConfig
 
     async def relay(
         self,
@@ -48,16 +43,16 @@ class OutboxRelay:
         """
         delays = delays_s or {}
         waiting = list(messages)
-        for attempt in range(self._config.enqueue_tries):
+        for attempt in range(self.config.enqueue_tries):
             if attempt:
-                await asyncio.sleep(self._config.enqueue_backoff_s * 2 ** (attempt - 1))
+                await asyncio.sleep(self.config.enqueue_backoff_s * 2 ** (attempt - 1))
             results = await self._send(waiting, delays)
             waiting = [m for m, result in zip(waiting, results, strict=True) if not result.ok]
             if not waiting:
                 break
         unqueued = {m.id for m in waiting}
         await self._record(messages, unqueued if fail_unqueued else set(), skip=unqueued)
-        self._metrics.increment("onlyfans.message.queued", len(messages) - len(unqueued))
+        self.metrics.increment("onlyfans.message.queued", len(messages) - len(unqueued))
         return unqueued
 
     async def _send(
@@ -67,9 +62,9 @@ class OutboxRelay:
         delays_s = [min(delays.get(m.id, 0), MAX_DELAY_S) for m in messages]
         try:
             if len(envelopes) == 1:
-                await self._queue.send(envelopes[0], delays_s[0])
+                await self.queue.send(envelopes[0], delays_s[0])
                 return [SendResult(ok=True)]
-            return await self._queue.send_batch(envelopes, delays_s)
+            return await self.queue.send_batch(envelopes, delays_s)
         except Exception as exc:  # the queue is down: every entry failed, the caller retries
             return [SendResult(ok=False, error=str(exc)) for _ in envelopes]
 
@@ -81,10 +76,10 @@ class OutboxRelay:
         for message in messages:
             if message.id not in skip:
                 queued[message.user_id].append(message.id)
-        now = self._clock.now()
-        async with self._storage.begin() as uow:
+        now = self.clock.now()
+        async with self.storage.begin() as uow:
             for user_id, ids in queued.items():
-                await uow.messages.mark_queued(user_id, ids, now)
+                await uow.outbox.mark_queued(user_id, ids, now)
             for message in messages:
                 if message.id in unqueued:
                     await uow.messages.set_status(

@@ -9,14 +9,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cached_property
 from uuid import UUID
 
 from core.batching import MicroBatcher
 from core.errors import Invalid, Unavailable
 from core.messaging.config import MessagingConfig
+from core.messaging.records import Message, MessageStatus
 from core.messaging.writer import NewMessage, OutboundWriter, Request, Written
-from core.models import Message, MessageStatus
 from core.ports import Clock
 
 MAX_BATCH_SIZE = 100
@@ -41,35 +40,33 @@ class BatchItemResult:
 
 class SendMessage:
     def __init__(self, writer: OutboundWriter, clock: Clock, config: MessagingConfig) -> None:
-        self._writer = writer
-        self._clock = clock
-        self._config = config
-
-    @cached_property
-    def _batcher(self) -> MicroBatcher[Request, SendReceipt]:
-        return MicroBatcher(self._flush, MAX_BATCH_SIZE)
+        self.writer = writer
+        self.clock = clock
+        self.config = config
+        # Concurrent sends share one write: the batcher is this use case's only state.
+        self._batcher = MicroBatcher[Request, SendReceipt](self._flush, MAX_BATCH_SIZE)
 
     async def execute(self, user_id: str, new: NewMessage) -> SendReceipt:
-        self._config.ensure_enabled()
+        self.config.ensure_enabled()
         new.validate()
         return await self._batcher.submit((user_id, new))
 
     async def _flush(self, requests: Sequence[Request]) -> list[SendReceipt | Exception]:
-        written = await self._writer.write(requests)
-        queued_at = self._clock.now()
+        written = await self.writer.write(requests)
+        queued_at = self.clock.now()
         return [_receipt(outcome, written, queued_at) for outcome in written.outcomes]
 
 
+@dataclass(frozen=True, slots=True)
 class SendBatch:
-    def __init__(self, writer: OutboundWriter, config: MessagingConfig) -> None:
-        self._writer = writer
-        self._config = config
+    writer: OutboundWriter
+    config: MessagingConfig
 
     async def execute(self, user_id: str, items: Sequence[NewMessage]) -> list[BatchItemResult]:
-        self._config.ensure_enabled()
+        self.config.ensure_enabled()
         if not 1 <= len(items) <= MAX_BATCH_SIZE:
             raise Invalid(f"a batch holds 1 to {MAX_BATCH_SIZE} messages", field="messages")
-        written = await self._writer.write([(user_id, item) for item in items])
+        written = await self.writer.write([(user_id, item) for item in items])
         return [_item_result(i, outcome, written) for i, outcome in enumerate(written.outcomes)]
 
 

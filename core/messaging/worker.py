@@ -6,12 +6,18 @@ import asyncio
 import logging
 import math
 import time
+from typing import Protocol
 
 from core.messaging.consume import ConsumeEnvelopes
-from core.messaging.sweep import SweepOutbox
-from core.ports import MessageQueue, Received
+from core.messaging.ports import MessageQueue, Received
 
 log = logging.getLogger(__name__)
+
+
+class Periodic(Protocol):
+    """Background work the worker runs every few seconds between polls (core/tick.py)."""
+
+    async def execute(self) -> int: ...
 
 
 class QueueWorker:
@@ -21,16 +27,16 @@ class QueueWorker:
         consume: ConsumeEnvelopes,
         batch_size: int = 10,
         wait_s: float = 1.0,
-        sweep: SweepOutbox | None = None,
-        sweep_every_s: float = 10.0,
+        tick: Periodic | None = None,
+        tick_every_s: float = 10.0,
     ) -> None:
         self._queue = queue
         self._consume = consume
         self._batch_size = batch_size
         self._wait_s = wait_s
-        self._sweep = sweep
-        self._sweep_every_s = sweep_every_s
-        self._swept_at = -math.inf
+        self._tick = tick
+        self._tick_every_s = tick_every_s
+        self._ticked_at = -math.inf
 
     async def run_once(self) -> int:
         """Receive a batch, process it, acknowledge what is done; returns how many were received."""
@@ -43,7 +49,7 @@ class QueueWorker:
         log.info("worker started")
         while not stop.is_set():
             try:
-                await self._sweep_when_due()
+                await self._tick_when_due()
                 received = await self._receive_unless_stopped(stop)
                 await self._process(received)
             except Exception:
@@ -51,12 +57,12 @@ class QueueWorker:
                 await asyncio.sleep(1)
         log.info("worker stopped")
 
-    async def _sweep_when_due(self) -> None:
-        """Relay what the outbox holds (crash leftovers, campaigns at their pace) now and then."""
-        if self._sweep is None or time.monotonic() - self._swept_at < self._sweep_every_s:
+    async def _tick_when_due(self) -> None:
+        """Fan-outs carried on and the outbox relayed (crash leftovers, campaigns at their pace)."""
+        if self._tick is None or time.monotonic() - self._ticked_at < self._tick_every_s:
             return
-        self._swept_at = time.monotonic()
-        relayed = await self._sweep.execute()
+        self._ticked_at = time.monotonic()
+        relayed = await self._tick.execute()
         if relayed:
             log.info("outbox swept", extra={"relayed": relayed})
 

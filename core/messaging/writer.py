@@ -9,23 +9,22 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from uuid import UUID, uuid4
 
-from core.checks import check_text
+from core.checks import MAX_BIGINT, MAX_ID, check_text
 from core.errors import DomainError, Invalid, NotFound
 from core.messaging.backlog import BacklogCounter
 from core.messaging.config import MessagingConfig
 from core.messaging.eta import tokens_available, wait_for
-from core.messaging.relay import OutboxRelay
-from core.models import (
-    MAX_BIGINT,
+from core.messaging.ports import MessagingStorage, MessagingStore
+from core.messaging.records import (
     MAX_CONTENT_LENGTH,
-    MAX_ID,
     MAX_PRIORITY,
     MIN_PRIORITY,
     Direction,
     Message,
     MessageStatus,
 )
-from core.ports import Clock, RateLimiter, Storage, UnitOfWork
+from core.messaging.relay import OutboxRelay
+from core.ports import Clock, RateLimiter
 
 MAX_MEDIA_URL_LENGTH = 2048
 MAX_PRICE_CENTS = MAX_BIGINT  # the column's size; more is a database error, not a 400
@@ -87,7 +86,7 @@ class Written:
 class OutboundWriter:
     def __init__(
         self,
-        storage: Storage,
+        storage: MessagingStorage,
         relay: OutboxRelay,
         limiter: RateLimiter,
         clock: Clock,
@@ -129,7 +128,7 @@ class OutboundWriter:
         return [o for o in outcomes if o is not None], backlog
 
     async def _build(
-        self, uow: UnitOfWork, requests: Sequence[Request], now: datetime
+        self, uow: MessagingStore, requests: Sequence[Request], now: datetime
     ) -> list[Outcome]:
         """A pending message per request, or NotFound when the recipient is not the sender's fan."""
         recipients: dict[str, set[int]] = defaultdict(set)
@@ -169,7 +168,7 @@ class OutboundWriter:
 
 
 async def _move_conversations_up(
-    uow: UnitOfWork, messages: Sequence[Message], now: datetime
+    uow: MessagingStore, messages: Sequence[Message], now: datetime
 ) -> None:
     """A send is activity too: its conversation moves to the top of the creator's inbox."""
     by_user: dict[str, set[int]] = defaultdict(set)

@@ -10,22 +10,19 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from core.campaigns.audience import NewCampaign, Segment
-from core.campaigns.views import CampaignView
-from core.models import Platform
+from core.campaigns import CampaignView, NewCampaign, Segment
+from core.fans import Platform
+from entrypoints.cli.common import load_settings, run_in_container, warn_if_queue_in_memory
 from entrypoints.container import Container, resolve
 
 
 def _run(body: Callable[[Container], Awaitable[Any]], *, relays: bool = False) -> None:
-    # main registers this group: import late
-    from entrypoints.cli.main import _run, _settings, _warn_if_queue_in_memory
-
-    settings = _settings()
+    settings = load_settings()
     if relays:
-        _warn_if_queue_in_memory(
+        warn_if_queue_in_memory(
             settings, "what is relayed now ends with this process; run a worker on a real queue"
         )
-    _run(settings, body)
+    run_in_container(settings, body)
 
 
 @click.group()

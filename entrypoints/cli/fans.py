@@ -17,8 +17,9 @@ from rich.progress import (
 )
 
 from adapters.storage.database import is_in_memory
-from core.imports.models import ImportMode, ImportOptions, ImportReport
-from core.models import Platform
+from core.fans import Platform
+from core.imports import ImportMode, ImportOptions, ImportReport
+from entrypoints.cli.common import load_settings, run_in_container
 from entrypoints.container import Container, resolve
 from entrypoints.runtime import tune_garbage_collector
 
@@ -61,9 +62,7 @@ def import_fans(
     Exits 0 when the import is done, even if some rows were refused (they are listed, and all
     of them go to --errors-out); 1 when the file or the database refused the whole import.
     """
-    from entrypoints.cli.main import _run, _settings  # main registers this group: import late
-
-    settings = _settings()
+    settings = load_settings()
     if is_in_memory(settings.database_url) and not dry_run:
         raise click.ClickException(
             "DATABASE_URL names no database that persists: the fans would vanish with this "
@@ -85,7 +84,7 @@ def import_fans(
                     out.write(chunk)
             click.echo(f"errors written to {errors_out}")
 
-    _run(settings, run)
+    run_in_container(settings, run)
 
 
 @contextmanager

@@ -3,39 +3,23 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import sys
-from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import Any
 
 import click
 import uvicorn
 
-from core.errors import DomainError
-from core.messaging.writer import NewMessage
-from entrypoints import container as composition
+from core.messaging import NewMessage
 from entrypoints.cli.campaigns import campaigns
+from entrypoints.cli.common import load_settings, run_in_container, warn_if_queue_in_memory
 from entrypoints.cli.db import db, exit_unless_schema_at_head
 from entrypoints.cli.fans import fans
 from entrypoints.cli.workers import serve_workers
-from entrypoints.config import ConfigError, Settings
 from entrypoints.container import Container, build_container, resolve
 from entrypoints.dev import banner, seed_demo_fans
 from entrypoints.http.app import create_app
 from entrypoints.http.auth import issue_token
-from entrypoints.logs import configure_logging
 from entrypoints.runtime import tune_garbage_collector
-
-
-def _settings(dev: bool = False) -> Settings:
-    try:
-        settings = Settings.from_env(os.environ, dev=dev)
-    except ConfigError as exc:
-        raise click.ClickException(f"configuration: {exc}") from None
-    configure_logging(settings.log_level, settings.log_format)
-    return settings
 
 
 @click.group()
@@ -58,7 +42,7 @@ def cli() -> None:
 )
 def serve(dev: bool, host: str | None, port: int | None, workers: int) -> None:
     """Serve the HTTP API."""
-    settings = _settings(dev)
+    settings = load_settings(dev)
     host, port = host or settings.host, port or settings.port
     # Here, not in the app's lifespan: uvicorn would print a traceback for a refusal.
     exit_unless_schema_at_head(settings.database_url)
@@ -82,8 +66,8 @@ def serve(dev: bool, host: str | None, port: int | None, workers: int) -> None:
 @cli.command()
 def worker() -> None:
     """Consume the queue until SIGTERM or SIGINT; a batch in hand is finished first."""
-    settings = _settings()
-    _warn_if_queue_in_memory(settings, "only this process's own sends reach it")
+    settings = load_settings()
+    warn_if_queue_in_memory(settings, "only this process's own sends reach it")
 
     async def run(container: Container) -> None:
         tune_garbage_collector()
@@ -93,7 +77,7 @@ def worker() -> None:
             loop.add_signal_handler(sig, stop.set)
         await (await resolve(container.worker)).run(stop)
 
-    _run(settings, run)
+    run_in_container(settings, run)
 
 
 @cli.command()
@@ -101,7 +85,7 @@ def worker() -> None:
 @click.option("--ttl-hours", type=float, default=24.0, show_default=True)
 def token(user: str, ttl_hours: float) -> None:
     """Print a bearer token signed with JWT_SECRET."""
-    settings = _settings()
+    settings = load_settings()
     click.echo(issue_token(settings.jwt_secret, user, timedelta(hours=ttl_hours)))
 
 
@@ -118,12 +102,12 @@ def send(user: str, recipient_id: int, content: str, priority: int) -> None:
         receipt = await use_case.execute(user, NewMessage(recipient_id, content, priority=priority))
         click.echo(f"{receipt.message_id} {receipt.status} position={receipt.queue_position}")
 
-    settings = _settings()
-    _warn_if_queue_in_memory(
+    settings = load_settings()
+    warn_if_queue_in_memory(
         settings,
         "the message is stored, but its envelope ends with this process: no worker sees it",
     )
-    _run(settings, run)
+    run_in_container(settings, run)
 
 
 cli.add_command(db)
@@ -150,25 +134,4 @@ def queue_status(user: str) -> None:
             f"health={'ok' if status.healthy else 'degraded'}: {status.health_message}"
         )
 
-    _run(_settings(), run)
-
-
-def _warn_if_queue_in_memory(settings: Settings, consequence: str) -> None:
-    if settings.queue_backend == "memory":
-        click.echo(f"warning: the queue is in memory; {consequence}", err=True)
-
-
-def _run(settings: Settings, body: Callable[[Container], Awaitable[Any]]) -> None:
-    async def main() -> None:
-        container = build_container(settings)
-        await composition.start(container)
-        try:
-            await body(container)
-        finally:
-            await composition.stop(container)
-
-    try:
-        asyncio.run(main())
-    except DomainError as exc:
-        click.echo(f"error: {exc.message}", err=True)
-        sys.exit(1)
+    run_in_container(load_settings(), run)

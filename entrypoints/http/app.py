@@ -29,45 +29,6 @@ from entrypoints.http.controllers.quick_replies import QuickReplyController
 from entrypoints.http.errors import EXCEPTION_HANDLERS
 from entrypoints.http.middleware import ApiRateLimitMiddleware, RequestContextMiddleware
 
-# The container providers that handlers receive, by parameter name.
-USE_CASES = (
-    "send_message",
-    "send_batch",
-    "queue_status",
-    "list_failed",
-    "retry_failed",
-    "get_message",
-    "create_fan",
-    "list_fans",
-    "get_fan",
-    "top_fans",
-    "update_fan",
-    "delete_fan",
-    "create_quick_reply",
-    "list_quick_replies",
-    "get_quick_reply",
-    "update_quick_reply",
-    "delete_quick_reply",
-    "list_conversations",
-    "get_conversation",
-    "list_conversation_messages",
-    "send_in_conversation",
-    "mark_conversation_read",
-    "bridge_signature",
-    "process_inbound_event",
-    "import_fans_csv",
-    "get_import_errors",
-    "check_health",
-    "record_queue_gauges",
-    "get_analytics",
-    "create_campaign",
-    "list_campaigns",
-    "get_campaign",
-    "pause_campaign",
-    "resume_campaign",
-    "cancel_campaign",
-    "retry_failed_campaign",
-)
 StartupHook = Callable[[Container], Awaitable[None]]
 
 
@@ -81,7 +42,7 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
         await composition.start(container)
-        for name in (*USE_CASES, "rate_limiter", "metrics", "api_policy"):
+        for name in ("rate_limiter", "metrics", "api_policy"):
             resolved[name] = await resolve(container.providers[name])
         if on_startup:
             await on_startup(container)
@@ -109,7 +70,7 @@ def create_app(
             monitoring,
             scrape_metrics,
         ],
-        dependencies={name: _from(resolved, name) for name in (*USE_CASES, "metrics")},
+        dependencies=dependencies_of(container),
         middleware=[DefineMiddleware(_LazyRateLimit, resolved=resolved)],
         exception_handlers=EXCEPTION_HANDLERS,
         on_app_init=[auth.on_app_init, put_request_context_first],
@@ -119,8 +80,17 @@ def create_app(
     )
 
 
-def _from(resolved: dict[str, Any], name: str) -> Provide:
-    return Provide(lambda: resolved[name], sync_to_thread=False, use_cache=True)
+def dependencies_of(container: Container) -> dict[str, Provide]:
+    """Every provider of the container, by its name: a handler asks for a use case by naming
+    its provider (`send_message: NamedDependency[SendMessage]`). Each is made once, on first use."""
+    return {name: _provided(container, name) for name in container.providers}
+
+
+def _provided(container: Container, name: str) -> Provide:
+    async def made() -> Any:
+        return await resolve(container.providers[name])
+
+    return Provide(made, use_cache=True)
 
 
 class _LazyRateLimit:

@@ -16,8 +16,7 @@ from typing import Any
 
 from adapters.queue.codec import UndecodableEnvelope, decode_envelope
 from core.logcontext import log_context
-from core.messaging.consume import ConsumeEnvelopes
-from core.models import Envelope
+from core.messaging import ConsumeEnvelopes, Envelope
 from entrypoints import container as composition
 from entrypoints.config import Settings
 from entrypoints.container import Container, build_container, resolve

@@ -48,7 +48,7 @@ class ScheduledSweep:
         self.loop.close()
 
     async def _sweep(self) -> dict[str, int]:
-        relayed = await (await resolve(self.container.sweep_outbox)).execute()
+        relayed = await (await resolve(self.container.tick)).execute()
         metrics = await resolve(self.container.metrics)
         getattr(metrics, "flush", lambda: None)()  # a frozen environment runs no timers
         log.info("outbox swept", extra={"relayed": relayed})

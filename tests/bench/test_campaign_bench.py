@@ -18,7 +18,7 @@ from adapters.queue.codec import encode_envelope
 from adapters.storage.migrator import SchemaMigrator
 from adapters.storage.tables import messages
 from core.campaigns.audience import NewCampaign, Segment
-from core.models import Envelope, Message
+from core.messaging.records import Envelope, Message
 from entrypoints import container as composition
 from entrypoints.container import Container, build_container, resolve
 from tests.bench.fan_data import CREATOR, FANS_PER_CREATOR, load_fans
@@ -115,12 +115,12 @@ async def pending_rows(container: Container, count: int) -> list:
     assert stored.id is not None
     assert await (await resolve(container.fan_out_campaign)).execute(user, stored.id) == count
     async with storage.begin() as uow:
-        return await uow.messages.campaign_outbox(user, count)
+        return await uow.outbox.campaign_outbox(user, count)
 
 
 async def sweep_rate(container: Container, count: int) -> float:
     rows = await pending_rows(container, count)
-    sweep = await resolve(container.sweep_outbox)
+    sweep = await resolve(container.tick)
     began = time.perf_counter()
     relayed = await sweep.execute(rows[0].user_id)
     elapsed = time.perf_counter() - began

@@ -20,10 +20,10 @@ from uuid import uuid4
 import pytest
 
 from adapters.storage.migrator import SchemaMigrator
-from core.fans import NewFan
+from core.fans.records import NewFan, Platform
 from core.messaging.consume import ConsumeEnvelopes
+from core.messaging.records import Envelope
 from core.messaging.writer import NewMessage
-from core.models import Envelope, Platform
 from entrypoints.container import build_container, resolve
 from entrypoints.lambda_consumer.handler import SqsBatchConsumer
 from entrypoints.runtime import tune_garbage_collector

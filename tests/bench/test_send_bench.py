@@ -1,6 +1,6 @@
 """Send endpoint in dev mode vs a bare Litestar JSON endpoint served the same way, in one run.
 
-Goal (issue 2): fancrm's send at least 35 % of the bare endpoint's requests/s. The two are
+Goal: fancrm's send at least 35 % of the bare endpoint's requests/s. The two are
 measured in alternating rounds, so drift in the machine's speed falls on both alike.
 """
 

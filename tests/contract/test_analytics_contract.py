@@ -16,16 +16,10 @@ from adapters.clock import ManualClock
 from adapters.storage.database import SqlAlchemyStorage
 from core.analytics.get import GetAnalytics
 from core.analytics.report import AnalyticsReport
-from core.models import (
-    Campaign,
-    CampaignTemplate,
-    Direction,
-    Fan,
-    Message,
-    MessageStatus,
-    Platform,
-    Purchase,
-)
+from core.campaigns.records import Campaign, CampaignTemplate
+from core.fans.records import Fan, Platform
+from core.inbound.records import Purchase
+from core.messaging.records import Direction, Message, MessageStatus
 
 BASE = datetime(2026, 3, 1, tzinfo=UTC)  # a midnight; the generated world spans days -2 … +8
 

@@ -18,8 +18,10 @@ from adapters.storage.database import SqlAlchemyStorage
 from adapters.storage.tables import messages
 from core.campaigns.audience import NewCampaign, Segment
 from core.campaigns.fan_out import FanOutCampaign
+from core.campaigns.records import Campaign
+from core.fans.records import Platform
 from core.messaging.config import MessagingConfig
-from core.models import Campaign, Direction, Message, MessageStatus, Platform
+from core.messaging.records import Direction, Message, MessageStatus
 from tests.support.storage import T0, new_fan
 
 TAGS = ["vip", "whale", "new", "a b"]

@@ -20,10 +20,11 @@ from adapters.storage.tables import messages
 from core.campaigns.audience import NewCampaign, Segment
 from core.campaigns.control import CancelCampaign
 from core.campaigns.fan_out import ContinueFanOuts, FanOutCampaign
+from core.campaigns.records import Campaign, CampaignStatus
 from core.messaging.config import MessagingConfig
+from core.messaging.records import MessageStatus
 from core.messaging.relay import OutboxRelay
 from core.messaging.sweep import SweepOutbox
-from core.models import Campaign, CampaignStatus, MessageStatus
 from tests.support.storage import T0, add_fan
 
 CONFIG = MessagingConfig(fan_out_chunk=3)
@@ -73,8 +74,7 @@ def cancel_use_case(storage: SqlAlchemyStorage) -> CancelCampaign:
     clock = ManualClock(T0)
     queue = InMemoryMessageQueue(clock)
     relay = OutboxRelay(storage, queue, InMemoryMetrics(), clock, CONFIG)
-    fan_outs = ContinueFanOuts(storage, runner(storage))
-    sweep = SweepOutbox(storage, relay, InMemoryRateLimiter(clock), clock, CONFIG, fan_outs)
+    sweep = SweepOutbox(storage, relay, InMemoryRateLimiter(clock), clock, CONFIG)
     return CancelCampaign(storage, sweep, clock)
 
 

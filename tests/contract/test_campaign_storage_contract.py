@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from adapters.storage.database import SqlAlchemyStorage
-from core.models import CampaignCounters, MessageStatus
+from core.campaigns.records import CampaignCounters
+from core.messaging.records import MessageStatus
 from tests.support.storage import ALICE, BOB, add_campaign, add_fan, add_message
 
 

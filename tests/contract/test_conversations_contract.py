@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from adapters.storage.database import SqlAlchemyStorage
-from core.models import Direction, MessageStatus
-from core.ports import ConversationQuery
+from core.conversations.ports import ConversationQuery
+from core.messaging.records import Direction, MessageStatus
 from tests.support.storage import ALICE, BOB, T0, add_fan, add_message
 
 

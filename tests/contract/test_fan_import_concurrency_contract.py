@@ -8,7 +8,7 @@ import asyncio
 from uuid import uuid4
 
 from adapters.storage.database import SqlAlchemyStorage
-from core.imports.models import ImportMode
+from core.imports.records import ImportMode
 from tests.contract.test_fan_import_contract import fans_of, run
 
 ROWS = 300

@@ -16,12 +16,11 @@ from adapters.clock import ManualClock
 from adapters.storage.database import SqlAlchemyStorage
 from adapters.storage.tables import fan_imports
 from core.errors import NotFound, Unavailable
-from core.fans import NewFan
+from core.fans.ports import FanQuery
+from core.fans.records import Fan, NewFan, Platform
 from core.imports.error_file import GetImportErrors
-from core.imports.models import ImportMode, ImportOptions, ImportReport
+from core.imports.records import ImportMode, ImportOptions, ImportReport
 from core.imports.use_case import ImportFansCsv
-from core.models import Fan, Platform
-from core.ports import FanQuery
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
 FILE = b"""handle,name,email,value,tags,platform,last seen

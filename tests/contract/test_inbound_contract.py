@@ -14,10 +14,11 @@ from sqlalchemy.exc import IntegrityError
 from adapters.clock import ManualClock
 from adapters.storage.database import SqlAlchemyStorage
 from adapters.storage.tables import campaigns
+from core.campaigns.records import Campaign, CampaignAudience, CampaignStatus, CampaignTemplate
+from core.conversations.ports import ConversationQuery
+from core.fans.records import Platform
 from core.inbound.events import EventType, FanRef, InboundEvent, MessageReceived, PpvPurchased
 from core.inbound.process import ProcessInboundEvent
-from core.models import Campaign, CampaignAudience, CampaignStatus, CampaignTemplate, Platform
-from core.ports import ConversationQuery
 from tests.support.storage import ALICE, BOB, T0, add_fan, add_message, get_message
 
 LATER = T0 + timedelta(hours=1)

@@ -7,7 +7,9 @@ from datetime import timedelta
 from uuid import uuid4
 
 from adapters.storage.database import SqlAlchemyStorage
-from core.models import CampaignStatus, Direction, Message, MessageStatus, Platform
+from core.campaigns.records import CampaignStatus
+from core.fans.records import Platform
+from core.messaging.records import Direction, Message, MessageStatus
 from tests.support.storage import ALICE, BOB, T0, add_campaign, add_fan
 
 LATER = T0 + timedelta(minutes=1)

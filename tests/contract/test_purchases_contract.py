@@ -12,11 +12,14 @@ import sqlalchemy as sa
 from adapters.clock import ManualClock
 from adapters.storage.database import SqlAlchemyStorage
 from adapters.storage.tables import campaigns, purchases
+from core.analytics.records import Spend
+from core.checks import MAX_BIGINT
 from core.errors import Conflict
-from core.fan_updates import DeleteFan
+from core.fans.records import Platform
+from core.fans.updates import DeleteFan
 from core.inbound.events import EventType, FanRef, InboundEvent, PpvPurchased
 from core.inbound.process import ProcessInboundEvent
-from core.models import MAX_BIGINT, Platform, Purchase, Spend
+from core.inbound.records import Purchase
 from tests.support.storage import ALICE, BOB, T0, add_campaign, add_fan, add_message
 
 OCCURRED = T0 - timedelta(days=2)  # the bridge's time, days before we process it (T0)

@@ -16,8 +16,8 @@ import pytest
 from adapters.clock import ManualClock
 from adapters.queue.memory import InMemoryMessageQueue
 from adapters.queue.sqs import SqsMessageQueue
-from core.models import Envelope
-from core.ports import MessageQueue, QueueStats, Received
+from core.messaging.ports import MessageQueue, QueueStats, Received
+from core.messaging.records import Envelope
 from tests.support.sqs import QueuePair, create_queue_pair, delete_queue_pair, sqs_client
 
 

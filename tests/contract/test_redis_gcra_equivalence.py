@@ -1,4 +1,4 @@
-"""The Lua script and `core.ratelimit.decide` are the same function (DESIGN.md section 5).
+"""The Lua script and `core.ratelimit.decide` are the same function.
 
 A hypothesis state machine gives one random sequence of (time, key, cost) to both: the script
 through its test-only `now` argument on a real Redis, the model with the TATs it says to store.

@@ -8,11 +8,12 @@ from uuid import uuid4
 
 import sqlalchemy as sa
 
+from adapters.storage.campaigns.segments import audience_condition
 from adapters.storage.database import SqlAlchemyStorage
-from adapters.storage.segments import audience_condition
 from adapters.storage.tables import fans
 from core.campaigns.audience import NewCampaign, Segment
-from core.models import Direction, Message, MessageStatus, Platform
+from core.fans.records import Platform
+from core.messaging.records import Direction, Message, MessageStatus
 from tests.support.storage import T0, add_fan
 
 NOW = T0 + timedelta(days=10)

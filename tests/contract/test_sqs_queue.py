@@ -12,7 +12,7 @@ from botocore.exceptions import EndpointConnectionError
 
 from adapters.queue.sqs import EnvelopeTooLarge, SqsMessageQueue, group_id
 from core.errors import Unavailable
-from core.models import Envelope
+from core.messaging.records import Envelope
 from tests.support.sqs import QueuePair, create_queue_pair, delete_queue_pair, sqs_client
 
 

@@ -16,8 +16,9 @@ from adapters.clock import ManualClock
 from adapters.storage.database import SqlAlchemyStorage
 from adapters.storage.tables import conversations
 from core.errors import Conflict, NotFound, Unavailable
-from core.models import Direction, Message, MessageStatus, Platform
-from core.ports import FanQuery
+from core.fans.ports import FanQuery
+from core.fans.records import Platform
+from core.messaging.records import Direction, Message, MessageStatus
 from tests.support.storage import (
     ALICE,
     BOB,
@@ -235,7 +236,7 @@ async def test_another_tenants_message_cannot_be_read_claimed_or_moved(
         assert await uow.messages.get(BOB, message.id) is None
         assert not await uow.messages.claim(BOB, message.id, now, now + LEASE)
         assert not await uow.messages.set_status(BOB, message.id, MessageStatus.FAILED, now)
-        await uow.messages.mark_queued(BOB, [message.id], now)
+        await uow.outbox.mark_queued(BOB, [message.id], now)
         assert await uow.messages.count_unsent(BOB) == 0
         assert await uow.messages.get(ALICE, uuid4()) is None
 
@@ -366,8 +367,8 @@ async def test_mark_queued_moves_pending_rows_only(storage: SqlAlchemyStorage):
     later = T0 + timedelta(seconds=3)
 
     async with storage.begin() as uow:
-        await uow.messages.mark_queued(ALICE, [pending.id, taken.id], later)
-        await uow.messages.mark_queued(ALICE, [], later)
+        await uow.outbox.mark_queued(ALICE, [pending.id, taken.id], later)
+        await uow.outbox.mark_queued(ALICE, [], later)
 
     queued = await get_message(storage, pending)
     assert queued.status is MessageStatus.QUEUED

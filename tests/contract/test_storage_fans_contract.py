@@ -18,8 +18,9 @@ from hypothesis import strategies as st
 from adapters.storage.database import SqlAlchemyStorage
 from adapters.storage.tables import conversations, fans, messages
 from core.errors import Conflict
-from core.models import Fan, MessageStatus, Platform
-from core.ports import FanQuery, FanSort
+from core.fans.ports import FanQuery, FanSort
+from core.fans.records import Fan, Platform
+from core.messaging.records import MessageStatus
 from tests.support.storage import ALICE, BOB, T0, add_fan, add_message, new_fan
 
 

@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from adapters.storage.database import SqlAlchemyStorage
-from core.models import QuickReply
+from core.quick_replies.records import QuickReply
 from tests.support.storage import ALICE, BOB, T0
 
 

@@ -20,9 +20,9 @@ from adapters.clock import ManualClock
 from adapters.delivery.simulated import SimulatedDeliveryGateway
 from adapters.metrics.memory import InMemoryMetrics
 from adapters.queue.memory import InMemoryMessageQueue
-from core.fans import NewFan
+from core.fans.records import NewFan, Platform
+from core.messaging.records import Envelope, MessageStatus
 from core.messaging.writer import NewMessage
-from core.models import Envelope, MessageStatus, Platform
 from entrypoints.container import build_container, resolve
 from entrypoints.lambda_consumer import handler as lambda_module
 from entrypoints.lambda_consumer.handler import SqsBatchConsumer

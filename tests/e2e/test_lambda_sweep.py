@@ -12,8 +12,8 @@ from dependency_injector import providers
 
 from adapters.clock import ManualClock
 from core.campaigns.audience import NewCampaign, Segment
-from core.fans import NewFan
-from core.models import Direction, Message, MessageStatus, Platform
+from core.fans.records import NewFan, Platform
+from core.messaging.records import Direction, Message, MessageStatus
 from entrypoints.container import build_container, resolve
 from entrypoints.lambda_consumer import sweep as sweep_module
 from entrypoints.lambda_consumer.sweep import ScheduledSweep

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.models import Campaign, CampaignTemplate
-from core.ports import PermanentFailure
+from core.campaigns.records import Campaign, CampaignTemplate
+from core.messaging.ports import PermanentFailure
 from entrypoints.container import resolve
 from tests.integration.conftest import DATABASES, Api, open_api_on
 from tests.support.events import BRIDGE_SECRET, encoded, event, signed

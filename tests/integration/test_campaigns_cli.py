@@ -12,8 +12,7 @@ from click.testing import CliRunner
 
 from adapters.storage.database import SqlAlchemyStorage
 from adapters.storage.migrator import SchemaMigrator
-from core.fans import NewFan
-from core.models import Platform
+from core.fans.records import NewFan, Platform
 from entrypoints.cli.main import cli
 from tests.integration.test_cli import SECRET, keep_root_logging  # noqa: F401 (a fixture)
 

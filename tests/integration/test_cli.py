@@ -14,8 +14,7 @@ from click.testing import CliRunner
 
 from adapters.storage.database import SqlAlchemyStorage
 from adapters.storage.migrator import SchemaMigrator
-from core.fans import NewFan
-from core.models import Platform
+from core.fans.records import NewFan, Platform
 from entrypoints.cli.main import cli
 
 SECRET = "cli-test-secret-0123456789-0123456789"

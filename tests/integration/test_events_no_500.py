@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.fans import MAX_VALUE_CENTS
+from core.fans.records import MAX_VALUE_CENTS
 from tests.integration.conftest import DATABASES, Api, open_api_on
 from tests.support.events import BRIDGE_SECRET, encoded, event, signed
 

@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 
-from core.ports import TransientFailure
+from core.messaging.ports import TransientFailure
 from entrypoints.container import resolve
 from tests.integration.conftest import Api, open_api
 

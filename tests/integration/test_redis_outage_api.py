@@ -1,4 +1,4 @@
-"""The API on the Redis bucket while Redis goes away and comes back (issue 4, items 3 and 4).
+"""The API on the Redis bucket while Redis goes away and comes back.
 
 The API's own request limit fails open (served, counted, warned), monitoring names the rate
 limiter as down with the reason and its latency, and all of it recovers without a restart.

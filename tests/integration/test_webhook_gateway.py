@@ -15,8 +15,9 @@ from aiohttp import web
 from adapters.clock import ManualClock
 from adapters.delivery.signature import verify
 from adapters.delivery.webhook import WebhookDeliveryGateway, open_webhook_gateway
-from core.models import Outbound, Platform
-from core.ports import Delivered, PermanentFailure, Throttled, TransientFailure
+from core.fans.records import Platform
+from core.messaging.ports import Delivered, PermanentFailure, Throttled, TransientFailure
+from core.messaging.records import Outbound
 from tests.support.bridge import BRIDGE_SECRET, Bridge, answering, running_bridge
 
 SECRET = BRIDGE_SECRET

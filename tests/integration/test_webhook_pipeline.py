@@ -13,8 +13,8 @@ import pytest
 from adapters.delivery.signature import verify
 from adapters.delivery.webhook import WebhookDeliveryGateway
 from adapters.metrics.cloudwatch import CloudWatchEmfMetrics
+from core.messaging.records import MessageStatus
 from core.messaging.writer import NewMessage
-from core.models import MessageStatus
 from tests.support.bridge import BRIDGE_SECRET, Bridge, answering, running_bridge
 from tests.support.world import World, world
 

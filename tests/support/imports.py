@@ -5,9 +5,9 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from core.imports.models import ImportOptions, ImportReport
-from core.models import Fan
-from core.ports import FanQuery
+from core.fans.ports import FanQuery
+from core.fans.records import Fan
+from core.imports.records import ImportOptions, ImportReport
 from entrypoints.container import Container, resolve
 
 

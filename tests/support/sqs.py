@@ -1,7 +1,7 @@
 """SQS for tests: one moto server in a thread for the whole run, spoken to over real HTTP.
 
 moto's in-process mock patches botocore's synchronous HTTP and does not reach aiobotocore, so
-aioboto3 must talk to moto in server mode (DESIGN.md section 8).
+aioboto3 must talk to moto in server mode.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from typing import Any
 from uuid import uuid4
 
 from adapters.queue.codec import encode_envelope
-from core.models import Envelope
+from core.messaging.records import Envelope
 
 QUEUE_ARN = "arn:aws:sqs:us-east-1:123456789012:fancrm-outbound"
 

@@ -6,15 +6,9 @@ from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 from adapters.storage.database import SqlAlchemyStorage
-from core.models import (
-    Campaign,
-    CampaignTemplate,
-    Direction,
-    Fan,
-    Message,
-    MessageStatus,
-    Platform,
-)
+from core.campaigns.records import Campaign, CampaignTemplate
+from core.fans.records import Fan, Platform
+from core.messaging.records import Direction, Message, MessageStatus
 
 ALICE, BOB = "creator-alice", "creator-bob"
 T0 = datetime(2026, 3, 1, 12, 0, 0, 123456, tzinfo=UTC)

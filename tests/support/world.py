@@ -13,9 +13,8 @@ from adapters.clock import ManualClock
 from adapters.delivery.simulated import SimulatedDeliveryGateway
 from adapters.metrics.memory import InMemoryMetrics
 from adapters.queue.memory import InMemoryMessageQueue
-from core.fans import NewFan
+from core.fans.records import Fan, NewFan, Platform
 from core.messaging.worker import QueueWorker
-from core.models import Fan, Platform
 from entrypoints import container as composition
 from entrypoints.config import Settings
 from entrypoints.container import Container, build_container, resolve

@@ -9,9 +9,10 @@ import sqlalchemy as sa
 
 from adapters.storage.tables import messages
 from core.campaigns.audience import NewCampaign
+from core.campaigns.records import CampaignStatus
 from core.messaging.consume import ConsumeEnvelopes
+from core.messaging.records import Envelope, Message, MessageStatus, Outbound
 from core.messaging.worker import QueueWorker
-from core.models import CampaignStatus, Envelope, Message, MessageStatus, Outbound
 from tests.support.world import World
 
 ALICE = "alice"
@@ -41,7 +42,7 @@ async def test_a_resume_between_the_consumer_reading_paused_and_holding_loses_no
         ALICE, NewCampaign("spring", "hi", recipient_ids=(fan,))
     )
     campaign = created.campaign_id
-    sweep = await w.use("sweep_outbox")
+    sweep = await w.use("tick")
     await sweep.execute()  # the fan-out and the relay are done, whichever does them
     await (await w.use("pause_campaign")).execute(ALICE, campaign)
     # The sweep had read the row while it was pending, and marked it queued after the pause.

@@ -9,7 +9,8 @@ from collections.abc import AsyncIterator
 import pytest
 
 from core.campaigns.audience import NewCampaign, Segment
-from core.models import CampaignStatus, MessageStatus
+from core.campaigns.records import CampaignStatus
+from core.messaging.records import MessageStatus
 from tests.support.world import World, world
 from tests.unit.test_campaigns import ALICE, counters, fans, statuses
 
@@ -64,7 +65,7 @@ async def test_the_sweep_carries_on_a_fan_out_the_api_left_halfway(w: World):
     campaign = await half_fanned_out(w)
     assert (await counters(w, campaign)).targeted == CHUNK
 
-    await (await w.use("sweep_outbox")).execute()
+    await (await w.use("tick")).execute()
     await w.drain()
 
     view = await (await w.use("get_campaign")).execute(ALICE, campaign)
@@ -77,7 +78,7 @@ async def test_paused_mid_fan_out_the_rest_is_written_but_nothing_goes_out_until
     campaign = await half_fanned_out(w)
     await (await w.use("pause_campaign")).execute(ALICE, campaign)
 
-    sweep = await w.use("sweep_outbox")
+    sweep = await w.use("tick")
     assert await sweep.execute() == 0  # it fans out the rest, and relays none of it
     await w.drain()
     assert w.gateway.delivered == []
@@ -99,7 +100,7 @@ async def test_cancelled_mid_fan_out_nothing_more_is_written_and_nothing_is_left
     campaign = await half_fanned_out(w)
 
     view = await (await w.use("cancel_campaign")).execute(ALICE, campaign)
-    await (await w.use("sweep_outbox")).execute()
+    await (await w.use("tick")).execute()
     await (await w.use("fan_out_campaign")).execute(ALICE, campaign)
     await w.drain()
 

@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 
 from adapters.storage.tables import messages
 from core.campaigns.audience import NewCampaign, Segment
+from core.campaigns.records import CampaignCounters, CampaignStatus
 from core.errors import Conflict
-from core.models import CampaignCounters, CampaignStatus
-from core.ports import PermanentFailure
+from core.messaging.ports import PermanentFailure
 from tests.support.world import World, world
 
 FANS = 12
@@ -51,7 +51,7 @@ async def run(ops: list[str]) -> CampaignCounters:
         new = NewCampaign("spring", "hi", segment=Segment())
         campaign = (await (await w.use("create_campaign")).execute("alice", new)).campaign_id
         await (await w.use("background_fan_outs")).close()  # an API shut down at once
-        get, sweep = await w.use("get_campaign"), await w.use("sweep_outbox")
+        get, sweep = await w.use("get_campaign"), await w.use("tick")
         fan_out = await w.use("fan_out_campaign")
         control = {
             op: await w.use(name)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from core.campaigns.audience import NewCampaign, Segment
+from core.campaigns.records import CampaignStatus
 from core.errors import Conflict, Invalid, NotFound
-from core.models import CampaignStatus, MessageStatus
+from core.messaging.records import MessageStatus
 from tests.support.world import World
 
 ALICE, BOB = "alice", "bob"
@@ -69,7 +70,7 @@ async def test_the_relay_puts_only_a_horizon_of_the_campaign_on_the_queue(w: Wor
 async def test_a_campaign_drains_completely_and_completes(w: World):
     await fans(w, ALICE, 12)
     campaign = await create(w, segment=Segment())
-    sweep = await w.use("sweep_outbox")
+    sweep = await w.use("tick")
 
     for _ in range(50):
         await w.drain()
@@ -146,6 +147,6 @@ async def test_the_sweep_leaves_rows_pending_while_the_queue_is_down_then_relays
     assert await statuses(w, campaign) == [MessageStatus.PENDING] * 3  # not failed: kept
 
     w.queue.available = True
-    assert await (await w.use("sweep_outbox")).execute() == 3
+    assert await (await w.use("tick")).execute() == 3
     await w.drain()
     assert (await counters(w, campaign)).sent == 3

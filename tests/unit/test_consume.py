@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from core.messaging.ports import PermanentFailure, Throttled, TransientFailure
+from core.messaging.records import Envelope, MessageStatus
 from core.messaging.writer import NewMessage
-from core.models import Envelope, MessageStatus
-from core.ports import PermanentFailure, Throttled, TransientFailure
 from tests.support.world import World
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from core.conversations import Reply
+from core.conversations.ports import ConversationQuery
+from core.conversations.use_cases import Reply
 from core.errors import Invalid, NotFound, Unavailable
+from core.messaging.records import Direction, MessageStatus
 from core.messaging.writer import NewMessage
-from core.models import Direction, MessageStatus
-from core.ports import ConversationQuery
 from tests.support.world import World, world
 
 

@@ -8,10 +8,9 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from core.errors import Conflict, Invalid, NotFound
-from core.fan_updates import FanChanges
-from core.fans import NewFan
-from core.models import Platform
-from core.ports import FanQuery
+from core.fans.ports import FanQuery
+from core.fans.records import NewFan, Platform
+from core.fans.updates import FanChanges
 from tests.support.world import World
 
 

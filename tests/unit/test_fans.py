@@ -5,10 +5,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from core.errors import Conflict, Invalid, NotFound
-from core.fans import NewFan, normalize_handle
-from core.models import Platform
+from core.fans.ports import FanQuery
+from core.fans.records import NewFan, Platform, normalize_handle
 from core.paging import MAX_OFFSET
-from core.ports import FanQuery
 from tests.support.world import World
 
 # Both out of range once in UTC, as storage keeps them: year 0 and year 10000.

@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 import pytest
 
 from core.errors import Invalid, NotFound, Unavailable
-from core.imports.models import ImportMode, ImportOptions
-from core.models import Platform
+from core.fans.records import Platform
+from core.imports.records import ImportMode, ImportOptions
 from entrypoints.container import resolve
 from tests.support.imports import all_fans, error_file, import_csv
 from tests.support.world import World

@@ -13,11 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.errors import Invalid
-from core.fans import NewFan
+from core.fans.records import NewFan, Platform
 from core.imports.columns import match_columns
 from core.imports.rows import RowParser
 from core.imports.values import split_tags
-from core.models import Platform
 from tests.support.imports import all_fans, import_csv
 from tests.support.world import World
 

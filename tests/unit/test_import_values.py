@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.errors import Invalid
-from core.fans import normalize_handle
+from core.fans.records import normalize_handle
 from core.imports.values import parse_cents, parse_money, parse_time, split_tags
 
 cents_values = st.integers(min_value=0, max_value=10**15)

@@ -8,7 +8,11 @@ from uuid import uuid4
 import pytest
 
 from adapters.storage.tables import messages
+from core.campaigns.records import Campaign, CampaignTemplate
+from core.conversations.ports import ConversationQuery
 from core.errors import Invalid
+from core.fans.ports import FanQuery
+from core.fans.records import Platform
 from core.inbound.events import (
     EventType,
     FanRef,
@@ -18,8 +22,6 @@ from core.inbound.events import (
     SubscriptionChanged,
 )
 from core.messaging.writer import NewMessage
-from core.models import Campaign, CampaignTemplate, Platform
-from core.ports import ConversationQuery, FanQuery
 from tests.support.world import World
 
 AT = datetime(2025, 12, 31, 18, 0, tzinfo=UTC)

@@ -9,7 +9,7 @@ import pytest
 
 from adapters.clock import ManualClock
 from adapters.queue.memory import InMemoryMessageQueue
-from core.models import Envelope
+from core.messaging.records import Envelope
 
 
 @pytest.fixture

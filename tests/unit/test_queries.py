@@ -5,9 +5,9 @@ import uuid
 import pytest
 
 from core.errors import Conflict, NotFound
+from core.messaging.ports import PermanentFailure
+from core.messaging.records import MessageStatus
 from core.messaging.writer import NewMessage
-from core.models import MessageStatus
-from core.ports import PermanentFailure
 from tests.support.world import World
 
 

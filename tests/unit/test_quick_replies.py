@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.errors import Invalid, NotFound
-from core.quick_replies import QuickReplyChanges
+from core.quick_replies.use_cases import QuickReplyChanges
 from tests.support.world import World
 
 

@@ -1,4 +1,4 @@
-"""Properties 1-6 of the token bucket (DESIGN.md section 5), checked on the pure model."""
+"""Properties 1-6 of the token bucket, checked on the pure model."""
 
 from __future__ import annotations
 

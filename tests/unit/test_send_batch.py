@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 
 from core.errors import Invalid
+from core.messaging.records import MessageStatus
 from core.messaging.writer import NewMessage
-from core.models import MessageStatus
 from tests.support.world import World
 
 

@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 
 from core.errors import Invalid, NotFound, Unavailable
+from core.messaging.records import MessageStatus
 from core.messaging.writer import NewMessage
-from core.models import MessageStatus
 from tests.support.world import World, world
 
 

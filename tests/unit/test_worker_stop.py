@@ -6,10 +6,10 @@ import asyncio
 from collections.abc import Sequence
 
 from core.messaging.consume import ConsumeEnvelopes
+from core.messaging.ports import QueueStats
+from core.messaging.records import Envelope
 from core.messaging.worker import QueueWorker
 from core.messaging.writer import NewMessage
-from core.models import Envelope
-from core.ports import QueueStats
 from tests.support.world import World
 
 

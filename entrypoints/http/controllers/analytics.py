@@ -8,8 +8,7 @@ from litestar import Request, get
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 
-from core.analytics.get import DEFAULT_TOP, GetAnalytics
-from core.analytics.period import parse_day
+from core.analytics import DEFAULT_TOP, GetAnalytics, parse_day
 from core.fans import MAX_TOP
 from entrypoints.http.schemas.analytics import AnalyticsView
 

@@ -8,14 +8,15 @@ from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
-from core.campaigns.control import (
+from core.campaigns import (
     CancelCampaign,
+    CreateCampaign,
+    GetCampaign,
+    ListCampaigns,
     PauseCampaign,
     ResumeCampaign,
     RetryFailedInCampaign,
 )
-from core.campaigns.create import CreateCampaign
-from core.campaigns.views import GetCampaign, ListCampaigns
 from entrypoints.http.controllers.params import Limit, Offset, PathId
 from entrypoints.http.schemas.campaigns import (
     BulkMessageBody,

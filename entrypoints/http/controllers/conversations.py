@@ -9,13 +9,13 @@ from litestar.di import NamedDependency
 from litestar.params import FromQuery, JSONBody
 
 from core.conversations import (
+    ConversationQuery,
     GetConversation,
     ListConversationMessages,
     ListConversations,
     MarkConversationRead,
     SendInConversation,
 )
-from core.ports import ConversationQuery
 from entrypoints.http.controllers.params import Limit, Offset, PathId
 from entrypoints.http.schemas.conversations import (
     ConversationPage,

@@ -8,9 +8,8 @@ from litestar import Request, post
 from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException
 
-from adapters.delivery.signature import SIGNATURE_HEADER
-from core.inbound.process import ProcessInboundEvent
-from entrypoints.http.bridge_signature import BridgeSignature
+from adapters.delivery.signature import SIGNATURE_HEADER, BridgeSignature
+from core.inbound import ProcessInboundEvent
 from entrypoints.http.schemas.events import decode_event
 
 

@@ -8,10 +8,21 @@ from litestar import Controller, Request, Response, delete, get, patch, post, pu
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, JSONBody, QueryParameter
 
-from core.fan_updates import DeleteFan, FanChanges, UpdateFan, fan_version
-from core.fans import MAX_TOP, CreateFan, GetFan, ListFans, TopFans
-from core.models import Fan, Platform
-from core.ports import FanQuery, FanSort
+from core.fans import (
+    MAX_TOP,
+    CreateFan,
+    DeleteFan,
+    Fan,
+    FanChanges,
+    FanQuery,
+    FanSort,
+    GetFan,
+    ListFans,
+    Platform,
+    TopFans,
+    UpdateFan,
+    fan_version,
+)
 from entrypoints.http.controllers.params import Limit, Offset, PathId
 from entrypoints.http.etags import IfMatch, accepted_versions, etag
 from entrypoints.http.schemas.fans import FanBody, FanList, FanPage, FanPatchBody, FanView

@@ -12,8 +12,7 @@ from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.params import Body, PathParameter
 from litestar.response import Stream
 
-from core.imports.error_file import GetImportErrors
-from core.imports.use_case import ImportFansCsv
+from core.imports import GetImportErrors, ImportFansCsv
 from entrypoints.http.errors import problem
 from entrypoints.http.schemas.imports import ImportForm, ImportView
 

@@ -9,9 +9,14 @@ from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
-from core.messaging.queries import GetMessage, GetQueueStatus, ListFailedMessages
-from core.messaging.retry import RetryFailedMessage
-from core.messaging.send import SendBatch, SendMessage
+from core.messaging import (
+    GetMessage,
+    GetQueueStatus,
+    ListFailedMessages,
+    RetryFailedMessage,
+    SendBatch,
+    SendMessage,
+)
 from entrypoints.http.schemas.messaging import (
     FailedMessagesResponse,
     MessageView,

@@ -10,7 +10,7 @@ from litestar.di import NamedDependency
 
 from adapters.metrics.prometheus import CONTENT_TYPE, PrometheusMetrics
 from core.errors import NotFound, Unavailable
-from core.messaging.gauges import RecordQueueGauges
+from core.messaging import RecordQueueGauges
 
 log = logging.getLogger(__name__)
 

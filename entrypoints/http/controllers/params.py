@@ -10,7 +10,7 @@ from typing import Annotated
 
 from litestar.params import PathParameter, QueryParameter
 
-from core.models import MAX_ID
+from core.checks import MAX_ID
 from core.paging import MAX_OFFSET, MAX_PAGE_SIZE
 
 PathId = Annotated[int, PathParameter(ge=1, le=MAX_ID)]

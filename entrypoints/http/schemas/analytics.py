@@ -6,8 +6,7 @@ from datetime import date, datetime
 
 import msgspec
 
-from core.analytics.report import AnalyticsReport, CampaignFigures, DayFigures, Figures
-from core.models import FanSpend
+from core.analytics import AnalyticsReport, CampaignFigures, DayFigures, FanSpend, Figures
 from entrypoints.http.schemas import Schema
 
 

@@ -7,10 +7,8 @@ from typing import Annotated
 
 import msgspec
 
-from core.campaigns.audience import MAX_RECIPIENTS, NewCampaign, Segment
-from core.campaigns.create import Accepted
-from core.campaigns.views import CampaignView
-from core.models import Platform
+from core.campaigns import MAX_RECIPIENTS, Accepted, CampaignView, NewCampaign, Segment
+from core.fans import Platform
 from entrypoints.http.schemas import Cents, Schema
 from entrypoints.http.schemas.messaging import Content, FanId, Priority
 

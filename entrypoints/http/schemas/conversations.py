@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from core.conversations import Reply
-from core.models import ConversationSummary, Message
+from core.conversations import ConversationSummary, Reply
+from core.messaging import Message
 from entrypoints.http.schemas import Cents, Schema
 from entrypoints.http.schemas.messaging import Content, MessageView, Priority
 

@@ -14,7 +14,8 @@ from uuid import UUID
 import msgspec
 
 from core.errors import Invalid
-from core.inbound.events import (
+from core.fans import Platform
+from core.inbound import (
     EventType,
     FanRef,
     InboundEvent,
@@ -23,7 +24,6 @@ from core.inbound.events import (
     PpvPurchased,
     SubscriptionChanged,
 )
-from core.models import Platform
 from entrypoints.http.schemas import Cents, Schema
 
 T = TypeVar("T")

@@ -8,9 +8,7 @@ from typing import Annotated, Any
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from core.fan_updates import KEEP, FanChanges
-from core.fans import NewFan
-from core.models import MAX_HANDLE_LENGTH, Fan, Platform
+from core.fans import KEEP, MAX_HANDLE_LENGTH, Fan, FanChanges, NewFan, Platform
 from entrypoints.http.schemas import Cents, Schema
 
 # A time without a zone is ambiguous: a 400 naming the field, not a guess (or a 500) later.

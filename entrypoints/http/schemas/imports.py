@@ -7,8 +7,8 @@ from uuid import UUID
 
 from litestar.datastructures import UploadFile
 
-from core.imports.models import ImportMode, ImportOptions, ImportReport
-from core.models import Platform
+from core.fans import Platform
+from core.imports import ImportMode, ImportOptions, ImportReport
 from entrypoints.http.schemas import Schema
 
 

@@ -8,10 +8,17 @@ from uuid import UUID
 
 import msgspec
 
-from core.messaging.queries import QueueStatus
-from core.messaging.send import BatchItemResult, SendReceipt
-from core.messaging.writer import NewMessage
-from core.models import MAX_CONTENT_LENGTH, MAX_ID, MAX_PRIORITY, MIN_PRIORITY, Message
+from core.checks import MAX_ID
+from core.messaging import (
+    MAX_CONTENT_LENGTH,
+    MAX_PRIORITY,
+    MIN_PRIORITY,
+    BatchItemResult,
+    Message,
+    NewMessage,
+    QueueStatus,
+    SendReceipt,
+)
 from entrypoints.http.schemas import Cents, Schema
 
 Content = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_CONTENT_LENGTH)]

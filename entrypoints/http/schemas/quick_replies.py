@@ -6,8 +6,7 @@ from datetime import datetime
 
 from msgspec import UNSET, UnsetType
 
-from core.models import QuickReply
-from core.quick_replies import QuickReplyChanges
+from core.quick_replies import QuickReply, QuickReplyChanges
 from entrypoints.http.schemas import Schema
 
 

@@ -1,0 +1,161 @@
+"""The outbox side of the messages table: what the sweep relays, and a campaign's rows moved in
+one UPDATE when it is paused, resumed, cancelled or retried."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import sqlalchemy as sa
+
+from adapters.storage.connection import Connection
+from adapters.storage.messaging.messages import message_from_row
+from adapters.storage.tables import campaigns, messages
+from adapters.storage.types import UtcDateTime
+from core.campaigns import CampaignStatus
+from core.messaging import Message, MessageStatus
+
+_NOW = sa.bindparam("now", type_=UtcDateTime())
+_PENDING = MessageStatus.PENDING.value
+_RUNNING = CampaignStatus.RUNNING.value
+# What a new single send queues behind: rows on the queue or in delivery, and single sends
+# still in the outbox. A campaign's pending rows wait in the database and are fitted in after.
+# Two counts, each on the (user_id, status) index: as one OR, SQLite reads every row the
+# creator ever had (sent ones too) on each count.
+_OWNER = messages.c.user_id == sa.bindparam("owner")
+COUNT_ON_QUEUE = sa.select(
+    sa.select(sa.func.count())
+    .select_from(messages)
+    .where(
+        _OWNER,
+        messages.c.status.in_([MessageStatus.QUEUED.value, MessageStatus.SENDING.value]),
+    )
+    .scalar_subquery()
+    + sa.select(sa.func.count())
+    .select_from(messages)
+    .where(_OWNER, messages.c.status == _PENDING, messages.c.campaign_id.is_(None))
+    .scalar_subquery()
+)
+# Single sends the API wrote but did not relay (it crashed in between), any tenant's.
+STALE_SINGLE_SENDS = (
+    sa.select(messages)
+    .where(
+        messages.c.status == _PENDING,
+        messages.c.campaign_id.is_(None),
+        messages.c.created_at < sa.bindparam("before", type_=UtcDateTime()),
+    )
+    .order_by(messages.c.created_at)
+    .limit(sa.bindparam("limit"))
+)
+_HAS_OUTBOX = sa.exists().where(
+    messages.c.campaign_id == campaigns.c.id, messages.c.status == _PENDING
+)
+# Running campaigns with rows still in the outbox, oldest first; each found on the
+# (campaign_id, status) index rather than by scanning their pending rows.
+CAMPAIGN_OUTBOXES = (
+    sa.select(campaigns.c.user_id, campaigns.c.id)
+    .where(campaigns.c.status == _RUNNING, _HAS_OUTBOX)
+    .order_by(campaigns.c.id)
+)
+CAMPAIGN_PENDING = (
+    sa.select(messages)
+    .where(messages.c.campaign_id == sa.bindparam("campaign"), messages.c.status == _PENDING)
+    .limit(sa.bindparam("limit"))
+)
+
+_MARK_QUEUED = (
+    messages.update()
+    .where(
+        messages.c.user_id == sa.bindparam("owner"),
+        messages.c.id.in_(sa.bindparam("message_ids", expanding=True)),
+        messages.c.status == _PENDING,
+    )
+    .values(status=MessageStatus.QUEUED.value, queued_at=_NOW, updated_at=_NOW)
+)
+
+
+async def move_campaign_rows(
+    connection: Connection,
+    user_id: str,
+    campaign_id: int,
+    from_statuses: Collection[MessageStatus],
+    to: MessageStatus,
+    now: datetime,
+    *,
+    reset_attempts: bool = False,
+) -> int:
+    values: dict[str, Any] = {"status": to.value, "updated_at": now, "lease_until": None}
+    if reset_attempts:
+        values.update(attempts=0, error=None)
+    statement = (
+        messages.update()
+        .where(
+            messages.c.user_id == user_id,
+            messages.c.campaign_id == campaign_id,
+            messages.c.status.in_([status.value for status in from_statuses]),
+        )
+        .values(values)
+    )
+    return (await connection.execute(statement)).rowcount
+
+
+async def outbox_creators(connection: Connection) -> list[str]:
+    """Creators with rows in the outbox of a running campaign."""
+    rows = await connection.execute(CAMPAIGN_OUTBOXES)
+    return sorted({owner for owner, _ in rows})
+
+
+async def campaign_outbox(connection: Connection, user_id: str, limit: int) -> list[sa.Row[Any]]:
+    """Up to `limit` pending rows of the creator's running campaigns, oldest campaign first."""
+    query = CAMPAIGN_OUTBOXES.where(campaigns.c.user_id == user_id)
+    found: list[sa.Row[Any]] = []
+    for _, campaign_id in (await connection.execute(query)).all():
+        if len(found) >= limit:
+            break
+        params = {"campaign": campaign_id, "limit": limit - len(found)}
+        found.extend(await connection.execute(CAMPAIGN_PENDING, params))
+    return found
+
+
+class SqlAlchemyOutboxRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    async def mark_queued(self, user_id: str, message_ids: Sequence[UUID], now: datetime) -> None:
+        """pending → queued; a row the consumer already took stays as it is."""
+        if not message_ids:
+            return
+        params = {"owner": user_id, "message_ids": list(message_ids), "now": now}
+        await self._connection.execute(_MARK_QUEUED, params)
+
+    async def count_on_queue(self, user_id: str) -> int:
+        return await self._connection.scalar(COUNT_ON_QUEUE, {"owner": user_id}) or 0
+
+    async def stale_single_sends(self, before: datetime, limit: int) -> list[Message]:
+        params = {"before": before, "limit": limit}
+        rows = await self._connection.execute(STALE_SINGLE_SENDS, params)
+        return [message_from_row(row) for row in rows]
+
+    async def outbox_creators(self) -> list[str]:
+        return await outbox_creators(self._connection)
+
+    async def campaign_outbox(self, user_id: str, limit: int) -> list[Message]:
+        rows = await campaign_outbox(self._connection, user_id, limit)
+        return [message_from_row(row) for row in rows]
+
+    async def move_campaign_rows(
+        self,
+        user_id: str,
+        campaign_id: int,
+        from_statuses: Collection[MessageStatus],
+        to: MessageStatus,
+        now: datetime,
+        *,
+        reset_attempts: bool = False,
+    ) -> int:
+        return await move_campaign_rows(
+            self._connection, user_id, campaign_id, from_statuses, to, now,
+            reset_attempts=reset_attempts,
+        )  # fmt: skip

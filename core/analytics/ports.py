@@ -1,0 +1,56 @@
+"""What the analytics need of storage."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Protocol
+
+from core.analytics.records import FanSpend, Spend
+from core.campaigns import Campaign, CampaignRepository
+from core.ports import Storage
+
+
+class AnalyticsRepository(Protocol):
+    """A tenant's figures over `[start, end)`, by UTC day; a day without data is left out."""
+
+    async def revenue_per_day(
+        self, user_id: str, start: datetime, end: datetime
+    ) -> dict[date, Spend]:
+        """Purchases by the day they occurred."""
+        ...
+
+    async def sent_per_day(self, user_id: str, start: datetime, end: datetime) -> dict[date, int]:
+        """Messages by the day they were sent."""
+        ...
+
+    async def failed_per_day(self, user_id: str, start: datetime, end: datetime) -> dict[date, int]:
+        """Messages failed now, by the day they failed (their last update)."""
+        ...
+
+    async def new_fans_per_day(
+        self, user_id: str, start: datetime, end: datetime
+    ) -> dict[date, int]:
+        """Fans by the day they were added (created_at)."""
+        ...
+
+    async def top_spenders(
+        self, user_id: str, start: datetime, end: datetime, limit: int
+    ) -> list[FanSpend]:
+        """The fans who spent the most in the period, most first, ties by fan id."""
+        ...
+
+    async def campaigns_created(
+        self, user_id: str, start: datetime, end: datetime, limit: int
+    ) -> list[Campaign]:
+        """Campaigns created in the period, newest first."""
+        ...
+
+
+class AnalyticsStore(Protocol):
+    """One transaction, as the analytics use cases see it."""
+
+    analytics: AnalyticsRepository
+    campaigns: CampaignRepository
+
+
+AnalyticsStorage = Storage[AnalyticsStore]

@@ -1,0 +1,21 @@
+"""What the bridge reports that we keep as a record of its own."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+
+@dataclass(frozen=True, slots=True)
+class Purchase:
+    """One PPV purchase the bridge reported: the record revenue per day is counted from."""
+
+    id: int | None
+    user_id: str
+    # None once the fan is deleted: the money was still earned, so the row stays.
+    fan_id: int | None
+    amount_cents: int
+    occurred_at: datetime  # the event's occurredAt, not when we heard of it
+    campaign_id: int | None = None
+    message_id: UUID | None = None  # the creator's message whose content was bought

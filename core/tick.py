@@ -1,0 +1,21 @@
+"""One tick of the background work: what `fancrm worker`, the dev server's worker and the
+scheduled Lambda run every few seconds, besides consuming the queue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.campaigns import ContinueFanOuts
+from core.messaging import SweepOutbox
+
+
+@dataclass(frozen=True, slots=True)
+class Tick:
+    fan_outs: ContinueFanOuts
+    sweep: SweepOutbox
+
+    async def execute(self) -> int:
+        """Carry on the fan-outs a crashed or stopped API left half-done (so their rows are in the
+        outbox), then relay what the outbox holds; how many messages went on the queue."""
+        await self.fan_outs.execute()
+        return await self.sweep.execute()

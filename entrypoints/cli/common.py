@@ -1,0 +1,48 @@
+"""What every `fancrm` command shares: settings from the environment, and running a body of
+work inside a started container (a domain error becomes `error: …` and exit code 1)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import click
+
+from core.errors import DomainError
+from entrypoints import container as composition
+from entrypoints.config import ConfigError, Settings
+from entrypoints.container import Container, build_container
+from entrypoints.logs import configure_logging
+
+
+def load_settings(dev: bool = False) -> Settings:
+    try:
+        settings = Settings.from_env(os.environ, dev=dev)
+    except ConfigError as exc:
+        raise click.ClickException(f"configuration: {exc}") from None
+    configure_logging(settings.log_level, settings.log_format)
+    return settings
+
+
+def warn_if_queue_in_memory(settings: Settings, consequence: str) -> None:
+    if settings.queue_backend == "memory":
+        click.echo(f"warning: the queue is in memory; {consequence}", err=True)
+
+
+def run_in_container(settings: Settings, body: Callable[[Container], Awaitable[Any]]) -> None:
+    async def main() -> None:
+        container = build_container(settings)
+        await composition.start(container)
+        try:
+            await body(container)
+        finally:
+            await composition.stop(container)
+
+    try:
+        asyncio.run(main())
+    except DomainError as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        sys.exit(1)
