@@ -23,6 +23,7 @@ from core.campaigns.views import derived_status
 from core.checks import check_text, check_time
 from core.errors import DomainError, Invalid, RateLimited, Unavailable
 from core.fan_updates import fan_version
+from core.logcontext import bound_values, log_context
 from core.messaging.config import MessagingConfig
 from core.messaging.eta import tokens_available, wait_for
 from core.messaging.queries import _health
@@ -318,3 +319,15 @@ async def test_a_cancelled_flush_fails_its_callers_instead_of_leaving_them_waiti
     assert all(isinstance(e, RuntimeError) for e in outcomes)
     with pytest.raises(asyncio.CancelledError):
         await drain
+
+
+# --- core.logcontext -----------------------------------------------------------------------------
+
+
+def test_log_values_nest_and_are_gone_once_their_block_ends() -> None:
+    assert bound_values() == {}
+    with log_context(request_id="r1"):
+        with log_context(message_id="m1"):
+            assert bound_values() == {"request_id": "r1", "message_id": "m1"}
+        assert bound_values() == {"request_id": "r1"}
+    assert bound_values() == {}
