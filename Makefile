@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint bench migrate lambda-zip lambda-lock fmt clean
+.PHONY: run test lint mutate bench migrate lambda-zip lambda-lock fmt clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,9 @@ run: $(STAMP)  ## the API in dev mode: all in memory, worker inside, demo fans, 
 
 test: $(STAMP)  ## every test but the benchmarks
 	$(BIN)/pytest -m "not bench"
+
+mutate: $(STAMP)  ## mutation testing of the pure core against its fast tests; not in make test
+	$(BIN)/python -m tests.mutation.run
 
 lint: $(STAMP)  ## style, types of the core, and the layering contract
 	$(BIN)/ruff check .
