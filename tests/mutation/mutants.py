@@ -23,7 +23,7 @@ import importlib.util
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
-from types import CodeType
+from types import CodeType, ModuleType
 
 _COMPARE: dict[type[ast.cmpop], tuple[type[ast.cmpop], ...]] = {
     ast.Lt: (ast.LtE, ast.GtE),
@@ -289,8 +289,27 @@ def install(module_name: str, code: CodeType) -> None:
     spec = importlib.util.find_spec(module_name)
     if spec is None:
         raise ModuleNotFoundError(module_name)
+    original = sys.modules.get(module_name)  # a package's __init__ may have imported it already
     module = importlib.util.module_from_spec(spec)
     sys.modules[module_name] = module
     exec(code, module.__dict__)
     if parent:
         setattr(sys.modules[parent], child, module)
+    if original is not None:
+        _rebind_copies(original, module)
+
+
+def _rebind_copies(original: ModuleType, mutant: ModuleType) -> None:
+    """Names other modules of core imported from the original (`from core.fans.records import
+    NewFan`, a feature's re-exports) now name the mutant's objects, as a fresh import would."""
+    replaced = {
+        id(value): mutant.__dict__[name]
+        for name, value in vars(original).items()
+        if name in mutant.__dict__ and not name.startswith("__")
+    }
+    for other in list(sys.modules.values()):
+        if other is None or other is mutant or not other.__name__.startswith("core"):
+            continue
+        for name, value in list(vars(other).items()):
+            if id(value) in replaced and getattr(original, name, None) is value:
+                setattr(other, name, replaced[id(value)])

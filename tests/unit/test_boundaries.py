@@ -17,19 +17,21 @@ import pytest
 from adapters.clock import ManualClock
 from adapters.ratelimit.memory import InMemoryRateLimiter
 from core.analytics.period import Period
+from core.analytics.records import Spend
 from core.analytics.report import AnalyticsReport, DayFigures, Figures
 from core.batching import MicroBatcher
+from core.campaigns.records import CampaignCounters, CampaignStatus
 from core.campaigns.views import derived_status
-from core.checks import check_text, check_time
-from core.errors import DomainError, Invalid, RateLimited, Unavailable
-from core.fan_updates import fan_version
+from core.checks import MAX_BIGINT, MAX_ID, check_text, check_time
+from core.errors import DomainError, Invalid, NotFound, RateLimited, Unavailable, found, removed
+from core.fans.records import Fan, Platform
+from core.fans.updates import fan_version
 from core.logcontext import bound_values, log_context
 from core.messaging.config import MessagingConfig
 from core.messaging.eta import tokens_available, wait_for
+from core.messaging.ports import QueueStats
 from core.messaging.queries import _health
-from core.models import CampaignCounters, CampaignStatus, Fan, Platform, Spend
-from core.paging import MAX_OFFSET, MAX_PAGE_SIZE, check_page
-from core.ports import QueueStats
+from core.paging import MAX_OFFSET, MAX_PAGE_SIZE, Page, check_page
 from core.ratelimit import MICROS, Decision, Policy, decide
 
 # --- core.ratelimit ------------------------------------------------------------------------------
@@ -178,6 +180,16 @@ def test_a_time_needs_a_zone_and_room_in_utc() -> None:
     assert check_time(datetime(1, 1, 1, 14, tzinfo=plus_14), "at") is not None
 
 
+def test_the_largest_id_and_amount_are_those_of_a_signed_64_bit_column() -> None:
+    assert MAX_BIGINT == 9_223_372_036_854_775_807
+    assert MAX_ID == 9_223_372_036_854_775_807
+
+
+def test_an_empty_page_holds_nothing_and_counts_nothing() -> None:
+    page: Page[int] = Page()
+    assert (page.items, page.total) == ([], 0)
+
+
 # --- core.errors ---------------------------------------------------------------------------------
 
 
@@ -193,6 +205,19 @@ def test_a_domain_error_carries_its_message_and_detail() -> None:
     )
     limited = RateLimited("slow down", retry_after_s=1.5, detail="x")
     assert (str(limited), limited.retry_after_s, limited.detail) == ("slow down", 1.5, "x")
+
+
+def test_found_gives_back_what_was_found_and_names_what_was_not() -> None:
+    assert found(0, "fan", 7) == 0  # a falsy row is still a row
+    assert found("row", "fan", 7) == "row"
+    with pytest.raises(NotFound, match=r"^fan 7 not found$"):
+        found(None, "fan", 7)
+
+
+def test_removed_is_quiet_for_a_deletion_and_names_what_was_missing() -> None:
+    assert removed(True, "quick reply", 3) is None
+    with pytest.raises(NotFound, match=r"^quick reply 3 not found$"):
+        removed(False, "quick reply", 3)
 
 
 # --- core.messaging.eta --------------------------------------------------------------------------

@@ -9,10 +9,11 @@ import pytest
 
 from core.campaigns.audience import NewCampaign, Segment
 from core.errors import Invalid
-from core.fans import (
+from core.fans.records import (
     MAX_SEARCH_LENGTH,
     MAX_TOP,
     NewFan,
+    Platform,
     check_email,
     check_tags,
     check_value_cents,
@@ -20,7 +21,6 @@ from core.fans import (
 )
 from core.inbound.events import EventType, FanRef, InboundEvent, MessageReceived, PpvPurchased
 from core.messaging.writer import NewMessage, check_outbound
-from core.models import Platform
 
 BIG = 2**63 - 1  # BIGINT: ids, cents and prices
 NOW = datetime(2026, 1, 1, tzinfo=UTC)

@@ -12,12 +12,12 @@ from datetime import UTC, datetime
 import pytest
 
 from core.errors import Invalid
+from core.fans.records import Platform
 from core.imports.columns import Column, match_columns, normalize_header
-from core.imports.models import StagedFan
 from core.imports.reader import CsvSource, sniff_delimiter
+from core.imports.records import StagedFan
 from core.imports.rows import RowParser
 from core.imports.values import parse_cents, parse_money
-from core.models import Platform
 
 ALIASES = {
     "handle": Column.HANDLE,
