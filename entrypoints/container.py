@@ -129,6 +129,7 @@ class Container(containers.DeclarativeContainer):
         secret=config.delivery_webhook_secret,
         timeout_s=config.delivery_webhook_timeout_s,
         clock=clock,
+        connections=config.worker_concurrency,
     )
     delivery = providers.Selector(
         config.delivery_backend,
@@ -144,6 +145,7 @@ class Container(containers.DeclarativeContainer):
         ),
         enabled=config.rate_limiter_enabled,
         fan_out_chunk=config.fanout_chunk_size,
+        delivery_concurrency=config.worker_concurrency,
     )
     api_policy = providers.Singleton(Policy.per_minute, config.api_rate_per_minute)
 
@@ -279,6 +281,7 @@ class Container(containers.DeclarativeContainer):
         consume=consume,
         tick=tick,
         tick_every_s=messaging_config.provided.sweep_every_s,
+        concurrency=config.worker_concurrency,
         # SQS bills per request: a long poll makes one call where short ones would make many.
         wait_s=providers.Selector(
             config.queue_backend, memory=providers.Object(1.0), sqs=providers.Object(20.0)
