@@ -13,9 +13,10 @@ MAX_RATE = 60_000_000
 # A delivery must end well inside the consumer's claim lease (MessagingConfig.lease_s, 20 s),
 # or a slow bridge could see the same message claimed again by another consumer.
 MAX_WEBHOOK_TIMEOUT_S = 15
-# Deliveries under way at once in one consumer process (WORKER_CONCURRENCY): a pool's worth of
-# connections to the bridge, and a bound the database and Redis pools can still serve.
-DEFAULT_WORKER_CONCURRENCY = 10
+# Deliveries under way at once in one consumer process (WORKER_CONCURRENCY), and connections to
+# the bridge. One by default: a crash then repeats at most one delivery (the bridge dedupes it by
+# its Idempotency-Key); a deployment raises it to overlap the bridge's latency.
+DEFAULT_WORKER_CONCURRENCY = 1
 MAX_WORKER_CONCURRENCY = 1000
 # A CSV import streams to a temporary file; past this the API answers 413 before reading more.
 DEFAULT_IMPORT_MAX_BYTES = 100 * 1024 * 1024

@@ -94,17 +94,14 @@ class ConsumeEnvelopes:
         for i in sorted_out.duplicates:
             self._note(envelopes[i], "onlyfans.message.duplicate", "duplicate acknowledged")
         done.update([*sorted_out.dropped, *sorted_out.duplicates])
-        (settled, deferrals), (stopped, resumed) = await asyncio.gather(
+        deferrals, (stopped, resumed) = await asyncio.gather(
             self._send(envelopes, sorted_out.to_send, denied, done),
             self._stop(sorted_out.stops),
         )
         done.update(stopped)
         deferrals = [*sorted_out.deferrals, *deferrals, *resumed]
-        sent = await self._send_copies([*deferrals, *(r.copy for r in settled.retries)])
+        sent = await self._send_copies(deferrals)
         done.update(d.index for d in deferrals if d.index in sent)
-        released = [r for r in settled.retries if r.copy.index in sent]
-        await self._record([*settled.finished.values(), *(r.outcome for r in released)])
-        done.update([*settled.finished, *(r.copy.index for r in released)])
 
     async def _load(self, envelopes: Sequence[Envelope]) -> Rows:
         """The batch's rows with their fans and campaigns, in one query."""
@@ -116,9 +113,10 @@ class ConsumeEnvelopes:
 
     async def _send(
         self, envelopes: list[Envelope], to_send: ToSend, denied: dict[str, float], done: set[int]
-    ) -> tuple[Settled, list[Deferral]]:
-        """Bucket, claim and deliver, as many at a time as the process has delivery slots."""
-        settled, deferrals = Settled(), []
+    ) -> list[Deferral]:
+        """Bucket, claim, deliver and record, as many at a time as the process has delivery
+        slots; the envelopes the bucket turned away, to defer."""
+        deferrals = []
         limit = self._slots.limit
         for start in range(0, len(to_send), limit):
             chunk = to_send[start : start + limit]
@@ -135,11 +133,20 @@ class ConsumeEnvelopes:
                 results = await asyncio.gather(*(self._deliver(c, reservation) for c in claimed))
             finally:
                 await reservation.release_all()
-            chunk_settled = settle(claimed, results, self._config)
-            self._count(claimed, chunk_settled)
-            settled.finished.update(chunk_settled.finished)
-            settled.retries += chunk_settled.retries
-        return settled, deferrals
+            # Recorded before the next round: a crash repeats no more than one round's deliveries.
+            await self._settle(claimed, results, done)
+        return deferrals
+
+    async def _settle(
+        self, claimed: list[Claimed], results: list[DeliveryResult], done: set[int]
+    ) -> None:
+        """Retries' delayed copies sent, then every outcome recorded in one statement."""
+        settled = settle(claimed, results, self._config)
+        self._count(claimed, settled)
+        sent = await self._send_copies([r.copy for r in settled.retries])
+        released = [r for r in settled.retries if r.copy.index in sent]
+        await self._record([*settled.finished.values(), *(r.outcome for r in released)])
+        done.update([*settled.finished, *(r.copy.index for r in released)])
 
     def _after_denial(self, envelope: Envelope, index: int, denied: dict[str, float]) -> Deferral:
         # Denied earlier in this batch: each waits an interval after the last, so they come back

@@ -124,7 +124,9 @@ async def end_state(w: World, envelopes: list[Envelope], policy: Policy) -> End:
 
 
 async def run(rows: list[Row], batch: list[int], burst: int, spent: bool, together: bool) -> End:
-    async with world(SEND_RATE_PER_MINUTE="60", SEND_BURST=str(burst)) as w:
+    # Deliveries at once for a whole batch, and in two rounds for one bigger than that.
+    env = {"SEND_RATE_PER_MINUTE": "60", "SEND_BURST": str(burst), "WORKER_CONCURRENCY": "8"}
+    async with world(**env) as w:
         envelopes = await build(w, rows, spent)
         consume = await w.use("consume")
         chosen = [envelopes[i] for i in batch]
