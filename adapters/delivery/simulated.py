@@ -39,11 +39,8 @@ class SimulatedDeliveryGateway:
 
     async def deliver(self, outbound: Outbound) -> DeliveryResult:
         self.attempts.append(outbound.message_id)
-        own = self._scripted_for.get(outbound.message_id)
-        if own:
-            outcome = own.popleft()
-        else:
-            outcome = self._script.popleft() if self._script else Delivered()
+        queue = self._scripted_for.get(outbound.message_id) or self._script
+        outcome = queue.popleft() if queue else Delivered()
         if isinstance(outcome, Delivered):
             self.delivered.append(DeliveryRecord(outbound, self._clock.now()))
         return outcome

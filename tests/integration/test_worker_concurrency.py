@@ -4,6 +4,7 @@ deliveries under way at once, and a stop that finishes every batch in hand."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import Counter
 from collections.abc import AsyncIterator
 
@@ -12,7 +13,6 @@ import sqlalchemy as sa
 from aiohttp import web
 
 from adapters.storage.tables import messages
-from core.messaging.records import MessageStatus
 from core.messaging.writer import NewMessage
 from tests.support.bridge import BRIDGE_SECRET, Bridge, running_bridge
 from tests.support.world import World, world
@@ -28,17 +28,19 @@ class HoldingBridge:
         self.most_in_flight = 0
         self.keys: Counter[str] = Counter()
         self.full = asyncio.Event()
+        self.thirty_received = asyncio.Event()
 
     async def answer(self, request: web.Request) -> web.StreamResponse:
         self.keys[request.headers["Idempotency-Key"]] += 1
+        if sum(self.keys.values()) >= 30:
+            self.thirty_received.set()
         self.in_flight += 1
         self.most_in_flight = max(self.most_in_flight, self.in_flight)
         if self.in_flight >= CONCURRENCY:
             self.full.set()
-        try:
+        # Fewer than CONCURRENCY at once would wait out the timeout: the assertion below says so.
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.full.wait(), timeout=5)
-        except TimeoutError:
-            pass  # fewer than CONCURRENCY ever came at once: the assertion below says so
         await asyncio.sleep(0.01)
         self.in_flight -= 1
         return web.json_response({"ok": True})
@@ -79,8 +81,7 @@ async def test_the_worker_keeps_n_deliveries_under_way_and_never_more(bridge: Br
 
         stop = asyncio.Event()
         running = asyncio.create_task(worker.run(stop))
-        while sum(holding.keys.values()) < 30:
-            await asyncio.sleep(0.01)
+        await asyncio.wait_for(holding.thirty_received.wait(), timeout=60)
         stop.set()  # as SIGTERM: the batches in hand are finished, nothing else is received
         await asyncio.wait_for(running, timeout=30)
 
