@@ -114,16 +114,21 @@ class ConsumeEnvelopes:
     async def _send(
         self, envelopes: list[Envelope], to_send: ToSend, denied: dict[str, float], done: set[int]
     ) -> list[Deferral]:
-        """Bucket, claim, deliver and record, as many at a time as the process has delivery
-        slots; the envelopes the bucket turned away, to defer."""
-        deferrals = []
-        limit = self._slots.limit
-        for start in range(0, len(to_send), limit):
-            chunk = to_send[start : start + limit]
-            waiting = [(i, row) for i, row in chunk if row.message.user_id in denied]
-            deferrals += [self._after_denial(envelopes[i], i, denied) for i, _ in waiting]
-            asking = [(i, row) for i, row in chunk if row.message.user_id not in denied]
-            reservation = await self._slots.reserve(len(asking))
+        """Bucket, claim, deliver and record, in rounds of as many as the process has delivery
+        slots free; the envelopes the bucket turned away, to defer."""
+        deferrals: list[Deferral] = []
+        pending = list(to_send)
+        while pending:
+            deferrals += [
+                self._after_denial(envelopes[i], i, denied)
+                for i, row in pending
+                if row.message.user_id in denied
+            ]
+            pending = [(i, row) for i, row in pending if row.message.user_id not in denied]
+            if not pending:
+                break
+            reservation = await self._slots.reserve(len(pending))
+            asking, pending = pending[: reservation.held], pending[reservation.held :]
             try:
                 granted, refused = await self._ask_bucket(envelopes, asking, denied)
                 deferrals += refused

@@ -2,7 +2,8 @@
 
 A batch reserves its slots before it asks the bucket: a token granted is spent on a send at once,
 as the bucket assumes, and a row is claimed only when its delivery can start, well inside its
-lease. A reservation is all or nothing, so two batches never hold half of what each waits for.
+lease. A batch takes what is free (one at least) and asks again for the rest once those are
+done: it never waits while holding slots, so batches cannot wait on each other.
 """
 
 from __future__ import annotations
@@ -18,14 +19,15 @@ class DeliverySlots:
         self._free = limit
         self._changed = asyncio.Condition()
 
-    async def reserve(self, count: int) -> Reservation:
-        """`count` slots (at most `limit`), once they are all free together."""
-        if not 0 <= count <= self.limit:
-            raise ValueError(f"cannot reserve {count} of {self.limit} slots")
+    async def reserve(self, wanted: int) -> Reservation:
+        """Up to `wanted` slots: as many as are free, once at least one is."""
+        if wanted < 1:
+            raise ValueError("reserve at least one slot")
         async with self._changed:
-            await self._changed.wait_for(lambda: self._free >= count)
-            self._free -= count
-        return Reservation(self, count)
+            await self._changed.wait_for(lambda: self._free > 0)
+            taken = min(wanted, self._free)
+            self._free -= taken
+        return Reservation(self, taken)
 
     async def _give_back(self, count: int) -> None:
         async with self._changed:

@@ -33,6 +33,8 @@ _NOW = sa.bindparam("now", type_=UtcDateTime())
 _OWNED = (messages.c.id == sa.bindparam("message_id"), messages.c.user_id == sa.bindparam("owner"))
 _INSERT = messages.insert()
 _GET = sa.select(messages).where(*_OWNED)
+# A batch's rows, named by (user_id, id) pairs: one statement however many, compiled once.
+_IN_BATCH = sa.tuple_(messages.c.user_id, messages.c.id).in_(sa.bindparam("keys", expanding=True))
 _CLAIMABLE = sa.or_(
     messages.c.status.in_([PENDING.value, QUEUED.value]),
     # The claimant's lease ran out: it died, so the row is up for the taking.
@@ -44,8 +46,7 @@ _TAKE = {
     "updated_at": _NOW,
 }
 _CLAIM = messages.update().where(*_OWNED, _CLAIMABLE).values(_TAKE)
-# The batch's rows are named by (user_id, id) pairs where it is used.
-_CLAIM_MANY = messages.update().where(_CLAIMABLE).values(_TAKE).returning(messages.c.id)
+_CLAIM_MANY = messages.update().where(_IN_BATCH, _CLAIMABLE).values(_TAKE).returning(messages.c.id)
 # The consumer's batch: its rows with their fan's address and their campaign's status, one query.
 _DELIVERABLE = sa.select(
     messages, fans.c.platform.label("fan_platform"), fans.c.handle.label("fan_handle"),
@@ -57,7 +58,7 @@ _DELIVERABLE = sa.select(
     .outerjoin(campaigns, sa.and_(
         campaigns.c.id == messages.c.campaign_id, campaigns.c.user_id == messages.c.user_id
     ))
-)  # fmt: skip
+).where(_IN_BATCH)  # fmt: skip
 # Every outcome of a batch in one executemany: only a row still `sending` (its claimant's) moves.
 _RECORD_OUTCOME = (
     messages.update()
@@ -273,9 +274,7 @@ class SqlAlchemyMessageRepository:
     async def get_deliverable(self, keys: Collection[tuple[str, UUID]]) -> list[Deliverable]:
         if not keys:
             return []
-        rows = await self._connection.execute(
-            _DELIVERABLE.where(sa.tuple_(messages.c.user_id, messages.c.id).in_(list(keys)))
-        )
+        rows = await self._connection.execute(_DELIVERABLE, {"keys": list(keys)})
         return [_deliverable(row) for row in rows]
 
     async def claim_many(
@@ -283,10 +282,8 @@ class SqlAlchemyMessageRepository:
     ) -> set[UUID]:
         if not keys:
             return set()
-        result = await self._connection.execute(
-            _CLAIM_MANY.where(sa.tuple_(messages.c.user_id, messages.c.id).in_(list(keys))),
-            {"now": now, "lease": lease_until},
-        )
+        params = {"keys": list(keys), "now": now, "lease": lease_until}
+        result = await self._connection.execute(_CLAIM_MANY, params)
         return {row.id for row in result}
 
     async def record_outcomes(self, outcomes: Sequence[Outcome], now: datetime) -> None:
