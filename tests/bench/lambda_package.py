@@ -1,8 +1,8 @@
 """The consumer Lambda's package: its size, and how long importing its handler takes.
 
 The import is timed in fresh processes on a tree like the zip's (the locked wheels, for this
-machine, and our packages, no bytecode: the zip ships none and /var/task is read-only), with
-`-S` so nothing else installed is on the path.
+machine, and our packages), with `-S` so nothing else installed is on the path: without bytecode,
+as the zip ships none and /var/task is read-only, and with it cached (a warm-up run first).
 
     python -m tests.bench.lambda_package SITE CODE   # the median of 5, e.g. on an older checkout
 """
@@ -12,6 +12,7 @@ from __future__ import annotations
 import statistics
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -47,18 +48,25 @@ def install_locked(lock: Path, site: Path) -> None:
     )  # fmt: skip
 
 
-def import_seconds(site: Path, code: Path, also: tuple[str, ...] = (), runs: int = 5) -> float:
+def import_seconds(
+    site: Path, code: Path, also: tuple[str, ...] = (), runs: int = 5, bytecode: bool = False
+) -> float:
     """The median, over `runs` fresh processes, of importing the handler (and `also`)."""
     script = _TIMED.format(code=str(code), site=str(site), also=also)
-    env = {"PYTHONDONTWRITEBYTECODE": "1", "PATH": "/usr/bin:/bin"}
     command = [sys.executable, "-S", "-c", script]
-    done = [
-        subprocess.run(command, capture_output=True, text=True, env=env, check=True)
-        for _ in range(runs)
-    ]
-    return statistics.median(float(run.stdout) for run in done)
+    with tempfile.TemporaryDirectory() as cache:
+        env = {"PATH": "/usr/bin:/bin"}
+        env |= {"PYTHONPYCACHEPREFIX": cache} if bytecode else {"PYTHONDONTWRITEBYTECODE": "1"}
+        done = [
+            subprocess.run(command, capture_output=True, text=True, env=env, check=True)
+            for _ in range(runs + bytecode)
+        ]
+    return statistics.median(float(run.stdout) for run in done[int(bytecode) :])
 
 
 if __name__ == "__main__":
     site, code = Path(sys.argv[1]), Path(sys.argv[2])
-    print(f"handler: {import_seconds(site, code):.2f} s")
+    for bytecode in (False, True):
+        print(
+            f"handler, bytecode {bytecode}: {import_seconds(site, code, bytecode=bytecode):.2f} s"
+        )
