@@ -78,17 +78,19 @@ def triage(
 
 
 def waves(envelopes: Sequence[Envelope]) -> list[list[int]]:
-    """The batch's indexes, with a second envelope of a message in a later wave than the first.
+    """The batch's indexes in runs of distinct messages, in order: a second envelope of a message
+    starts the next run.
 
     At-least-once delivery can put two copies of one envelope in a batch: the later copy must see
-    what the first did to the row, as it would have one envelope after another.
+    what the first did to the row, and ask the bucket after the envelopes before it, as it would
+    one envelope after another.
     """
-    seen: dict[UUID, int] = {}
     split: list[list[int]] = []
+    seen: set[UUID] = set()
     for index, envelope in enumerate(envelopes):
-        wave = seen.get(envelope.message_id, -1) + 1
-        seen[envelope.message_id] = wave
-        if wave == len(split):
+        if not split or envelope.message_id in seen:
             split.append([])
-        split[wave].append(index)
+            seen = set()
+        seen.add(envelope.message_id)
+        split[-1].append(index)
     return split
