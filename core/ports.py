@@ -7,6 +7,7 @@ Adapters conform structurally, without importing these; the contract tests prove
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import Protocol, TypeVar
@@ -18,6 +19,11 @@ class RateLimiter(Protocol):
     async def acquire(self, key: str, policy: Policy, cost: int = 1) -> Decision: ...
 
     async def peek(self, key: str, policy: Policy) -> Decision: ...
+
+    async def acquire_many(self, requests: Sequence[tuple[str, Policy]]) -> list[Decision]:
+        """One token for each (key, policy), decided in order, each atomically as `acquire`, in
+        one round trip; raises `Unavailable` when any of them could not be decided."""
+        ...
 
 
 UnitOfWork = TypeVar("UnitOfWork", covariant=True)

@@ -13,6 +13,11 @@ MAX_RATE = 60_000_000
 # A delivery must end well inside the consumer's claim lease (MessagingConfig.lease_s, 20 s),
 # or a slow bridge could see the same message claimed again by another consumer.
 MAX_WEBHOOK_TIMEOUT_S = 15
+# Deliveries under way at once in one consumer process (WORKER_CONCURRENCY), and connections to
+# the bridge. One by default: a crash then repeats at most one delivery (the bridge dedupes it by
+# its Idempotency-Key); a deployment raises it to overlap the bridge's latency.
+DEFAULT_WORKER_CONCURRENCY = 1
+MAX_WORKER_CONCURRENCY = 1000
 # A CSV import streams to a temporary file; past this the API answers 413 before reading more.
 DEFAULT_IMPORT_MAX_BYTES = 100 * 1024 * 1024
 _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
@@ -50,6 +55,7 @@ class Settings:
     delivery_webhook_timeout_s: int = 10
     import_max_bytes: int = DEFAULT_IMPORT_MAX_BYTES
     fanout_chunk_size: int = 5000
+    worker_concurrency: int = DEFAULT_WORKER_CONCURRENCY
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], *, dev: bool = False) -> Settings:
@@ -89,6 +95,9 @@ class Settings:
             ),
             import_max_bytes=read.positive_int("IMPORT_MAX_BYTES", DEFAULT_IMPORT_MAX_BYTES),
             fanout_chunk_size=read.positive_int("FANOUT_CHUNK_SIZE", 5000, 100_000),
+            worker_concurrency=read.positive_int(
+                "WORKER_CONCURRENCY", DEFAULT_WORKER_CONCURRENCY, MAX_WORKER_CONCURRENCY
+            ),
         )
         settings._check_database_url()
         settings._check_sqs_urls()

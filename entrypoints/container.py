@@ -1,30 +1,17 @@
 """The composition root: one container wires adapters to ports and ports to use cases.
 
-Backends are chosen by configuration through a Selector per port. Use cases are stateless, so the
-HTTP app and the worker resolve each of them once at start-up rather than per request.
+Backends are chosen by configuration through a Selector per port, and each adapter's module is
+imported only when its provider is first called (lazy_adapters.py). Use cases are stateless, so
+the HTTP app and the worker resolve each of them once at start-up rather than per request.
 """
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import AsyncIterator
 from typing import TypeVar
 
 from dependency_injector import containers, providers
 
-from adapters.clock import SystemClock
-from adapters.delivery.signature import BridgeSignature
-from adapters.delivery.simulated import SimulatedDeliveryGateway
-from adapters.delivery.webhook import open_webhook_gateway
-from adapters.metrics.cloudwatch import CloudWatchEmfMetrics, flush_periodically
-from adapters.metrics.memory import InMemoryMetrics
-from adapters.metrics.prometheus import PrometheusMetrics
-from adapters.queue.memory import InMemoryMessageQueue
-from adapters.queue.sqs import open_sqs_queue
-from adapters.ratelimit.memory import InMemoryRateLimiter
-from adapters.ratelimit.redis import open_redis
-from adapters.storage.database import SqlAlchemyStorage, is_in_memory
-from adapters.storage.migrator import SchemaMigrator
 from core.analytics import GetAnalytics
 from core.campaigns import (
     BackgroundFanOuts,
@@ -73,39 +60,28 @@ from core.quick_replies import (
 )
 from core.ratelimit import Policy
 from core.tick import Tick
+from entrypoints import lazy_adapters as lazy
 from entrypoints.config import Settings
 
 T = TypeVar("T")
 
 
-async def open_storage(url: str) -> AsyncIterator[SqlAlchemyStorage]:
-    """In memory, the tables are created here; a database that persists must already be at the
-    code's schema (`fancrm db upgrade`), or this raises `SchemaNotAtHead` and nothing starts."""
-    if not is_in_memory(url):
-        await SchemaMigrator(url).require_head()
-    storage = SqlAlchemyStorage(url)
-    if is_in_memory(url):
-        await storage.create_schema()
-    yield storage
-    await storage.close()
-
-
 class Container(containers.DeclarativeContainer):
     config = providers.Configuration()
 
-    clock = providers.Singleton(SystemClock)
+    clock = providers.Singleton(lazy.system_clock)
     metrics = providers.Selector(
         config.metrics_backend,
-        memory=providers.Singleton(InMemoryMetrics),
+        memory=providers.Singleton(lazy.memory_metrics),
         cloudwatch=providers.Singleton(
-            CloudWatchEmfMetrics, namespace=config.cloudwatch_namespace, clock=clock
+            lazy.cloudwatch_metrics, namespace=config.cloudwatch_namespace, clock=clock
         ),
-        prometheus=providers.Singleton(PrometheusMetrics),
+        prometheus=providers.Singleton(lazy.prometheus_metrics),
     )
     # EMF lines are buffered: written every few seconds and at shutdown (no-op for the others).
-    metrics_flusher = providers.Resource(flush_periodically, metrics=metrics)
+    metrics_flusher = providers.Resource(lazy.metrics_flusher, metrics=metrics)
     sqs_queue = providers.Resource(
-        open_sqs_queue,
+        lazy.sqs_queue,
         queue_url=config.sqs_queue_url,
         dlq_url=config.sqs_dlq_url,
         region=config.aws_region,
@@ -113,29 +89,30 @@ class Container(containers.DeclarativeContainer):
     )
     queue = providers.Selector(
         config.queue_backend,
-        memory=providers.Singleton(InMemoryMessageQueue, clock=clock),
+        memory=providers.Singleton(lazy.memory_queue, clock=clock),
         sqs=sqs_queue,
     )
-    redis_limiter = providers.Resource(open_redis, url=config.redis_url)
+    redis_limiter = providers.Resource(lazy.redis_rate_limiter, url=config.redis_url)
     rate_limiter = providers.Selector(
         config.limiter_backend,
-        memory=providers.Singleton(InMemoryRateLimiter, clock=clock),
+        memory=providers.Singleton(lazy.memory_rate_limiter, clock=clock),
         redis=redis_limiter,
     )
     webhook_gateway = providers.Resource(
-        open_webhook_gateway,
+        lazy.webhook_gateway,
         backend=config.delivery_backend,
         url=config.delivery_webhook_url,
         secret=config.delivery_webhook_secret,
         timeout_s=config.delivery_webhook_timeout_s,
         clock=clock,
+        connections=config.worker_concurrency,
     )
     delivery = providers.Selector(
         config.delivery_backend,
-        simulated=providers.Singleton(SimulatedDeliveryGateway, clock=clock),
+        simulated=providers.Singleton(lazy.simulated_delivery, clock=clock),
         webhook=webhook_gateway,
     )
-    storage = providers.Resource(open_storage, url=config.database_url)
+    storage = providers.Resource(lazy.storage, url=config.database_url)
 
     messaging_config = providers.Singleton(
         MessagingConfig,
@@ -144,6 +121,7 @@ class Container(containers.DeclarativeContainer):
         ),
         enabled=config.rate_limiter_enabled,
         fan_out_chunk=config.fanout_chunk_size,
+        delivery_concurrency=config.worker_concurrency,
     )
     api_policy = providers.Singleton(Policy.per_minute, config.api_rate_per_minute)
 
@@ -212,7 +190,7 @@ class Container(containers.DeclarativeContainer):
         SendInConversation, storage=storage, send_message=send_message
     )
     mark_conversation_read = providers.Factory(MarkConversationRead, storage=storage, clock=clock)
-    bridge_signature = providers.Singleton(BridgeSignature, config.delivery_webhook_secret)
+    bridge_signature = providers.Singleton(lazy.bridge_signature, config.delivery_webhook_secret)
     process_inbound_event = providers.Factory(ProcessInboundEvent, storage=storage, clock=clock)
     get_analytics = providers.Factory(GetAnalytics, storage=storage, clock=clock)
 
@@ -279,6 +257,7 @@ class Container(containers.DeclarativeContainer):
         consume=consume,
         tick=tick,
         tick_every_s=messaging_config.provided.sweep_every_s,
+        concurrency=config.worker_concurrency,
         # SQS bills per request: a long poll makes one call where short ones would make many.
         wait_s=providers.Selector(
             config.queue_backend, memory=providers.Object(1.0), sqs=providers.Object(20.0)

@@ -1,6 +1,7 @@
 """A delivery gateway for dev mode and tests: records what it delivered, and can be told to fail.
 
-Outcomes queued with `script(...)` are used first, one per delivery; after that it delivers.
+Outcomes queued with `script(...)` are used first, one per delivery; after that it delivers. A
+message's own outcomes (`script_for`) come before those, whatever order deliveries arrive in.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ class SimulatedDeliveryGateway:
     def __init__(self, clock: Clock) -> None:
         self._clock = clock
         self._script: deque[DeliveryResult] = deque()
+        self._scripted_for: dict[UUID, deque[DeliveryResult]] = {}
         self.delivered: list[DeliveryRecord] = []
         self.attempts: list[UUID] = []
 
@@ -31,9 +33,14 @@ class SimulatedDeliveryGateway:
         """The next deliveries answer these outcomes, in order."""
         self._script.extend(outcomes)
 
+    def script_for(self, message_id: UUID, *outcomes: DeliveryResult) -> None:
+        """The next deliveries of this message answer these outcomes, in order."""
+        self._scripted_for.setdefault(message_id, deque()).extend(outcomes)
+
     async def deliver(self, outbound: Outbound) -> DeliveryResult:
         self.attempts.append(outbound.message_id)
-        outcome = self._script.popleft() if self._script else Delivered()
+        queue = self._scripted_for.get(outbound.message_id) or self._script
+        outcome = queue.popleft() if queue else Delivered()
         if isinstance(outcome, Delivered):
             self.delivered.append(DeliveryRecord(outbound, self._clock.now()))
         return outcome

@@ -57,18 +57,31 @@ class OutboundPayload(msgspec.Struct, rename="camel", frozen=True):
 _encode = msgspec.json.Encoder().encode
 
 
-def new_http_session(timeout_s: float) -> aiohttp.ClientSession:
-    """The pooled client; call inside the running loop, and close it when done."""
+# How long an idle connection to the bridge stays open for the next delivery: longer than the
+# pause between batches, so a busy consumer pays the TCP (and TLS) handshake once per connection.
+KEEPALIVE_S = 60.0
+
+
+def new_http_session(timeout_s: float, connections: int = 10) -> aiohttp.ClientSession:
+    """The pooled client, keeping up to `connections` open to the bridge, one per delivery under
+    way; call inside the running loop, and close it when done."""
     return aiohttp.ClientSession(
+        connector=aiohttp.TCPConnector(limit=connections, keepalive_timeout=KEEPALIVE_S),
         timeout=aiohttp.ClientTimeout(total=timeout_s),
         headers={"User-Agent": "fancrm-delivery/0.1"},
     )
 
 
 async def open_webhook_gateway(
-    backend: str, url: str | None, secret: str | None, timeout_s: float, clock: Clock
+    backend: str,
+    url: str | None,
+    secret: str | None,
+    timeout_s: float,
+    clock: Clock,
+    connections: int = 10,
 ) -> AsyncIterator[WebhookDeliveryGateway | None]:
-    """A container Resource: one HTTP client for the process, closed at shutdown.
+    """A container Resource: one HTTP client for the process, its pool sized to the deliveries
+    the process runs at once (WORKER_CONCURRENCY), closed at shutdown.
 
     The container opens every resource, selected or not: unless DELIVERY_BACKEND=webhook
     (which the settings only allow with a URL and a secret), there is nothing to open.
@@ -76,7 +89,7 @@ async def open_webhook_gateway(
     if backend != "webhook" or not url or not secret:
         yield None
         return
-    session = new_http_session(timeout_s)
+    session = new_http_session(timeout_s, connections)
     try:
         yield WebhookDeliveryGateway(session, url, secret, clock)
     finally:

@@ -39,6 +39,11 @@ class CoalescingScript:
         finally:
             self._send_waiting()
 
+    async def many(self, calls: Sequence[tuple[str, Sequence[int]]]) -> list[Any]:
+        """Several calls in one pipeline of their own, run in order: a reply per call, or the
+        exception of a call Redis refused in its place."""
+        return await self._pipeline(list(calls)) if calls else []
+
     async def _one(self, key: str, args: Sequence[int]) -> Any:
         try:
             return await self._client.evalsha(self.sha, 1, key, *args)
@@ -56,7 +61,7 @@ class CoalescingScript:
 
     async def _many(self, calls: list[Call]) -> None:
         try:
-            replies = await self._pipeline(calls)
+            replies = await self._pipeline([(key, args) for key, args, _ in calls])
         except Exception as exc:
             replies = [exc] * len(calls)
         except BaseException:  # cancelled: the loop is closing
@@ -73,7 +78,7 @@ class CoalescingScript:
             else:
                 future.set_result(reply)
 
-    async def _pipeline(self, calls: list[Call]) -> list[Any]:
+    async def _pipeline(self, calls: list[tuple[str, Sequence[int]]]) -> list[Any]:
         replies = await self._run(calls)
         missing = [i for i, reply in enumerate(replies) if isinstance(reply, NoScriptError)]
         if missing:
@@ -83,9 +88,9 @@ class CoalescingScript:
                 replies[i] = reply
         return replies
 
-    async def _run(self, calls: list[Call]) -> list[Any]:
+    async def _run(self, calls: list[tuple[str, Sequence[int]]]) -> list[Any]:
         async with self._client.pipeline(transaction=False) as pipe:
-            for key, args, _ in calls:
+            for key, args in calls:
                 pipe.evalsha(self.sha, 1, key, *args)
             replies: list[Any] = await pipe.execute(raise_on_error=False)
         return replies

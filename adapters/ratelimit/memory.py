@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from adapters.clock import to_micros
 from core.ports import Clock
 from core.ratelimit import Decision, Policy, decide
@@ -19,6 +21,9 @@ class InMemoryRateLimiter:
         if new_tat is not None:
             self._tats[key] = new_tat
         return decision
+
+    async def acquire_many(self, requests: Sequence[tuple[str, Policy]]) -> list[Decision]:
+        return [await self.acquire(key, policy) for key, policy in requests]
 
     async def peek(self, key: str, policy: Policy) -> Decision:
         decision, _ = decide(self._tats.get(key), policy, self._now_us(), cost=0)

@@ -82,19 +82,41 @@ class RedisRateLimiter:
     async def peek(self, key: str, policy: Policy) -> Decision:
         return await self._decide(key, (policy.capacity, policy.interval_us, 0))
 
+    async def acquire_many(self, requests: Sequence[tuple[str, Policy]]) -> list[Decision]:
+        """One pipeline of script runs, in order: each an atomic decision, one round trip all."""
+        calls = [(_key(key), (policy.capacity, policy.interval_us, 1)) for key, policy in requests]
+        try:
+            replies = await self._script.many(calls)
+        except UNREACHABLE as exc:
+            raise Unavailable(f"Redis unreachable: {exc}") from exc
+        except REFUSED as exc:
+            raise Unavailable(f"Redis refused the decisions: {exc}") from exc
+        refused = [reply for reply in replies if isinstance(reply, Exception)]
+        if refused:
+            # Fail closed for the whole call: a token granted next to a refusal is only wasted.
+            raise Unavailable(f"Redis refused a decision: {refused[0]}")
+        return [_decision(reply) for reply in replies]
+
     async def acquire_at(self, key: str, policy: Policy, now_us: int, cost: int = 1) -> Decision:
         """Tests only: the script on `now_us`, not Redis TIME, to compare it with the model."""
         return await self._decide(key, (policy.capacity, policy.interval_us, cost, now_us))
 
     async def _decide(self, key: str, args: Sequence[int]) -> Decision:
         try:
-            allowed, remaining, retry_after_us, reset_after_us = await self._script(
-                f"rl:{{{key}}}", args
-            )
+            reply = await self._script(_key(key), args)
         except UNREACHABLE as exc:
             raise Unavailable(f"Redis unreachable: {exc}") from exc
         except REFUSED as exc:
             raise Unavailable(f"Redis refused the decision: {exc}") from exc
-        return Decision(
-            allowed == 1, remaining, None if retry_after_us < 0 else retry_after_us, reset_after_us
-        )
+        return _decision(reply)
+
+
+def _key(key: str) -> str:
+    return f"rl:{{{key}}}"
+
+
+def _decision(reply: Sequence[int]) -> Decision:
+    allowed, remaining, retry_after_us, reset_after_us = reply
+    return Decision(
+        allowed == 1, remaining, None if retry_after_us < 0 else retry_after_us, reset_after_us
+    )

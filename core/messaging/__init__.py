@@ -27,11 +27,13 @@ from core.messaging.records import (
     MAX_PRIORITY,
     MIN_PRIORITY,
     UNSENT_STATUSES,
+    Deliverable,
     Direction,
     Envelope,
     Message,
     MessageStatus,
     Outbound,
+    Outcome,
 )
 from core.messaging.relay import OutboxRelay
 from core.messaging.retry import RetryFailedMessage
@@ -51,6 +53,7 @@ __all__ = [
     "UNSENT_STATUSES",
     "BatchItemResult",
     "ConsumeEnvelopes",
+    "Deliverable",
     "Delivered",
     "DeliveryResult",
     "Direction",
@@ -68,6 +71,7 @@ __all__ = [
     "OutboundWriter",
     "OutboxRelay",
     "OutboxRepository",
+    "Outcome",
     "PermanentFailure",
     "QueueStats",
     "QueueStatus",

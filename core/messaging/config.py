@@ -14,6 +14,8 @@ class MessagingConfig:
     # The kill switch: off means nothing is queued at all (we never send unthrottled).
     enabled: bool = True
     max_attempts: int = 3
+    # Deliveries under way at once in a process (WORKER_CONCURRENCY), across every batch in hand.
+    delivery_concurrency: int = 1
     # How long a claimant owns a `sending` row; shorter than the queue's visibility timeout.
     lease_s: float = 20.0
     retry_base_s: float = 2.0

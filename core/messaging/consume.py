@@ -1,40 +1,49 @@
 """The consumer: one batch of envelopes through the send bucket to the delivery gateway.
 
-Per envelope: duplicate check, bucket, deferral by re-enqueue with a delay,
-claim, deliver, record the outcome, back off transient failures up to `max_attempts`.
-Each envelope gets True (done: acknowledge it) or False (leave it: the queue brings it back).
+A batch costs a constant number of round trips, however many envelopes it holds: its rows loaded
+in one query (triage.py sorts them), the bucket asked for all of them in one pipelined call (one
+atomic decision each, in envelope order), the claims in one statement, the deliveries run at once
+(within the process's delivery slots, slots.py), the delayed copies sent together and the
+outcomes recorded in one statement (settle.py). Deferral is a delayed copy, so waiting burns no
+receive; transient failures back off up to `max_attempts`. Each envelope gets True (done:
+acknowledge it) or False (leave it: the queue brings it back).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 import random
 import time
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
+from uuid import UUID
 
 from core.errors import Unavailable
 from core.logcontext import log_context
 from core.messaging.config import MessagingConfig
 from core.messaging.ports import (
     MAX_DELAY_S,
-    Delivered,
     DeliveryGateway,
     DeliveryResult,
     MessageQueue,
+    MessageRepository,
     MessagingStorage,
-    PermanentFailure,
-    Throttled,
     TransientFailure,
 )
-from core.messaging.records import FINISHED_STATUSES, Envelope, Message, MessageStatus, Outbound
+from core.messaging.records import Deliverable, Envelope, MessageStatus, Outcome
+from core.messaging.settle import Claimed, Settled, settle
+from core.messaging.slots import DeliverySlots, Reservation
+from core.messaging.triage import STOPPED_CAMPAIGNS, Deferral, Stop, triage, waves
 from core.ports import Clock, Metrics, RateLimiter
 
 log = logging.getLogger(__name__)
-# What a row of a paused or cancelled campaign (by the campaign's status) becomes when its
-# envelope arrives. Messaging reads a campaign only through this; core.campaigns sits above it.
-STOPPED_CAMPAIGNS = {"paused": MessageStatus.HELD, "cancelled": MessageStatus.CANCELLED}
+
+__all__ = ["STOPPED_CAMPAIGNS", "ConsumeEnvelopes"]
+
+Rows = dict[tuple[str, UUID], Deliverable]
+ToSend = list[tuple[int, Deliverable]]
 
 
 class ConsumeEnvelopes:
@@ -57,203 +66,233 @@ class ConsumeEnvelopes:
         self._clock = clock
         self._config = config
         self._rng = rng or random.Random()
+        # Shared by every batch this instance handles at once: the process's bound on deliveries.
+        self._slots = DeliverySlots(config.delivery_concurrency)
 
     async def execute(self, envelopes: Sequence[Envelope]) -> list[bool]:
+        done: set[int] = set()
         # Once a creator is denied, the rest of their envelopes in this batch wait as long.
         denied: dict[str, float] = {}
-        outcomes = []
-        for envelope in envelopes:
-            with log_context(message_id=str(envelope.message_id)):
-                outcomes.append(await self._one(envelope, denied))
-        return outcomes
+        for wave in waves(envelopes):
+            finished: set[int] = set()
+            try:
+                await self._wave([envelopes[i] for i in wave], denied, finished)
+            except Exception:
+                log.exception("batch processing failed; the queue will bring back the rest")
+            done.update(wave[i] for i in finished)
+        return [i in done for i in range(len(envelopes))]
 
-    async def _one(self, envelope: Envelope, denied: dict[str, float]) -> bool:
-        try:
-            return await self._process(envelope, denied)
-        except Exception:
-            log.exception("envelope processing failed; the queue will bring it back")
-            return False
-
-    async def _process(self, envelope: Envelope, denied: dict[str, float]) -> bool:
-        if envelope.user_id in denied:
-            # The creator was denied earlier in this batch: wait without loading the row, each one
-            # an interval after the last, so they come back about when tokens will be there.
-            denied[envelope.user_id] += self._config.send_policy.interval_us / 1_000_000
-            return await self._defer(envelope, denied[envelope.user_id], "rate_limited")
-        loaded = await self._load(envelope)
-        if loaded is None:
+    async def _wave(
+        self, envelopes: list[Envelope], denied: dict[str, float], done: set[int]
+    ) -> None:
+        """Envelopes of distinct messages; the place of each one finished with goes in `done`."""
+        rows = await self._load(envelopes)
+        sorted_out = triage(envelopes, rows, self._clock.now())
+        for i in sorted_out.dropped:
             # Its fan (and with it the message) was deleted: nothing left to send.
-            self._metrics.increment("onlyfans.message.dropped")
-            log.warning("envelope names no stored message; dropped")
-            return True
-        message, outbound, campaign = loaded
-        if message.status in FINISHED_STATUSES or message.status is MessageStatus.HELD:
-            # A held row goes out again only through resume, which relays a new envelope.
-            self._metrics.increment("onlyfans.message.duplicate")
-            log.info("duplicate envelope acknowledged", extra={"status": str(message.status)})
-            return True
-        if campaign in STOPPED_CAMPAIGNS and message.status is not MessageStatus.SENDING:
-            return await self._stop(envelope, message, STOPPED_CAMPAIGNS[campaign])
-        now = self._clock.now()
-        if (
-            message.status is MessageStatus.SENDING
-            and message.lease_until
-            and message.lease_until > now
-        ):
-            return await self._defer(
-                envelope, (message.lease_until - now).total_seconds(), "leased"
-            )
-        wait = await self._ask_bucket(message.user_id)
-        if wait is not None:
-            denied[message.user_id] = wait
-            return await self._defer(envelope, wait, "rate_limited")
-        lease_until = now + timedelta(seconds=self._config.lease_s)
-        async with self._storage.begin() as uow:
-            claimed = await uow.messages.claim(message.user_id, message.id, now, lease_until)
-        if not claimed:
-            log.info("message taken by another consumer; acknowledged")
-            return True
-        return await self._deliver(envelope, message, outbound)
-
-    async def _load(self, envelope: Envelope) -> tuple[Message, Outbound, str | None] | None:
-        campaign = None
-        async with self._storage.begin() as uow:
-            message = await uow.messages.get(envelope.user_id, envelope.message_id)
-            fan = await uow.fans.get(envelope.user_id, envelope.fan_id) if message else None
-            if message is not None and message.campaign_id is not None:
-                campaign = await uow.campaigns.get(message.user_id, message.campaign_id)
-        if message is None or fan is None:
-            return None
-        outbound = Outbound(
-            message.id,
-            message.user_id,
-            fan.platform,
-            fan.handle,
-            message.text,
-            message.media_urls,
-            message.price_cents,
+            self._note(envelopes[i], "onlyfans.message.dropped", "names no message; dropped")
+        for i in sorted_out.duplicates:
+            self._note(envelopes[i], "onlyfans.message.duplicate", "duplicate acknowledged")
+        done.update([*sorted_out.dropped, *sorted_out.duplicates])
+        deferrals, (stopped, resumed) = await asyncio.gather(
+            self._send(envelopes, sorted_out.to_send, denied, done),
+            self._stop(sorted_out.stops),
         )
-        return message, outbound, campaign.status if campaign else None
+        done.update(stopped)
+        deferrals = [*sorted_out.deferrals, *deferrals, *resumed]
+        sent = await self._send_copies(deferrals)
+        done.update(d.index for d in deferrals if d.index in sent)
 
-    async def _stop(self, envelope: Envelope, message: Message, status: MessageStatus) -> bool:
-        """The campaign is paused (the row is held until resumed) or cancelled: acknowledge."""
-        user_id, now = message.user_id, self._clock.now()
+    async def _load(self, envelopes: Sequence[Envelope]) -> Rows:
+        """The batch's rows with their fans and campaigns, in one query."""
         async with self._storage.begin() as uow:
-            if status is MessageStatus.HELD:
-                stopped = await uow.messages.hold_while_paused(
-                    user_id, message.id, message.status, now
-                )
-            else:  # cancelled is final: no race to lose
-                stopped = await uow.messages.set_status(
-                    user_id, message.id, status, now, only_from=message.status
-                )
-        if status is MessageStatus.HELD and not stopped:
-            # Resumed since the campaign was read: a row held now would never be relayed again.
-            return await self._defer(envelope, 0, "resumed")
-        self._metrics.increment("onlyfans.message.stopped", status=status.value)
-        log.info("campaign stopped; envelope acknowledged", extra={"status": status.value})
-        return True
+            loaded = await uow.messages.get_deliverable(
+                {(e.user_id, e.message_id) for e in envelopes}
+            )
+        return {(row.message.user_id, row.message.id): row for row in loaded}
 
-    async def _ask_bucket(self, user_id: str) -> float | None:
-        """None when a token was granted; otherwise how long to wait before asking again."""
-        key = MessagingConfig.bucket_key(user_id)
+    async def _send(
+        self, envelopes: list[Envelope], to_send: ToSend, denied: dict[str, float], done: set[int]
+    ) -> list[Deferral]:
+        """Bucket, claim, deliver and record, in rounds of as many as the process has delivery
+        slots free; the envelopes the bucket turned away, to defer."""
+        deferrals: list[Deferral] = []
+        pending = list(to_send)
+        while pending:
+            deferrals += [
+                self._after_denial(envelopes[i], i, denied)
+                for i, row in pending
+                if row.message.user_id in denied
+            ]
+            pending = [(i, row) for i, row in pending if row.message.user_id not in denied]
+            if not pending:
+                break
+            reservation = await self._slots.reserve(len(pending))
+            asking, pending = pending[: reservation.held], pending[reservation.held :]
+            try:
+                granted, refused = await self._ask_bucket(envelopes, asking, denied)
+                deferrals += refused
+                claimed = await self._claim(envelopes, granted)
+                await reservation.release(len(asking) - len(claimed))
+                done.update({i for i, _ in granted} - {c.index for c in claimed})
+                results = await asyncio.gather(*(self._deliver(c, reservation) for c in claimed))
+            finally:
+                await reservation.release_all()
+            # Recorded before the next round: a crash repeats no more than one round's deliveries.
+            await self._settle(claimed, results, done)
+        return deferrals
+
+    async def _settle(
+        self, claimed: list[Claimed], results: list[DeliveryResult], done: set[int]
+    ) -> None:
+        """Retries' delayed copies sent, then every outcome recorded in one statement."""
+        settled = settle(claimed, results, self._config)
+        self._count(claimed, settled)
+        sent = await self._send_copies([r.copy for r in settled.retries])
+        released = [r for r in settled.retries if r.copy.index in sent]
+        await self._record([*settled.finished.values(), *(r.outcome for r in released)])
+        done.update([*settled.finished, *(r.copy.index for r in released)])
+
+    def _after_denial(self, envelope: Envelope, index: int, denied: dict[str, float]) -> Deferral:
+        # Denied earlier in this batch: each waits an interval after the last, so they come back
+        # about when tokens will be there.
+        denied[envelope.user_id] += self._config.send_policy.interval_us / 1_000_000
+        return Deferral(index, envelope, denied[envelope.user_id], "rate_limited")
+
+    async def _ask_bucket(
+        self, envelopes: list[Envelope], asking: ToSend, denied: dict[str, float]
+    ) -> tuple[ToSend, list[Deferral]]:
+        """A token for each, in batch order, in one call: those granted, and those deferred."""
+        if not asking:
+            return [], []
+        policy, key = self._config.send_policy, MessagingConfig.bucket_key
         try:
-            decision = await self._limiter.acquire(key, self._config.send_policy)
+            decisions = await self._limiter.acquire_many(
+                [(key(row.message.user_id), policy) for _, row in asking]
+            )
         except Unavailable:
-            # Fail closed: without the bucket we cannot prove the send is within the limit.
-            self._metrics.increment("onlyfans.ratelimiter.unavailable")
-            log.warning("send bucket unreachable; deferring")
-            return self._config.limiter_down_delay_s
-        return None if decision.allowed else decision.retry_after_s
+            # Fail closed: without the bucket we cannot prove a send is within the limit.
+            self._metrics.increment("onlyfans.ratelimiter.unavailable", len(asking))
+            log.warning("send bucket unreachable; deferring", extra={"envelopes": len(asking)})
+            wait_s = self._config.limiter_down_delay_s
+            return [], [Deferral(i, envelopes[i], wait_s, "rate_limited") for i, _ in asking]
+        granted: ToSend = []
+        refused: list[Deferral] = []
+        for (index, row), decision in zip(asking, decisions, strict=True):
+            user_id = row.message.user_id
+            if decision.allowed:
+                granted.append((index, row))
+            elif user_id in denied:
+                refused.append(self._after_denial(envelopes[index], index, denied))
+            else:
+                denied[user_id] = decision.retry_after_s
+                refused.append(Deferral(index, envelopes[index], denied[user_id], "rate_limited"))
+        return granted, refused
 
-    async def _deliver(self, envelope: Envelope, message: Message, outbound: Outbound) -> bool:
+    async def _claim(self, envelopes: list[Envelope], granted: ToSend) -> list[Claimed]:
+        """The granted rows taken in one statement; one another consumer holds is acknowledged."""
+        if not granted:
+            return []
+        now = self._clock.now()
+        lease_until = now + timedelta(seconds=self._config.lease_s)
+        keys = {(row.message.user_id, row.message.id) for _, row in granted}
+        async with self._storage.begin() as uow:
+            taken = await uow.messages.claim_many(keys, now, lease_until)
+        for _, row in granted:
+            if row.message.id not in taken:
+                with log_context(message_id=str(row.message.id)):
+                    log.info("message taken by another consumer; acknowledged")
+        return [Claimed(i, envelopes[i], row) for i, row in granted if row.message.id in taken]
+
+    async def _deliver(self, claimed: Claimed, reservation: Reservation) -> DeliveryResult:
         started = time.perf_counter()
         try:
-            result: DeliveryResult = await self._gateway.deliver(outbound)
+            result: DeliveryResult = await self._gateway.deliver(claimed.row.outbound)
         except Exception as exc:
             result = TransientFailure(f"gateway error: {exc}")
+        finally:
+            await reservation.release()
         self._metrics.timing("onlyfans.processing.time", (time.perf_counter() - started) * 1000)
-        attempts = message.attempts + 1
-        match result:
-            case Delivered():
-                await self._finish(message, MessageStatus.SENT, attempts, None)
-                self._metrics.increment("onlyfans.message.processed")
-                log.info("message sent", extra={"attempts": attempts})
-                return True
-            case Throttled(retry_after_s):
-                # The platform pushed back: not the message's fault, so no attempt is spent.
-                return await self._requeue(
-                    envelope,
-                    message,
-                    message.attempts,
-                    retry_after_s,
-                    "throttled",
-                    "throttled by the platform",
-                )
-            case TransientFailure(reason) if attempts < self._config.max_attempts:
-                backoff = self._config.retry_base_s * 2 ** (attempts - 1)
-                return await self._requeue(
-                    envelope, message, attempts, backoff, "transient", reason
-                )
-            case TransientFailure(reason) | PermanentFailure(reason):
-                await self._finish(message, MessageStatus.FAILED, attempts, reason)
-                self._metrics.increment("onlyfans.message.failed")
-                log.warning("message failed", extra={"attempts": attempts, "reason": reason})
-                return True
-        raise AssertionError(f"unknown delivery result {result!r}")
+        return result
 
-    async def _finish(
-        self, message: Message, status: MessageStatus, attempts: int, error: str | None
-    ) -> None:
+    def _count(self, claimed: list[Claimed], settled: Settled) -> None:
+        for item in claimed:
+            outcome = settled.finished.get(item.index)
+            if outcome is None:
+                continue  # a retry: counted as deferred once its copy is sent
+            with log_context(message_id=str(outcome.message_id)):
+                if outcome.status is MessageStatus.SENT:
+                    self._metrics.increment("onlyfans.message.processed")
+                    log.info("message sent", extra={"attempts": outcome.attempts})
+                else:
+                    self._metrics.increment("onlyfans.message.failed")
+                    extra = {"attempts": outcome.attempts, "reason": outcome.error}
+                    log.warning("message failed", extra=extra)
+
+    async def _stop(self, stops: list[Stop]) -> tuple[list[int], list[Deferral]]:
+        """Rows of paused campaigns held until resumed, of cancelled ones cancelled: the places
+        of those stopped (acknowledged), and a deferral for each one resumed since its campaign
+        was read (a row held now would never be relayed again: it goes round once more)."""
+        if not stops:
+            return [], []
+        now = self._clock.now()
         async with self._storage.begin() as uow:
-            await uow.messages.set_status(
-                message.user_id,
-                message.id,
-                status,
-                self._clock.now(),
-                error=error,
-                attempts=attempts,
-                only_from=MessageStatus.SENDING,
-            )
+            moved = [await _stop_one(uow.messages, stop, now) for stop in stops]
+        stopped, resumed = [], []
+        for stop, was_stopped in zip(stops, moved, strict=True):
+            if not was_stopped:
+                resumed.append(Deferral(stop.index, stop.envelope, 0, "resumed"))
+                continue
+            stopped.append(stop.index)
+            self._metrics.increment("onlyfans.message.stopped", status=stop.status.value)
+            with log_context(message_id=str(stop.envelope.message_id)):
+                log.info("campaign stopped; envelope acknowledged", extra={"status": stop.status})
+        return stopped, resumed
 
-    async def _requeue(
-        self,
-        envelope: Envelope,
-        message: Message,
-        attempts: int,
-        delay_s: float,
-        kind: str,
-        error: str,
-    ) -> bool:
-        # Enqueue the copy before releasing the row: if the copy fails, the original comes back
-        # and finds the row still leased, so nothing is lost and nothing is sent twice.
-        copy = Envelope(
-            envelope.message_id, envelope.user_id, envelope.fan_id, attempts, envelope.campaign_id
-        )
-        if not await self._defer(copy, delay_s, kind):
-            return False
-        async with self._storage.begin() as uow:
-            await uow.messages.set_status(
-                message.user_id,
-                message.id,
-                MessageStatus.QUEUED,
-                self._clock.now(),
-                error=error,
-                attempts=attempts,
-                only_from=MessageStatus.SENDING,
-            )
-        return True
-
-    async def _defer(self, envelope: Envelope, wait_s: float, reason: str) -> bool:
-        """Re-enqueue a delayed copy and acknowledge the original: waiting costs no receive."""
-        delay = min(
-            math.ceil(wait_s + self._rng.uniform(0, self._config.max_jitter_s)), MAX_DELAY_S
-        )
+    async def _send_copies(self, deferrals: Sequence[Deferral]) -> set[int]:
+        """A delayed copy of each re-enqueued, together: the batch places of those sent, whose
+        originals are then acknowledged (waiting costs no receive)."""
+        if not deferrals:
+            return set()
+        jitter = self._config.max_jitter_s
+        delays = [
+            min(math.ceil(d.wait_s + self._rng.uniform(0, jitter)), MAX_DELAY_S) for d in deferrals
+        ]
         try:
-            await self._queue.send(envelope, delay_s=delay)
+            results = await self._queue.send_batch([d.envelope for d in deferrals], delays)
         except Exception:
-            log.exception("could not re-enqueue a deferred envelope")
-            return False
-        self._metrics.increment("onlyfans.message.deferred", reason=reason)
-        log.info("deferred", extra={"reason": reason, "delay_s": delay})
-        return True
+            log.exception("could not re-enqueue deferred envelopes")
+            return set()
+        sent = set()
+        for deferral, delay, result in zip(deferrals, delays, results, strict=True):
+            with log_context(message_id=str(deferral.envelope.message_id)):
+                if not result.ok:
+                    log.error(
+                        "could not re-enqueue a deferred envelope", extra={"error": result.error}
+                    )
+                    continue
+                sent.add(deferral.index)
+                self._metrics.increment("onlyfans.message.deferred", reason=deferral.reason)
+                log.info("deferred", extra={"reason": deferral.reason, "delay_s": delay})
+        return sent
+
+    async def _record(self, outcomes: list[Outcome]) -> None:
+        if outcomes:
+            async with self._storage.begin() as uow:
+                await uow.messages.record_outcomes(outcomes, self._clock.now())
+
+    def _note(self, envelope: Envelope, metric: str, message: str) -> None:
+        self._metrics.increment(metric)
+        with log_context(message_id=str(envelope.message_id)):
+            log.info(message)
+
+
+async def _stop_one(messages: MessageRepository, stop: Stop, now: datetime) -> bool:
+    message = stop.row.message
+    if stop.status is MessageStatus.HELD:
+        return await messages.hold_while_paused(message.user_id, message.id, message.status, now)
+    # Cancelled is final: there is no race to lose.
+    await messages.set_status(
+        message.user_id, message.id, stop.status, now, only_from=message.status
+    )
+    return True

@@ -9,7 +9,7 @@ from typing import Protocol
 from uuid import UUID
 
 from core.fans import FanRepository
-from core.messaging.records import Envelope, Message, MessageStatus, Outbound
+from core.messaging.records import Deliverable, Envelope, Message, MessageStatus, Outbound, Outcome
 from core.paging import Page
 from core.ports import Storage
 
@@ -121,6 +121,22 @@ class MessageRepository(Protocol):
 
         Returns False when another consumer holds it or it is finished.
         """
+        ...
+
+    async def get_deliverable(self, keys: Collection[tuple[str, UUID]]) -> list[Deliverable]:
+        """The rows named by `keys` (tenant, message id) with their fan and campaign status, in
+        one query; a key whose row or fan is gone is left out."""
+        ...
+
+    async def claim_many(
+        self, keys: Collection[tuple[str, UUID]], now: datetime, lease_until: datetime
+    ) -> set[UUID]:
+        """`claim` for every key in one statement; the ids of the rows it claimed."""
+        ...
+
+    async def record_outcomes(self, outcomes: Sequence[Outcome], now: datetime) -> None:
+        """Each `sending` row named → its outcome's status, attempts and error, in one statement
+        (`sent_at`/`queued_at` stamped for those statuses); a row no longer `sending` stays."""
         ...
 
     async def list_failed(self, user_id: str, limit: int) -> Page[Message]: ...

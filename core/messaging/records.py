@@ -94,3 +94,24 @@ class Outbound:
     text: str
     media_urls: tuple[str, ...] = ()
     price_cents: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Deliverable:
+    """A message as the consumer loads it: the row, what the gateway needs, its campaign's status
+    (None for a single send)."""
+
+    message: Message
+    outbound: Outbound
+    campaign_status: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What one delivery attempt leaves on a `sending` row: its new status, attempts and error."""
+
+    user_id: str
+    message_id: UUID
+    status: MessageStatus
+    attempts: int
+    error: str | None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+from dataclasses import replace
 from datetime import timedelta
 
 import click
@@ -15,6 +16,7 @@ from entrypoints.cli.common import load_settings, run_in_container, warn_if_queu
 from entrypoints.cli.db import db, exit_unless_schema_at_head
 from entrypoints.cli.fans import fans
 from entrypoints.cli.workers import serve_workers
+from entrypoints.config import MAX_WORKER_CONCURRENCY
 from entrypoints.container import Container, build_container, resolve
 from entrypoints.dev import banner, seed_demo_fans
 from entrypoints.http.app import create_app
@@ -64,9 +66,17 @@ def serve(dev: bool, host: str | None, port: int | None, workers: int) -> None:
 
 
 @cli.command()
-def worker() -> None:
-    """Consume the queue until SIGTERM or SIGINT; a batch in hand is finished first."""
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, MAX_WORKER_CONCURRENCY),
+    default=None,
+    help="Deliveries under way at once (default $WORKER_CONCURRENCY or 10).",
+)
+def worker(concurrency: int | None) -> None:
+    """Consume the queue until SIGTERM or SIGINT; the batches in hand are finished first."""
     settings = load_settings()
+    if concurrency is not None:
+        settings = replace(settings, worker_concurrency=concurrency)
     warn_if_queue_in_memory(settings, "only this process's own sends reach it")
 
     async def run(container: Container) -> None:

@@ -150,3 +150,28 @@ async def test_reset_after_grows_by_an_interval_per_token_used(
     resets = [(await limiter.acquire(key, POLICY)).reset_after_s for _ in range(POLICY.capacity)]
     expected = [INTERVAL_S * used for used in range(1, POLICY.capacity + 1)]
     assert resets == pytest.approx(expected, abs=0.05)
+
+
+async def test_acquire_many_decides_in_order_as_one_acquire_after_another(
+    limiter_harness: LimiterHarness,
+) -> None:
+    a, b = fresh_key(), fresh_key()
+    limiter = limiter_harness.limiter
+    decisions = await limiter.acquire_many([(a, POLICY)] * 4 + [(b, POLICY)] * 2 + [(a, POLICY)])
+    assert [d.allowed for d in decisions] == [True, True, True, False, True, True, False]
+    assert [d.remaining for d in decisions[:3]] == [2, 1, 0]
+    assert decisions[3].retry_after_s > 0
+    # The grants were spent: what is left is what one acquire after another would have left.
+    assert (await limiter.peek(a, POLICY)).remaining == 0
+    assert (await limiter.peek(b, POLICY)).remaining == 1
+    assert await limiter.acquire_many([]) == []
+
+
+async def test_acquire_many_concurrent_calls_never_grant_past_the_capacity(
+    limiter_harness: LimiterHarness,
+) -> None:
+    key = fresh_key()
+    limiter = limiter_harness.limiter
+    calls = await asyncio.gather(*(limiter.acquire_many([(key, POLICY)] * 2) for _ in range(4)))
+    granted = sum(d.allowed for decisions in calls for d in decisions)
+    assert granted == POLICY.capacity

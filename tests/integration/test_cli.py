@@ -80,3 +80,9 @@ def test_send_to_someone_elses_fan_fails_with_a_clear_line(database: str) -> Non
     )
     assert result.exit_code == 1
     assert "error: recipient 1 not found" in result.output
+
+
+def test_worker_concurrency_out_of_range_is_refused_naming_the_option() -> None:
+    result = CliRunner().invoke(cli, ["worker", "--concurrency", "0"], env={"JWT_SECRET": SECRET})
+    assert result.exit_code == 2
+    assert "--concurrency" in result.output

@@ -197,3 +197,19 @@ async def test_a_redis_that_refuses_the_script_is_unavailable_like_one_out_of_re
     finally:
         await client.config_set("maxmemory", "0")
         await client.aclose()
+
+
+async def test_acquire_many_reloads_a_flushed_script_and_fails_closed_when_redis_is_gone(
+    private_redis: PrivateRedis,
+) -> None:
+    client = connect_redis(private_redis.url)
+    limiter, key = RedisRateLimiter(client), fresh_key()
+    try:
+        await client.script_flush()  # the pipeline meets NOSCRIPT: it loads and sends those again
+        decisions = await limiter.acquire_many([(key, HOURLY)] * 3)
+        assert [d.remaining for d in decisions] == [HOURLY.capacity - n for n in (1, 2, 3)]
+        private_redis.stop()
+        with pytest.raises(Unavailable):
+            await limiter.acquire_many([(key, HOURLY), (fresh_key(), HOURLY)])
+    finally:
+        await client.aclose()

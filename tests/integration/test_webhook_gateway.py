@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 from collections.abc import AsyncIterator
@@ -162,3 +163,28 @@ async def test_no_client_is_opened_for_the_simulated_backend() -> None:
     opened = open_webhook_gateway("simulated", "http://127.0.0.1:9/", SECRET, 1.0, ManualClock())
     assert await anext(opened) is None
     await opened.aclose()
+
+
+async def test_one_keep_alive_pool_per_process_sized_to_the_concurrency(bridge: Bridge) -> None:
+    peers: list[object] = []
+    in_flight = [0, 0]  # now, most seen
+
+    async def record_peer(request: web.Request) -> web.StreamResponse:
+        peers.append(request.transport.get_extra_info("peername") if request.transport else None)
+        in_flight[0] += 1
+        in_flight[1] = max(in_flight)
+        await asyncio.sleep(0.01)
+        in_flight[0] -= 1
+        return web.json_response({"ok": True})
+
+    bridge.answer(*[record_peer] * 40)
+    clock = ManualClock(datetime(2026, 3, 1, 12, 0, tzinfo=UTC))
+    opened = open_webhook_gateway("webhook", bridge.url, SECRET, 2.0, clock, connections=4)
+    async for gateway in opened:
+        assert gateway is not None
+        together = await asyncio.gather(*(gateway.deliver(outbound()) for _ in range(20)))
+        one_by_one = [await gateway.deliver(outbound()) for _ in range(20)]
+
+    assert together + one_by_one == [Delivered()] * 40
+    assert in_flight[1] <= 4  # never more connections than the pool holds
+    assert len(set(peers)) <= 4  # the same connections, kept alive, served all forty

@@ -98,3 +98,11 @@ def test_the_webhook_backend_and_every_metrics_backend_are_accepted() -> None:
     assert (settings.delivery_backend, settings.delivery_webhook_timeout_s) == ("webhook", 5)
     for backend in ("memory", "cloudwatch", "prometheus"):
         assert Settings.from_env({**BASE, "METRICS_BACKEND": backend}).metrics_backend == backend
+
+
+def test_worker_concurrency_is_one_unless_set_and_bounded() -> None:
+    assert Settings.from_env(BASE).worker_concurrency == 1
+    assert Settings.from_env({**BASE, "WORKER_CONCURRENCY": "64"}).worker_concurrency == 64
+    for bad in ("0", "1001", "many"):
+        with pytest.raises(ConfigError, match=r"^WORKER_CONCURRENCY"):
+            Settings.from_env({**BASE, "WORKER_CONCURRENCY": bad})

@@ -92,7 +92,10 @@ def test_the_lambda_consumes_the_queue_reporting_batch_item_failures(
     assert mapping["EventSourceArn"] == {"Fn::GetAtt": ["MessageQueue", "Arn"]}
     assert mapping["FunctionName"] == {"Ref": name}
     assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
-    assert 1 <= mapping["BatchSize"] <= 10  # the consumer's batches are SQS's at most
+    # A batch is delivered all at once: no bigger than the deliveries the function runs together.
+    concurrency = int(function["Environment"]["Variables"]["WORKER_CONCURRENCY"])
+    assert 1 <= mapping["BatchSize"] <= concurrency
+    assert mapping["BatchSize"] <= 10 or mapping["MaximumBatchingWindowInSeconds"] >= 1
     assert mapping["ScalingConfig"]["MaximumConcurrency"] == {"Ref": "ConsumerMaximumConcurrency"}
     assert function["Handler"] == "entrypoints.lambda_consumer.handler.handler"
 

@@ -61,3 +61,48 @@ def test_wheels_are_for_the_lambda_platform_not_this_machine(
     extensions = [p.name for p in (tmp_path / "msgspec").glob("*.so")]
     assert extensions
     assert all("cpython-312-aarch64-linux-gnu" in name for name in extensions), extensions
+
+
+def test_the_lambda_lock_holds_no_web_stack_and_the_image_lock_holds_all_of_it(
+    builder: ModuleType,
+) -> None:
+    def names(path: Path) -> set[str]:
+        return {line.split("==")[0].lower() for line in builder.locked_requirements(path)}
+
+    web_stack = {"litestar", "uvicorn", "uvloop", "httptools", "faker", "pygments", "rich", "click"}
+    lambda_pins, image_pins = names(builder.LOCK), names(builder.IMAGE_LOCK)
+    assert not lambda_pins & web_stack
+    assert web_stack <= image_pins
+    # The API and the consumer run the same versions.
+    assert set(builder.locked_requirements(builder.LOCK)) <= set(
+        builder.locked_requirements(builder.IMAGE_LOCK)
+    )
+    for requirement in builder.runtime_requirements("api"):
+        name = requirement.split("[")[0].split(">")[0].split("<")[0].split("=")[0].strip()
+        assert name.lower().replace("_", "-") in image_pins, requirement
+
+
+def test_the_zip_leaves_out_c_sources_and_botocore_models_of_services_never_called(
+    builder: ModuleType, tmp_path: Path
+) -> None:
+    tree = tmp_path / "site"
+    for name in (
+        "botocore/data/sqs/2012-11-05/service-2.json.gz",
+        "botocore/data/endpoints.json",
+        "botocore/data/ec2/2016-11-15/service-2.json.gz",
+        "asyncpg/protocol/protocol.pyx",
+        "asyncpg/protocol/protocol.c",
+        "asyncpg/protocol/protocol.cpython-312-aarch64-linux-gnu.so",
+        "sqlalchemy/testing/fixtures.py",
+        "aiohttp/_websocket/reader_c.cpython-312-aarch64-linux-gnu.so",
+        "aiohttp/_websocket/reader_py.py",
+    ):
+        (tree / name).parent.mkdir(parents=True, exist_ok=True)
+        (tree / name).write_text("x")
+    builder.write_zip(tree, tmp_path / "lambda.zip")
+    assert sorted(zipfile.ZipFile(tmp_path / "lambda.zip").namelist()) == [
+        "aiohttp/_websocket/reader_py.py",
+        "asyncpg/protocol/protocol.cpython-312-aarch64-linux-gnu.so",
+        "botocore/data/endpoints.json",
+        "botocore/data/sqs/2012-11-05/service-2.json.gz",
+    ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -10,10 +10,19 @@ from uuid import UUID
 import sqlalchemy as sa
 
 from adapters.storage.connection import Connection
-from adapters.storage.tables import campaigns, messages
+from adapters.storage.tables import campaigns, fans, messages
 from adapters.storage.types import UtcDateTime
 from core.campaigns import CampaignStatus
-from core.messaging import UNSENT_STATUSES, Direction, Message, MessageStatus
+from core.fans import Platform
+from core.messaging import (
+    UNSENT_STATUSES,
+    Deliverable,
+    Direction,
+    Message,
+    MessageStatus,
+    Outbound,
+    Outcome,
+)
 from core.paging import Page
 
 PENDING, QUEUED, SENDING = MessageStatus.PENDING, MessageStatus.QUEUED, MessageStatus.SENDING
@@ -24,20 +33,46 @@ _NOW = sa.bindparam("now", type_=UtcDateTime())
 _OWNED = (messages.c.id == sa.bindparam("message_id"), messages.c.user_id == sa.bindparam("owner"))
 _INSERT = messages.insert()
 _GET = sa.select(messages).where(*_OWNED)
-_CLAIM = (
+# A batch's rows, named by (user_id, id) pairs: one statement however many, compiled once.
+_IN_BATCH = sa.tuple_(messages.c.user_id, messages.c.id).in_(sa.bindparam("keys", expanding=True))
+_CLAIMABLE = sa.or_(
+    messages.c.status.in_([PENDING.value, QUEUED.value]),
+    # The claimant's lease ran out: it died, so the row is up for the taking.
+    sa.and_(messages.c.status == SENDING.value, messages.c.lease_until < _NOW),
+)
+_TAKE = {
+    "status": SENDING.value,
+    "lease_until": sa.bindparam("lease", type_=UtcDateTime()),
+    "updated_at": _NOW,
+}
+_CLAIM = messages.update().where(*_OWNED, _CLAIMABLE).values(_TAKE)
+_CLAIM_MANY = messages.update().where(_IN_BATCH, _CLAIMABLE).values(_TAKE).returning(messages.c.id)
+# The consumer's batch: its rows with their fan's address and their campaign's status, one query.
+_DELIVERABLE = sa.select(
+    messages, fans.c.platform.label("fan_platform"), fans.c.handle.label("fan_handle"),
+    campaigns.c.status.label("campaign_status"),
+).select_from(
+    messages.join(fans, sa.and_(
+        fans.c.id == messages.c.fan_id, fans.c.user_id == messages.c.user_id
+    ))
+    .outerjoin(campaigns, sa.and_(
+        campaigns.c.id == messages.c.campaign_id, campaigns.c.user_id == messages.c.user_id
+    ))
+).where(_IN_BATCH)  # fmt: skip
+# Every outcome of a batch in one executemany: only a row still `sending` (its claimant's) moves.
+_RECORD_OUTCOME = (
     messages.update()
-    .where(
-        *_OWNED,
-        sa.or_(
-            messages.c.status.in_([PENDING.value, QUEUED.value]),
-            # The claimant's lease ran out: it died, so the row is up for the taking.
-            sa.and_(messages.c.status == SENDING.value, messages.c.lease_until < _NOW),
-        ),
-    )
+    .where(*_OWNED, messages.c.status == SENDING.value)
     .values(
-        status=SENDING.value,
-        lease_until=sa.bindparam("lease", type_=UtcDateTime()),
+        status=sa.bindparam("new_status"),
+        error=sa.bindparam("new_error"),
+        attempts=sa.bindparam("new_attempts"),
         updated_at=_NOW,
+        lease_until=None,
+        sent_at=sa.case((sa.bindparam("new_status") == SENT, _NOW), else_=messages.c.sent_at),
+        queued_at=sa.case(
+            (sa.bindparam("new_status") == QUEUED.value, _NOW), else_=messages.c.queued_at
+        ),
     )
 )
 _COUNT_UNSENT = (
@@ -123,6 +158,20 @@ def message_values(message: Message) -> dict[str, Any]:
         "updated_at": message.updated_at,
         "lease_until": message.lease_until,
     }
+
+
+def _deliverable(row: sa.Row[Any]) -> Deliverable:
+    message = message_from_row(row)
+    outbound = Outbound(
+        message.id,
+        message.user_id,
+        Platform(row.fan_platform),
+        row.fan_handle,
+        message.text,
+        message.media_urls,
+        message.price_cents,
+    )
+    return Deliverable(message, outbound, row.campaign_status)
 
 
 def message_from_row(row: sa.Row[Any]) -> Message:
@@ -221,6 +270,37 @@ class SqlAlchemyMessageRepository:
         params = {"owner": user_id, "message_id": message_id, "now": now, "lease": lease_until}
         result = await self._connection.execute(_CLAIM, params)
         return result.rowcount == 1
+
+    async def get_deliverable(self, keys: Collection[tuple[str, UUID]]) -> list[Deliverable]:
+        if not keys:
+            return []
+        rows = await self._connection.execute(_DELIVERABLE, {"keys": list(keys)})
+        return [_deliverable(row) for row in rows]
+
+    async def claim_many(
+        self, keys: Collection[tuple[str, UUID]], now: datetime, lease_until: datetime
+    ) -> set[UUID]:
+        if not keys:
+            return set()
+        params = {"keys": list(keys), "now": now, "lease": lease_until}
+        result = await self._connection.execute(_CLAIM_MANY, params)
+        return {row.id for row in result}
+
+    async def record_outcomes(self, outcomes: Sequence[Outcome], now: datetime) -> None:
+        if not outcomes:
+            return
+        params = [
+            {
+                "owner": o.user_id,
+                "message_id": o.message_id,
+                "now": now,
+                "new_status": o.status.value,
+                "new_error": o.error,
+                "new_attempts": o.attempts,
+            }
+            for o in outcomes
+        ]
+        await self._connection.execute(_RECORD_OUTCOME, params)
 
     async def list_failed(self, user_id: str, limit: int) -> Page[Message]:
         """Failed messages, the most recently failed first."""
