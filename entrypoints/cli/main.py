@@ -123,14 +123,14 @@ def queue() -> None:
 @queue.command("status")
 @click.option("--user", required=True)
 def queue_status(user: str) -> None:
-    """Queue depth, in flight, DLQ, and this creator's backlog."""
+    """This creator's messages waiting, sending, held and failed, and the time to send them."""
 
     async def run(container: Container) -> None:
         status = await (await resolve(container.queue_status)).execute(user)
-        s = status.stats
+        c = status.counts
         click.echo(
-            f"depth={s.depth} in_flight={s.in_flight} delayed={s.delayed} dlq={s.dlq_depth} "
-            f"backlog={status.backlog} eta={status.estimated_time_s:.0f}s "
+            f"waiting={c.waiting} sending={c.sending} held={c.held} failed={c.failed} "
+            f"eta={status.estimated_time_s:.0f}s "
             f"health={'ok' if status.healthy else 'degraded'}: {status.health_message}"
         )
 

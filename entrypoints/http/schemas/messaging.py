@@ -157,9 +157,12 @@ class RetryResponse(Schema):
 
 
 class QueueCounts(Schema):
+    """The caller's own outbound messages; no figure counts another account's."""
+
     depth: int
     in_flight: int
-    dlq_count: int
+    held: int
+    failed: int
     total: int
 
 
@@ -182,13 +185,14 @@ class QueueStatusResponse(Schema):
 
     @classmethod
     def of(cls, s: QueueStatus) -> QueueStatusResponse:
-        stats = s.stats
+        counts = s.counts
         return cls(
             queue=QueueCounts(
-                depth=stats.depth,
-                in_flight=stats.in_flight,
-                dlq_count=stats.dlq_depth,
-                total=stats.depth + stats.in_flight + stats.delayed,
+                depth=counts.waiting,
+                in_flight=counts.sending,
+                held=counts.held,
+                failed=counts.failed,
+                total=counts.waiting + counts.sending + counts.held,
             ),
             processing=Processing(
                 estimated_time_seconds=s.estimated_time_s,
