@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from litestar import Litestar
-from litestar.config.app import AppConfig
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
@@ -52,11 +51,7 @@ def create_app(
         await (await resolve(container.background_fan_outs)).close()
         await composition.stop(container)
 
-    def put_request_context_first(config: AppConfig) -> AppConfig:
-        config.middleware.insert(0, RequestContextMiddleware)
-        return config
-
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             MessagingController,
             FanController,
@@ -73,11 +68,16 @@ def create_app(
         dependencies=dependencies_of(container),
         middleware=[DefineMiddleware(_LazyRateLimit, resolved=resolved)],
         exception_handlers=EXCEPTION_HANDLERS,
-        on_app_init=[auth.on_app_init, put_request_context_first],
+        on_app_init=[auth.on_app_init],
         lifespan=[lifespan],
         openapi_config=OpenAPIConfig(title="fancrm", version="0.1.0", path="/schema"),
         logging_config=None,  # entrypoints.logs owns logging; Litestar must not reconfigure it
     )
+    # Outside the router, not a route middleware: a 404 or 405 (no route) and a 401 (raised by
+    # the auth middleware, turned into an answer by the exception handler around the route)
+    # would otherwise never be seen, or be seen as an exception and logged as a 500.
+    app.asgi_handler = RequestContextMiddleware(app.asgi_handler)
+    return app
 
 
 def dependencies_of(container: Container) -> dict[str, Provide]:
