@@ -27,6 +27,7 @@ from entrypoints.http.controllers.monitoring import health, monitoring
 from entrypoints.http.controllers.quick_replies import QuickReplyController
 from entrypoints.http.errors import EXCEPTION_HANDLERS
 from entrypoints.http.middleware import ApiRateLimitMiddleware, RequestContextMiddleware
+from entrypoints.http.requests import ApiRequest
 
 StartupHook = Callable[[Container], Awaitable[None]]
 
@@ -68,6 +69,7 @@ def create_app(
         dependencies=dependencies_of(container),
         middleware=[DefineMiddleware(_LazyRateLimit, resolved=resolved)],
         exception_handlers=EXCEPTION_HANDLERS,
+        request_class=ApiRequest,
         on_app_init=[auth.on_app_init],
         lifespan=[lifespan],
         openapi_config=OpenAPIConfig(title="fancrm", version="0.1.0", path="/schema"),

@@ -23,6 +23,7 @@ from core.errors import (
 
 log = logging.getLogger(__name__)
 _MISSING_FIELD = re.compile(r"missing required field `([^`]+)`")
+_UNKNOWN_FIELD = re.compile(r"contains unknown field `([^`]+)`")
 _STATUS = {
     NotFound: 404,
     Invalid: 400,
@@ -65,6 +66,9 @@ def _issue(item: Any) -> dict[str, str]:
     missing = _MISSING_FIELD.search(message)
     if missing and field in {"", "data"}:
         field = missing.group(1)
+    unknown = _UNKNOWN_FIELD.search(message)
+    if unknown and field in {"", "data"}:
+        field, message = unknown.group(1), "unknown field"
     source = str(item.get("source", "")) if isinstance(item, dict) else ""
     return {"field": field or "body", "message": message, "source": source}
 

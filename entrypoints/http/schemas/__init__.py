@@ -11,3 +11,8 @@ Cents = Annotated[int, msgspec.Meta(ge=0)]
 
 class Schema(msgspec.Struct, rename="camel", kw_only=True):
     pass
+
+
+class Body(Schema, forbid_unknown_fields=True):
+    """A request body: a field the API does not know is a 400 naming it, never silently dropped
+    (a misspelt `valueCent` must not answer 200 while changing nothing)."""

@@ -9,13 +9,13 @@ import msgspec
 
 from core.campaigns import MAX_RECIPIENTS, Accepted, CampaignView, NewCampaign, Segment
 from core.fans import Platform
-from entrypoints.http.schemas import Cents, Schema
+from entrypoints.http.schemas import Body, Cents, Schema
 from entrypoints.http.schemas.messaging import Content, FanId, Priority
 
 FanIds = Annotated[list[FanId], msgspec.Meta(max_length=MAX_RECIPIENTS)]
 
 
-class SegmentBody(Schema):
+class SegmentBody(Body):
     tags_any: list[str] = []
     tags_all: list[str] = []
     tags_none: list[str] = []
@@ -41,7 +41,7 @@ class SegmentBody(Schema):
         )
 
 
-class BulkMessageBody(Schema):
+class BulkMessageBody(Body):
     campaign_name: str
     content: Content
     media_urls: list[str] = []

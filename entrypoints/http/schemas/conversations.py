@@ -6,7 +6,7 @@ from datetime import datetime
 
 from core.conversations import ConversationSummary, Reply
 from core.messaging import Message
-from entrypoints.http.schemas import Cents, Schema
+from entrypoints.http.schemas import Body, Cents, Schema
 from entrypoints.http.schemas.messaging import Content, MessageView, Priority
 
 
@@ -55,7 +55,7 @@ class ThreadPage(Schema):
         return cls(items=items, total=total, limit=limit, offset=offset)
 
 
-class ReplyBody(Schema):
+class ReplyBody(Body):
     """Like a send's body, without `recipientId`: the conversation names the fan."""
 
     content: Content

@@ -9,13 +9,13 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from core.fans import KEEP, MAX_HANDLE_LENGTH, Fan, FanChanges, NewFan, Platform
-from entrypoints.http.schemas import Cents, Schema
+from entrypoints.http.schemas import Body, Cents, Schema
 
 # A time without a zone is ambiguous: a 400 naming the field, not a guess (or a 500) later.
 ZonedTime = Annotated[datetime, msgspec.Meta(tz=True)]
 
 
-class FanBody(Schema):
+class FanBody(Body):
     platform: Platform
     handle: Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_HANDLE_LENGTH + 1)]
     name: str | None = None
@@ -43,7 +43,7 @@ class FanBody(Schema):
 Handle = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_HANDLE_LENGTH + 1)]
 
 
-class FanPatchBody(Schema):
+class FanPatchBody(Body):
     """Only the fields present change; `null` clears an optional field."""
 
     platform: Platform | UnsetType = UNSET

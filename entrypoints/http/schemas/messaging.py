@@ -19,14 +19,14 @@ from core.messaging import (
     QueueStatus,
     SendReceipt,
 )
-from entrypoints.http.schemas import Cents, Schema
+from entrypoints.http.schemas import Body, Cents, Schema
 
 Content = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_CONTENT_LENGTH)]
 Priority = Annotated[int, msgspec.Meta(ge=MIN_PRIORITY, le=MAX_PRIORITY)]
 FanId = Annotated[int, msgspec.Meta(ge=1, le=MAX_ID)]
 
 
-class SendMessageBody(Schema):
+class SendMessageBody(Body):
     recipient_id: FanId
     content: Content
     media_urls: list[str] = []
@@ -39,7 +39,7 @@ class SendMessageBody(Schema):
         )
 
 
-class SendBatchBody(Schema):
+class SendBatchBody(Body):
     messages: Annotated[list[SendMessageBody], msgspec.Meta(min_length=1, max_length=100)]
 
 

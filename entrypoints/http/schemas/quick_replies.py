@@ -7,15 +7,15 @@ from datetime import datetime
 from msgspec import UNSET, UnsetType
 
 from core.quick_replies import QuickReply, QuickReplyChanges
-from entrypoints.http.schemas import Schema
+from entrypoints.http.schemas import Body, Schema
 
 
-class QuickReplyBody(Schema):
+class QuickReplyBody(Body):
     title: str
     content: str
 
 
-class QuickReplyPatchBody(Schema):
+class QuickReplyPatchBody(Body):
     """Only the fields present change."""
 
     title: str | UnsetType = UNSET
