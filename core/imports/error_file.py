@@ -51,5 +51,15 @@ class GetImportErrors:
 
 def _csv_line(values: list[str]) -> str:
     out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerow(values)
+    csv.writer(out, lineterminator="\r\n").writerow([inert(value) for value in values])
     return out.getvalue()
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (`=HYPERLINK(…)`,
+# `@SUM(…)`, `+cmd|…`): the file a creator opens must not run what a fan typed.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(cell: str) -> str:
+    """The cell as text a spreadsheet shows and never evaluates: a leading `'` when needed."""
+    return f"'{cell}" if cell.startswith(_FORMULA_STARTS) else cell
