@@ -78,7 +78,7 @@ async def test_the_error_csv_has_each_failed_row_and_is_the_owners_alone(api_db:
 
 
 async def test_the_error_csv_never_hands_a_spreadsheet_a_formula(api: Api):
-    typed = ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2+3", "@SUM(A1)", "\tx"]
+    typed = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "\tx"]
     lines = "".join(f'"{cell.replace(chr(34), chr(34) * 2)}!",n,x\n' for cell in typed)
     import_id = (await upload(api, ALICE, f"handle,name,email\n{lines}".encode())).json()[
         "importId"
