@@ -71,6 +71,10 @@ class QueueStatus:
     health_message: str
     timestamp: datetime
 
+    @property
+    def backlog(self) -> int:
+        return self.counts.backlog
+
 
 @dataclass(frozen=True, slots=True)
 class GetQueueStatus:

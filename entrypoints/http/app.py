@@ -10,10 +10,10 @@ from typing import Any
 from litestar import Litestar
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
-from litestar.openapi import OpenAPIConfig
 
 from entrypoints import container as composition
 from entrypoints.container import Container, resolve
+from entrypoints.http.allow import AllowHeader
 from entrypoints.http.auth import jwt_auth
 from entrypoints.http.controllers.analytics import analytics
 from entrypoints.http.controllers.campaigns import CampaignController
@@ -25,6 +25,7 @@ from entrypoints.http.controllers.messaging import MessagingController
 from entrypoints.http.controllers.metrics import scrape_metrics
 from entrypoints.http.controllers.monitoring import health, monitoring
 from entrypoints.http.controllers.quick_replies import QuickReplyController
+from entrypoints.http.docs import openapi_config, swagger_assets
 from entrypoints.http.errors import EXCEPTION_HANDLERS
 from entrypoints.http.middleware import ApiRateLimitMiddleware, RequestContextMiddleware
 from entrypoints.http.requests import ApiRequest
@@ -52,6 +53,7 @@ def create_app(
         await (await resolve(container.background_fan_outs)).close()
         await composition.stop(container)
 
+    allow_header = AllowHeader()
     app = Litestar(
         route_handlers=[
             MessagingController,
@@ -65,20 +67,23 @@ def create_app(
             health,
             monitoring,
             scrape_metrics,
+            swagger_assets(),
         ],
         dependencies=dependencies_of(container),
         middleware=[DefineMiddleware(_LazyRateLimit, resolved=resolved)],
         exception_handlers=EXCEPTION_HANDLERS,
         request_class=ApiRequest,
+        before_send=[allow_header],
         on_app_init=[auth.on_app_init],
         lifespan=[lifespan],
-        openapi_config=OpenAPIConfig(title="fancrm", version="0.1.0", path="/schema"),
+        openapi_config=openapi_config(),
         logging_config=None,  # entrypoints.logs owns logging; Litestar must not reconfigure it
     )
     # Outside the router, not a route middleware: a 404 or 405 (no route) and a 401 (raised by
     # the auth middleware, turned into an answer by the exception handler around the route)
     # would otherwise never be seen, or be seen as an exception and logged as a 500.
     app.asgi_handler = RequestContextMiddleware(app.asgi_handler)
+    allow_header.learn(app)
     return app
 
 

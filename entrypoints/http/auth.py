@@ -11,7 +11,7 @@ from litestar.security.jwt import JWTAuth, Token
 
 from entrypoints.config import ConfigError
 
-PUBLIC_PATHS = ["^/health$", "^/metrics$", "^/schema"]
+PUBLIC_PATHS = ["^/health$", "^/metrics$", "^/schema", "^/static/"]
 # The longest a token may live: the server refuses one that would outlive it (whoever signed
 # it), so a leaked token is worthless after a month at most.
 MAX_TOKEN_TTL = timedelta(days=30)

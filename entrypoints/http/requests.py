@@ -1,13 +1,19 @@
-"""The request class of the app: a JSON body too deeply nested to decode is the caller's error."""
+"""The request class of the app: a JSON body is held to its schema strictly, and one too deeply
+nested to decode is the caller's error."""
 
 from __future__ import annotations
 
+import re
+from functools import cache
 from typing import Any
 
+import msgspec
 from litestar import Request
-from litestar.exceptions import ClientException
+from litestar.exceptions import ClientException, ValidationException
+from litestar.handlers import HTTPRouteHandler
 
 TOO_DEEP = "nested too deeply to decode"
+_AT = re.compile(r" - at `\$\.?(?P<path>[^`]*)`$")
 
 
 class ApiRequest(Request[Any, Any, Any]):
@@ -15,6 +21,42 @@ class ApiRequest(Request[Any, Any, Any]):
         # msgspec decodes recursively and raises RecursionError at the interpreter's limit
         # (about 1,000 levels): refused before any handler sees it, as a 400 and not a 500.
         try:
-            return await super().json()
+            value = await super().json()
         except RecursionError:
             raise ClientException(TOO_DEEP) from None
+        if (body_type := _body_type(self.route_handler)) is not None:
+            _check_strictly(value, body_type)
+        return value
+
+
+@cache
+def _body_type(handler: HTTPRouteHandler) -> type[msgspec.Struct] | None:
+    data = handler.parsed_fn_signature.parameters.get("data")
+    kind = data.annotation if data is not None else None
+    return kind if isinstance(kind, type) and issubclass(kind, msgspec.Struct) else None
+
+
+def _check_strictly(value: Any, body_type: type[msgspec.Struct]) -> None:
+    """Litestar converts a body leniently (`0` for `false`, `"5"` or a number of seconds for a
+    time); the body must be what the published schema says, as JSON Schema reads it (where
+    `5.0` is an integer)."""
+    try:
+        msgspec.convert(_integral_floats_as_ints(value), body_type, strict=True)
+    except msgspec.ValidationError as exc:
+        message = str(exc)
+        at = _AT.search(message)
+        field = at.group("path") if at else ""
+        text = message[: at.start()] if at else message
+        raise ValidationException(
+            extra=[{"key": field, "message": text, "source": "body"}]
+        ) from None
+
+
+def _integral_floats_as_ints(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, list):
+        return [_integral_floats_as_ints(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _integral_floats_as_ints(item) for key, item in value.items()}
+    return value

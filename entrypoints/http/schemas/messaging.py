@@ -11,6 +11,7 @@ import msgspec
 from core.checks import MAX_ID
 from core.messaging import (
     MAX_CONTENT_LENGTH,
+    MAX_MEDIA_URL_LENGTH,
     MAX_PRIORITY,
     MIN_PRIORITY,
     BatchItemResult,
@@ -19,9 +20,10 @@ from core.messaging import (
     QueueStatus,
     SendReceipt,
 )
-from entrypoints.http.schemas import Body, Cents, Schema
+from entrypoints.http.schemas import Body, Cents, Schema, not_blank, text
 
-Content = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_CONTENT_LENGTH)]
+Content = not_blank(MAX_CONTENT_LENGTH)
+MediaUrls = list[text(MAX_MEDIA_URL_LENGTH)]  # type: ignore[misc]
 Priority = Annotated[int, msgspec.Meta(ge=MIN_PRIORITY, le=MAX_PRIORITY)]
 FanId = Annotated[int, msgspec.Meta(ge=1, le=MAX_ID)]
 
@@ -29,7 +31,7 @@ FanId = Annotated[int, msgspec.Meta(ge=1, le=MAX_ID)]
 class SendMessageBody(Body):
     recipient_id: FanId
     content: Content
-    media_urls: list[str] = []
+    media_urls: MediaUrls = []
     price_cents: Cents | None = None
     priority: Priority = 5
 
