@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
@@ -18,6 +19,9 @@ MAX_WEBHOOK_TIMEOUT_S = 15
 # A CSV import streams to a temporary file; past this the API answers 413 before reading more.
 DEFAULT_IMPORT_MAX_BYTES = 100 * 1024 * 1024
 _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
+
+
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")
 
 
 class ConfigError(Exception):
@@ -52,6 +56,8 @@ class Settings:
     delivery_webhook_timeout_s: int = 10
     import_max_bytes: int = DEFAULT_IMPORT_MAX_BYTES
     fanout_chunk_size: int = 5000
+    # Browser origins allowed to call the API (CORS); none by default: only same-origin pages.
+    cors_origins: tuple[str, ...] = ()
 
     @classmethod
     def from_env(
@@ -95,6 +101,7 @@ class Settings:
             ),
             import_max_bytes=read.positive_int("IMPORT_MAX_BYTES", DEFAULT_IMPORT_MAX_BYTES),
             fanout_chunk_size=read.positive_int("FANOUT_CHUNK_SIZE", 5000, 100_000),
+            cors_origins=read.origins("CORS_ORIGINS"),
         )
         settings._check_database_url()
         settings._check_sqs_urls()
@@ -154,6 +161,14 @@ class _Reader:
         if maximum is not None and int(value) > maximum:
             raise ConfigError(f"{name} must be at most {maximum}, not {value}")
         return int(value)
+
+    def origins(self, name: str) -> tuple[str, ...]:
+        """Comma-separated `scheme://host[:port]` origins, each exactly as a browser sends it."""
+        origins = tuple(o.strip() for o in (self.text(name) or "").split(",") if o.strip())
+        for origin in origins:
+            if not _ORIGIN.fullmatch(origin):
+                raise ConfigError(f"{name}: {origin!r} is no origin (like https://app.example.com)")
+        return origins
 
     def choice(self, name: str, allowed: set[str], default: str, *, upper: bool = False) -> str:
         value = self.text(name)

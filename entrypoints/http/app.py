@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from litestar import Litestar
+from litestar.config.cors import CORSConfig
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 
@@ -28,6 +29,7 @@ from entrypoints.http.controllers.quick_replies import QuickReplyController
 from entrypoints.http.docs import openapi_config, swagger_assets
 from entrypoints.http.errors import EXCEPTION_HANDLERS
 from entrypoints.http.middleware import ApiRateLimitMiddleware, RequestContextMiddleware
+from entrypoints.http.query import refuse_repeated_single_values
 from entrypoints.http.requests import ApiRequest
 
 StartupHook = Callable[[Container], Awaitable[None]]
@@ -73,7 +75,9 @@ def create_app(
         middleware=[DefineMiddleware(_LazyRateLimit, resolved=resolved)],
         exception_handlers=EXCEPTION_HANDLERS,
         request_class=ApiRequest,
+        cors_config=_cors(settings.cors_origins()),
         before_send=[allow_header],
+        before_request=refuse_repeated_single_values,
         on_app_init=[auth.on_app_init],
         lifespan=[lifespan],
         openapi_config=openapi_config(),
@@ -85,6 +89,28 @@ def create_app(
     app.asgi_handler = RequestContextMiddleware(app.asgi_handler)
     allow_header.learn(app)
     return app
+
+
+def _cors(origins: tuple[str, ...]) -> CORSConfig | None:
+    if not origins:
+        return None
+    return CORSConfig(
+        allow_origins=list(origins),
+        allow_headers=["Authorization", "Content-Type", "If-Match", "X-Request-ID"],
+        expose_headers=[*EXPOSED_HEADERS],
+        max_age=600,
+    )
+
+
+# What a browser script may read of an answer: the ETag for If-Match, the request id, the limit.
+EXPOSED_HEADERS = (
+    "ETag",
+    "X-Request-ID",
+    "Retry-After",
+    "RateLimit-Limit",
+    "RateLimit-Remaining",
+    "RateLimit-Reset",
+)
 
 
 def dependencies_of(container: Container) -> dict[str, Provide]:

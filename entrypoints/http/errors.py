@@ -20,6 +20,7 @@ from core.errors import (
     RateLimited,
     Unavailable,
 )
+from entrypoints.http.field_types import allowed_values
 
 log = logging.getLogger(__name__)
 _MISSING_FIELD = re.compile(r"missing required field `([^`]+)`")
@@ -51,9 +52,14 @@ def _domain_error(_: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
     return problem(status, exc.message, detail, headers)
 
 
-def _validation_error(_: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
+def _validation_error(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
     """Litestar's body/query validation: name the offending field in the message and detail."""
     issues = [_issue(item) for item in exc.extra] if isinstance(exc.extra, list) else []
+    for issue in issues:
+        if issue["message"].startswith("Invalid enum value"):
+            allowed = allowed_values(request, issue["field"], issue["source"])
+            if allowed:
+                issue["message"] += f"; one of: {', '.join(allowed)}"
     if not issues:  # malformed JSON and the like carry no field
         return problem(400, f"invalid request body: {exc.detail}")
     first = issues[0]
@@ -69,7 +75,8 @@ def _issue(item: Any) -> dict[str, str]:
     unknown = _UNKNOWN_FIELD.search(message)
     if unknown and field in {"", "data"}:
         field, message = unknown.group(1), "unknown field"
-    source = str(item.get("source", "")) if isinstance(item, dict) else ""
+    raw_source = item.get("source", "") if isinstance(item, dict) else ""
+    source = str(getattr(raw_source, "value", raw_source))  # "query", not "ParamType.QUERY"
     return {"field": field or "body", "message": message, "source": source}
 
 
