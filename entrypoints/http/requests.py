@@ -39,17 +39,45 @@ def _body_type(handler: HTTPRouteHandler) -> type[msgspec.Struct] | None:
 def _check_strictly(value: Any, body_type: type[msgspec.Struct]) -> None:
     """Litestar converts a body leniently (`0` for `false`, `"5"` or a number of seconds for a
     time); the body must be what the published schema says, as JSON Schema reads it (where
-    `5.0` is an integer)."""
+    `5.0` is an integer). Every field in error is named, not only the first."""
+    value = _integral_floats_as_ints(value)
     try:
-        msgspec.convert(_integral_floats_as_ints(value), body_type, strict=True)
+        msgspec.convert(value, body_type, strict=True)
     except msgspec.ValidationError as exc:
-        message = str(exc)
-        at = _AT.search(message)
-        field = at.group("path") if at else ""
-        text = message[: at.start()] if at else message
-        raise ValidationException(
-            extra=[{"key": field, "message": text, "source": "body"}]
-        ) from None
+        issues = _issues_by_field(value, body_type) if isinstance(value, dict) else []
+        raise ValidationException(extra=issues or [_issue("", exc)]) from None
+
+
+def _issues_by_field(body: dict[str, Any], body_type: type[msgspec.Struct]) -> list[Any]:
+    fields = msgspec.structs.fields(body_type)
+    known = {field.encode_name for field in fields}
+    issues = [_unknown(name) for name in body if name not in known]
+    for field in fields:
+        if field.encode_name not in body:
+            if field.required:
+                issues.append(_missing(field.encode_name))
+            continue
+        try:
+            msgspec.convert(body[field.encode_name], field.type, strict=True)
+        except msgspec.ValidationError as exc:
+            issues.append(_issue(field.encode_name, exc))
+    return issues
+
+
+def _issue(name: str, exc: msgspec.ValidationError) -> dict[str, str]:
+    message = str(exc)
+    at = _AT.search(message)
+    inner = at.group("path") if at else ""
+    path = f"{name}{'' if inner.startswith('[') or not name or not inner else '.'}{inner}"
+    return {"key": path, "message": message[: at.start()] if at else message, "source": "body"}
+
+
+def _unknown(name: str) -> dict[str, str]:
+    return {"key": name, "message": "unknown field", "source": "body"}
+
+
+def _missing(name: str) -> dict[str, str]:
+    return {"key": name, "message": f"Object missing required field `{name}`", "source": "body"}
 
 
 def _integral_floats_as_ints(value: Any) -> Any:

@@ -136,3 +136,13 @@ async def test_a_body_is_held_to_its_schema_strictly(api: Api, body: dict) -> No
         "/api/onlyfans/messaging/send", json=body, headers=api.auth("a")
     )
     assert response.status_code == 400, response.text
+
+
+async def test_every_field_in_error_is_named_in_one_answer(api: Api) -> None:
+    body = {"recipientId": "1", "priority": 11, "colour": "red"}
+    response = await api.client.post(
+        "/api/onlyfans/messaging/send", json=body, headers=api.auth("a")
+    )
+    assert response.status_code == 400
+    named = {issue["field"] for issue in response.json()["detail"]}
+    assert named == {"recipientId", "priority", "content", "colour"}
