@@ -13,6 +13,7 @@ from litestar.exceptions import ClientException, ValidationException
 from litestar.handlers import HTTPRouteHandler
 
 TOO_DEEP = "nested too deeply to decode"
+_LIST_ITEM = re.compile(r"\[\d+\]$")
 _AT = re.compile(r" - at `\$\.?(?P<path>[^`]*)`$")
 
 
@@ -69,6 +70,7 @@ def _issue(name: str, exc: msgspec.ValidationError) -> dict[str, str]:
     at = _AT.search(message)
     inner = at.group("path") if at else ""
     path = f"{name}{'' if inner.startswith('[') or not name or not inner else '.'}{inner}"
+    path = _LIST_ITEM.sub("", path)  # `mediaUrls`, not `mediaUrls[0]`: the field is the list
     return {"key": path, "message": message[: at.start()] if at else message, "source": "body"}
 
 

@@ -28,11 +28,14 @@ Priority = Annotated[int, msgspec.Meta(ge=MIN_PRIORITY, le=MAX_PRIORITY)]
 FanId = Annotated[int, msgspec.Meta(ge=1, le=MAX_ID)]
 
 
-class SendMessageBody(Body):
+class BatchItemBody(Body):
+    """One message of a batch. What the core refuses of a message (blank or NUL text, a price
+    past a BIGINT) fails that item alone, in its result, so the schema leaves it to the core."""
+
     recipient_id: FanId
-    content: Content
-    media_urls: MediaUrls = []
-    price_cents: Cents | None = None
+    content: Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_CONTENT_LENGTH)]
+    media_urls: list[str] = []
+    price_cents: Annotated[int, msgspec.Meta(ge=0)] | None = None
     priority: Priority = 5
 
     def to_core(self) -> NewMessage:
@@ -41,8 +44,16 @@ class SendMessageBody(Body):
         )
 
 
+class SendMessageBody(BatchItemBody):
+    """One message sent alone: every rule is in its schema, and a break of one is a 400."""
+
+    content: Content
+    media_urls: MediaUrls = []
+    price_cents: Cents | None = None
+
+
 class SendBatchBody(Body):
-    messages: Annotated[list[SendMessageBody], msgspec.Meta(min_length=1, max_length=100)]
+    messages: Annotated[list[BatchItemBody], msgspec.Meta(min_length=1, max_length=100)]
 
 
 class SendMessageResponse(Schema):
