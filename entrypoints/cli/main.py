@@ -21,6 +21,7 @@ from entrypoints.container import Container, build_container, resolve
 from entrypoints.dev import banner, seed_demo_fans
 from entrypoints.http.app import create_app
 from entrypoints.http.auth import MAX_TOKEN_TTL, issue_token
+from entrypoints.http.protocol import JsonErrorsHttpToolsProtocol
 from entrypoints.runtime import tune_garbage_collector
 
 
@@ -64,7 +65,15 @@ def serve(dev: bool, host: str | None, port: int | None, workers: int) -> None:
 
     app = create_app(container, run_worker=run_worker, on_startup=on_startup)
     tune_garbage_collector()
-    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False, lifespan="on")
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_config=None,
+        access_log=False,
+        lifespan="on",
+        http=JsonErrorsHttpToolsProtocol,
+    )
 
 
 @cli.command()
