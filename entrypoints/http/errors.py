@@ -25,6 +25,7 @@ from entrypoints.http.field_types import allowed_values
 log = logging.getLogger(__name__)
 _MISSING_FIELD = re.compile(r"missing required field `([^`]+)`")
 _UNKNOWN_FIELD = re.compile(r"contains unknown field `([^`]+)`")
+_UNSUPPORTED = re.compile(r"Unsupported type: <class 'list'>")
 _STATUS = {
     NotFound: 404,
     Invalid: 400,
@@ -75,6 +76,8 @@ def _issue(item: Any) -> dict[str, str]:
     unknown = _UNKNOWN_FIELD.search(message)
     if unknown and field in {"", "data"}:
         field, message = unknown.group(1), "unknown field"
+    if _UNSUPPORTED.match(message):  # Litestar's words for a form's file field given twice
+        message = "given more than once; it takes one value"
     raw_source = item.get("source", "") if isinstance(item, dict) else ""
     source = str(getattr(raw_source, "value", raw_source))  # "query", not "ParamType.QUERY"
     return {"field": field or "body", "message": message, "source": source}

@@ -146,3 +146,17 @@ async def test_every_field_in_error_is_named_in_one_answer(api: Api) -> None:
     assert response.status_code == 400
     named = {issue["field"] for issue in response.json()["detail"]}
     assert named == {"recipientId", "priority", "content", "colour"}
+
+
+async def test_a_file_field_given_twice_is_named_without_internal_words(api: Api) -> None:
+    files = [
+        ("file", ("a.csv", b"handle\nx\n", "text/csv")),
+        ("file", ("b.csv", b"handle\ny\n", "text/csv")),
+    ]
+    response = await api.client.post("/api/onlyfans/import/csv", files=files, headers=api.auth("a"))
+    assert response.status_code == 400
+    assert (
+        response.json()["error"]
+        == "invalid request: file: given more than once; it takes one value"
+    )
+    assert "class" not in response.text
