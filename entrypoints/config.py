@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite://"  # SQLite in memory, shared by the whole process
@@ -21,6 +24,9 @@ MAX_WORKER_CONCURRENCY = 1000
 # A CSV import streams to a temporary file; past this the API answers 413 before reading more.
 DEFAULT_IMPORT_MAX_BYTES = 100 * 1024 * 1024
 _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
+
+
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")
 
 
 class ConfigError(Exception):
@@ -56,9 +62,15 @@ class Settings:
     import_max_bytes: int = DEFAULT_IMPORT_MAX_BYTES
     fanout_chunk_size: int = 5000
     worker_concurrency: int = DEFAULT_WORKER_CONCURRENCY
+    # Browser origins allowed to call the API (CORS); none by default: only same-origin pages.
+    cors_origins: tuple[str, ...] = ()
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str], *, dev: bool = False) -> Settings:
+    def from_env(
+        cls, env: Mapping[str, str], *, dev: bool = False, needs_jwt_secret: bool = True
+    ) -> Settings:
+        """`needs_jwt_secret=False` for what never checks a token (the worker, the Lambda, the
+        commands that work on the database directly): JWT_SECRET may then be unset."""
         read = _Reader(env)
         redis_url = _redis_url(read)
         sqs_queue_url = read.text("SQS_RATE_LIMITER_QUEUE_URL")
@@ -76,7 +88,7 @@ class Settings:
             send_rate_per_minute=read.positive_int("SEND_RATE_PER_MINUTE", 10, MAX_RATE),
             send_burst=read.positive_int("SEND_BURST", 10),
             api_rate_per_minute=read.positive_int("API_RATE_PER_MINUTE", 60, MAX_RATE),
-            jwt_secret=read.text("JWT_SECRET") or _dev_secret(dev),
+            jwt_secret=read.text("JWT_SECRET") or _dev_secret(env, dev, needs_jwt_secret),
             delivery_backend=read.choice("DELIVERY_BACKEND", {"simulated", "webhook"}, "simulated"),
             delivery_webhook_url=read.text("DELIVERY_WEBHOOK_URL"),
             delivery_webhook_secret=read.text("DELIVERY_WEBHOOK_SECRET"),
@@ -98,6 +110,7 @@ class Settings:
             worker_concurrency=read.positive_int(
                 "WORKER_CONCURRENCY", DEFAULT_WORKER_CONCURRENCY, MAX_WORKER_CONCURRENCY
             ),
+            cors_origins=read.origins("CORS_ORIGINS"),
         )
         settings._check_database_url()
         settings._check_sqs_urls()
@@ -158,6 +171,14 @@ class _Reader:
             raise ConfigError(f"{name} must be at most {maximum}, not {value}")
         return int(value)
 
+    def origins(self, name: str) -> tuple[str, ...]:
+        """Comma-separated `scheme://host[:port]` origins, each exactly as a browser sends it."""
+        origins = tuple(o.strip() for o in (self.text(name) or "").split(",") if o.strip())
+        for origin in origins:
+            if not _ORIGIN.fullmatch(origin):
+                raise ConfigError(f"{name}: {origin!r} is no origin (like https://app.example.com)")
+        return origins
+
     def choice(self, name: str, allowed: set[str], default: str, *, upper: bool = False) -> str:
         value = self.text(name)
         if value is None:
@@ -198,7 +219,33 @@ def _redis_url(read: _Reader) -> str | None:
     return f"redis://{endpoint}/0"
 
 
-def _dev_secret(dev: bool) -> str:
-    if not dev:
+def _dev_secret(env: Mapping[str, str], dev: bool, needed: bool) -> str:
+    if dev:
+        return _kept_dev_secret(dev_secret_path(env))
+    if needed:
         raise ConfigError("JWT_SECRET must be set (only `fancrm serve --dev` makes one up)")
-    return secrets.token_urlsafe(32)
+    return ""
+
+
+def dev_secret_path(env: Mapping[str, str]) -> Path:
+    """Where dev mode keeps the secret it made up, so a token outlives a restart."""
+    if explicit := env.get("FANCRM_DEV_SECRET_FILE"):
+        return Path(explicit)
+    config_home = env.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(config_home) / "fancrm" / "dev-jwt-secret"
+
+
+def _kept_dev_secret(path: Path) -> str:
+    try:
+        kept = path.read_text().strip()
+    except FileNotFoundError:
+        kept = ""
+    if len(kept) >= 32:
+        return kept
+    made = secrets.token_urlsafe(32)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Readable by its owner only: anyone who reads it can sign tokens for the dev server.
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as file:
+        file.write(made)
+    return made

@@ -156,9 +156,7 @@ class Container(containers.DeclarativeContainer):
     queue_status = providers.Factory(
         GetQueueStatus,
         storage=storage,
-        queue=queue,
         limiter=rate_limiter,
-        metrics=metrics,
         clock=clock,
         config=messaging_config,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shlex
 from datetime import timedelta
+from pathlib import Path
 
 from core.fans import Fan, FanQuery, NewFan, Platform
 from entrypoints.container import Container, resolve
@@ -26,7 +27,8 @@ async def seed_demo_fans(container: Container) -> list[Fan]:
     return [await create.execute(DEV_USER, fan) for fan in DEMO_FANS]
 
 
-def banner(base_url: str, secret: str, fans: list[Fan]) -> str:
+def banner(base_url: str, secret: str, fans: list[Fan], kept_in: Path | None = None) -> str:
+    """`kept_in`: the file the made-up secret lives in, when it was made up."""
     token = issue_token(secret, DEV_USER, ttl=timedelta(days=7))
     auth = shlex.quote(f"Authorization: Bearer {token}")
     body = shlex.quote(f'{{"recipientId": {fans[0].id}, "content": "Hello from fancrm!"}}')
@@ -43,6 +45,11 @@ def banner(base_url: str, secret: str, fans: list[Fan]) -> str:
             "  then watch the queue:",
             f"    curl -s {base_url}/api/onlyfans/messaging/status -H {auth}",
             f"  API docs: {base_url}/schema",
+            *(
+                [f"  tokens outlive restarts: the secret is kept in {kept_in} (or set JWT_SECRET)"]
+                if kept_in
+                else []
+            ),
             "",
         ]
     )

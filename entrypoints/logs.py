@@ -47,7 +47,9 @@ def configure_logging(level: str = "INFO", fmt: str = "json", stream: TextIO | N
     renderer: Any = (
         structlog.processors.JSONRenderer()
         if fmt == "json"
-        else structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
+        else structlog.dev.ConsoleRenderer(
+            colors=sys.stderr.isatty(), exception_formatter=_traceback_without_locals()
+        )
     )
     structlog.configure(
         processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
@@ -74,6 +76,14 @@ def configure_logging(level: str = "INFO", fmt: str = "json", stream: TextIO | N
         logging.getLogger(name).propagate = True
     # We log each request ourselves, with its request id; uvicorn's access line would repeat it.
     logging.getLogger("uvicorn.access").disabled = True
+
+
+def _traceback_without_locals() -> Any:
+    # A frame's local variables can hold a request's headers (its bearer token) or a message's
+    # text: the readable traceback shows where, never what.
+    if structlog.dev.rich is None:
+        return structlog.dev.plain_traceback
+    return structlog.dev.RichTracebackFormatter(show_locals=False)
 
 
 def _keep(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:

@@ -11,7 +11,8 @@ from adapters.storage.campaigns.repository import campaign_from_row
 from adapters.storage.connection import Connection
 from adapters.storage.dialects import utc_day
 from adapters.storage.fans.repository import fan_from_row
-from adapters.storage.tables import campaigns, fans, messages, purchases
+from adapters.storage.tables import campaigns, fans, message_tallies, messages, purchases
+from adapters.storage.tallies import tallied_per_day
 from adapters.storage.types import UtcDateTime
 from core.analytics import FanSpend, Spend
 from core.campaigns import Campaign
@@ -47,6 +48,8 @@ _FAILED = _per_day(
     messages.c.status == MessageStatus.FAILED.value,
 )
 _NEW_FANS = _per_day(fans.c.created_at, fans.c.user_id == _OWNER)
+_SENT_OF_DELETED_FANS = tallied_per_day(message_tallies.c.sent)
+_FAILED_OF_DELETED_FANS = tallied_per_day(message_tallies.c.failed)
 
 # Sum the period's purchases per fan first (from the index alone), then join only the winners.
 _SPENT = (
@@ -91,10 +94,12 @@ class SqlAlchemyAnalyticsRepository:
         return {day: Spend(int(cents), bought) for day, cents, bought in rows}
 
     async def sent_per_day(self, user_id: str, start: datetime, end: datetime) -> dict[date, int]:
-        return await self._counts(_SENT, user_id, start, end)
+        counted = await self._counts(_SENT, user_id, start, end)
+        return await self._with_tallies(counted, _SENT_OF_DELETED_FANS, user_id, start, end)
 
     async def failed_per_day(self, user_id: str, start: datetime, end: datetime) -> dict[date, int]:
-        return await self._counts(_FAILED, user_id, start, end)
+        counted = await self._counts(_FAILED, user_id, start, end)
+        return await self._with_tallies(counted, _FAILED_OF_DELETED_FANS, user_id, start, end)
 
     async def new_fans_per_day(
         self, user_id: str, start: datetime, end: datetime
@@ -120,6 +125,22 @@ class SqlAlchemyAnalyticsRepository:
     ) -> dict[date, int]:
         rows = await self._connection.execute(statement, _params(user_id, start, end))
         return {day: count for day, count in rows}
+
+    async def _with_tallies(
+        self,
+        counted: dict[date, int],
+        tallied: sa.Select[Any],
+        user_id: str,
+        start: datetime,
+        end: datetime,
+    ) -> dict[date, int]:
+        # Periods are whole UTC days, so a tally's day is in the period exactly when its
+        # messages' times were.
+        params = {"owner": user_id, "start_day": start.date(), "end_day": end.date()}
+        for day, count in await self._connection.execute(tallied, params):
+            if count:
+                counted[day] = counted.get(day, 0) + int(count)
+        return counted
 
 
 def _params(user_id: str, start: datetime, end: datetime) -> dict[str, Any]:

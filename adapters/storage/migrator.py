@@ -7,7 +7,9 @@ with `fancrm db upgrade`, and a process refuses to start on one whose schema is 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import logging
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -134,10 +136,25 @@ def _make_ddl_transactional(engine: sa.Engine) -> None:
 
 
 def _current_revision(connection: sa.Connection) -> str | None:
-    return MigrationContext.configure(connection).get_current_revision()
+    with _alembic_quiet():
+        return MigrationContext.configure(connection).get_current_revision()
 
 
 def _compare_with_tables(connection: sa.Connection) -> list[Any]:
     options = context_options(connection.dialect.name)
-    context = MigrationContext.configure(connection, opts=options)
+    with _alembic_quiet():
+        context = MigrationContext.configure(connection, opts=options)
     return list(compare_metadata(context, metadata))
+
+
+@contextlib.contextmanager
+def _alembic_quiet() -> Iterator[None]:
+    """A look at the schema is no migration: Alembic's "Context impl …" info lines would land
+    in the terminal of every command that checks the schema (around the import's progress bar)."""
+    logger = logging.getLogger("alembic.runtime.migration")
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)

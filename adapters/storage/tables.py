@@ -7,6 +7,10 @@ import sqlalchemy as sa
 from adapters.storage.types import BigId, Json, UtcDateTime
 
 # Defaults live in the database too, so rows written outside these tables (COPY, SQL) get them.
+# AUTOINCREMENT on SQLite: without it SQLite hands a deleted row's id (the highest) to the next
+# insert, of any tenant, so an id once shown could later name someone else's row.
+_IDS_NEVER_REUSED = {"sqlite_autoincrement": True}
+
 metadata = sa.MetaData(
     naming_convention={
         "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -57,6 +61,7 @@ fans = sa.Table(
         ).ddl_if(dialect="postgresql")
         for column in ("handle", "name", "email")
     ),
+    **_IDS_NEVER_REUSED,
 )
 # `-lastActive` keeps never-active fans last too: PostgreSQL's backward scan of the ascending
 # index above would give them first (and sort 100,000 rows instead); SQLite's NULLs sort first
@@ -87,6 +92,7 @@ conversations = sa.Table(
     sa.UniqueConstraint("user_id", "fan_id"),
     # Lets a fan's deletion find its conversations without a scan.
     sa.Index(None, "fan_id"),
+    **_IDS_NEVER_REUSED,
 )
 # The inbox: a tenant's conversations, newest activity first and never-active last, read in
 # index order (the `unread` filter walks the same index). SQLite refuses NULLS LAST in an index
@@ -121,6 +127,7 @@ campaigns = sa.Table(
     sa.Column("fanout_cursor", sa.BigInteger, nullable=False, server_default=sa.text("0")),
     sa.Column("fanned_out_at", UtcDateTime),
     sa.Index(None, "user_id"),
+    **_IDS_NEVER_REUSED,
 )
 
 messages = sa.Table(
@@ -186,6 +193,7 @@ processed_events = sa.Table(
     sa.Column("type", sa.String(32), nullable=False),
     sa.Column("processed_at", UtcDateTime, nullable=False),
     sa.UniqueConstraint("user_id", "event_id"),
+    **_IDS_NEVER_REUSED,
 )
 
 # PPV purchases as the bridge reports them (`ppv.purchased`), one row each: revenue per day.
@@ -207,6 +215,21 @@ purchases = sa.Table(
     sa.Index(None, "user_id", "occurred_at", "fan_id", "amount_cents"),
     # Lets a fan's deletion find its purchases without a scan.
     sa.Index(None, "fan_id"),
+    **_IDS_NEVER_REUSED,
+)
+
+# The sent and failed messages of deleted fans, per UTC day: a fan's deletion takes its messages
+# (and their text) away, but the creator's analytics must not forget they were sent.
+message_tallies = sa.Table(
+    "message_tallies",
+    metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("user_id", sa.String(128), nullable=False),
+    sa.Column("day", sa.Date, nullable=False),
+    sa.Column("sent", sa.BigInteger, nullable=False, server_default=sa.text("0")),
+    sa.Column("failed", sa.BigInteger, nullable=False, server_default=sa.text("0")),
+    sa.Index(None, "user_id", "day"),
+    **_IDS_NEVER_REUSED,
 )
 
 quick_replies = sa.Table(
@@ -220,6 +243,7 @@ quick_replies = sa.Table(
     sa.Column("updated_at", UtcDateTime, nullable=False),
     # Serves a tenant's listing in creation order.
     sa.Index(None, "user_id", "id"),
+    **_IDS_NEVER_REUSED,
 )
 
 # CSV imports of fans: each import's counts and header, and every row it refused, for

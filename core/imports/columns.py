@@ -35,16 +35,18 @@ _ALIASES: dict[str, Column] = {
         Column.TAGS: ("tags", "labels"),
         Column.NOTES: ("notes", "note"),
         Column.SUBSCRIBED_AT: ("subscribed at", "subscribed", "joined", "subscription date"),
-        Column.LAST_ACTIVE_AT: ("last active", "last seen"),
+        Column.LAST_ACTIVE_AT: ("last active", "last active at", "last seen"),
     }.items()
     for alias in aliases
 }
 _SEPARATORS = re.compile(r"[\s_-]+")
+_CAMEL_HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
 def normalize_header(name: str) -> str:
-    """Case-insensitive, trimmed, with spaces, underscores and hyphens alike."""
-    return _SEPARATORS.sub(" ", name.strip().lower()).strip()
+    """Case-insensitive, trimmed, with spaces, underscores, hyphens and camelCase humps alike
+    (`valueCents`, the API's own name, is `value cents`)."""
+    return _SEPARATORS.sub(" ", _CAMEL_HUMP.sub(" ", name.strip()).lower()).strip()
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from uuid import UUID
@@ -51,5 +52,19 @@ class GetImportErrors:
 
 def _csv_line(values: list[str]) -> str:
     out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerow(values)
+    csv.writer(out, lineterminator="\r\n").writerow([inert(value) for value in values])
     return out.getvalue()
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (`=HYPERLINK(…)`,
+# `@SUM(…)`, `+cmd|…`): the file a creator opens must not run what a fan typed.
+# A plain signed number (`-5`, `+3.50`) is left as it is: a spreadsheet reads it as that number.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_SIGNED_NUMBER = re.compile(r"[+-]\d+(?:[.,]\d+)?")
+
+
+def inert(cell: str) -> str:
+    """The cell as text a spreadsheet shows and never evaluates: a leading `'` when needed."""
+    if cell.startswith(_FORMULA_STARTS) and not _SIGNED_NUMBER.fullmatch(cell):
+        return f"'{cell}"
+    return cell

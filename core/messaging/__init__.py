@@ -12,6 +12,7 @@ from core.messaging.ports import (
     DeliveryResult,
     MessageQueue,
     MessageRepository,
+    MessagingStorage,
     OutboxRepository,
     PermanentFailure,
     QueueStats,
@@ -20,7 +21,13 @@ from core.messaging.ports import (
     Throttled,
     TransientFailure,
 )
-from core.messaging.queries import GetMessage, GetQueueStatus, ListFailedMessages, QueueStatus
+from core.messaging.queries import (
+    GetMessage,
+    GetQueueStatus,
+    ListFailedMessages,
+    OutboundCounts,
+    QueueStatus,
+)
 from core.messaging.records import (
     DEFAULT_PRIORITY,
     MAX_CONTENT_LENGTH,
@@ -66,8 +73,10 @@ __all__ = [
     "MessageRepository",
     "MessageStatus",
     "MessagingConfig",
+    "MessagingStorage",
     "NewMessage",
     "Outbound",
+    "OutboundCounts",
     "OutboundWriter",
     "OutboxRelay",
     "OutboxRepository",

@@ -143,6 +143,10 @@ class MessageRepository(Protocol):
 
     async def count_unsent(self, user_id: str) -> int: ...
 
+    async def count_outbound_by_status(self, user_id: str) -> dict[MessageStatus, int]:
+        """This creator's outbound messages per status; a status with none is left out."""
+        ...
+
     async def last_sent_at(self, user_id: str) -> datetime | None: ...
 
     async def list_in_conversation(

@@ -18,9 +18,9 @@ from entrypoints.container import Container, build_container
 from entrypoints.logs import configure_logging
 
 
-def load_settings(dev: bool = False) -> Settings:
+def load_settings(dev: bool = False, *, needs_jwt_secret: bool = False) -> Settings:
     try:
-        settings = Settings.from_env(os.environ, dev=dev)
+        settings = Settings.from_env(os.environ, dev=dev, needs_jwt_secret=needs_jwt_secret)
     except ConfigError as exc:
         raise click.ClickException(f"configuration: {exc}") from None
     configure_logging(settings.log_level, settings.log_format)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 from dataclasses import replace
 from datetime import timedelta
@@ -16,11 +17,12 @@ from entrypoints.cli.common import load_settings, run_in_container, warn_if_queu
 from entrypoints.cli.db import db, exit_unless_schema_at_head
 from entrypoints.cli.fans import fans
 from entrypoints.cli.workers import serve_workers
-from entrypoints.config import MAX_WORKER_CONCURRENCY
+from entrypoints.config import MAX_WORKER_CONCURRENCY, dev_secret_path
 from entrypoints.container import Container, build_container, resolve
 from entrypoints.dev import banner, seed_demo_fans
 from entrypoints.http.app import create_app
-from entrypoints.http.auth import issue_token
+from entrypoints.http.auth import MAX_TOKEN_TTL, issue_token
+from entrypoints.http.protocol import JsonErrorsHttpToolsProtocol
 from entrypoints.runtime import tune_garbage_collector
 
 
@@ -44,7 +46,7 @@ def cli() -> None:
 )
 def serve(dev: bool, host: str | None, port: int | None, workers: int) -> None:
     """Serve the HTTP API."""
-    settings = load_settings(dev)
+    settings = load_settings(dev, needs_jwt_secret=True)
     host, port = host or settings.host, port or settings.port
     # Here, not in the app's lifespan: uvicorn would print a traceback for a refusal.
     exit_unless_schema_at_head(settings.database_url)
@@ -58,11 +60,21 @@ def serve(dev: bool, host: str | None, port: int | None, workers: int) -> None:
     async def on_startup(c: Container) -> None:
         if dev:
             fans = await seed_demo_fans(c)
-            click.echo(banner(f"http://{host}:{port}", settings.jwt_secret, fans), err=False)
+            kept_in = None if os.environ.get("JWT_SECRET") else dev_secret_path(os.environ)
+            base_url = f"http://{host}:{port}"
+            click.echo(banner(base_url, settings.jwt_secret, fans, kept_in), err=False)
 
     app = create_app(container, run_worker=run_worker, on_startup=on_startup)
     tune_garbage_collector()
-    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False, lifespan="on")
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_config=None,
+        access_log=False,
+        lifespan="on",
+        http=JsonErrorsHttpToolsProtocol,
+    )
 
 
 @cli.command()
@@ -90,13 +102,28 @@ def worker(concurrency: int | None) -> None:
     run_in_container(settings, run)
 
 
+def _token_user(_: click.Context, __: click.Parameter, user: str) -> str:
+    if not user.strip():
+        raise click.BadParameter("must not be empty")
+    return user
+
+
+def _token_ttl(_: click.Context, __: click.Parameter, hours: float) -> timedelta:
+    longest = MAX_TOKEN_TTL.total_seconds() / 3600
+    if not 0 < hours <= longest:  # also refuses nan, which every comparison fails
+        raise click.BadParameter(f"must be more than 0 and at most {longest:g} hours")
+    return timedelta(hours=hours)
+
+
 @cli.command()
-@click.option("--user", required=True, help="The user id the token speaks for (its `sub`).")
-@click.option("--ttl-hours", type=float, default=24.0, show_default=True)
-def token(user: str, ttl_hours: float) -> None:
-    """Print a bearer token signed with JWT_SECRET."""
-    settings = load_settings()
-    click.echo(issue_token(settings.jwt_secret, user, timedelta(hours=ttl_hours)))
+@click.option(
+    "--user", required=True, callback=_token_user, help="The user id the token speaks for."
+)
+@click.option("--ttl-hours", type=float, default=24.0, show_default=True, callback=_token_ttl)
+def token(user: str, ttl_hours: timedelta) -> None:
+    """Print a bearer token signed with JWT_SECRET (it lives at most 30 days)."""
+    settings = load_settings(needs_jwt_secret=True)
+    click.echo(issue_token(settings.jwt_secret, user, ttl_hours))
 
 
 @cli.command()
@@ -133,14 +160,14 @@ def queue() -> None:
 @queue.command("status")
 @click.option("--user", required=True)
 def queue_status(user: str) -> None:
-    """Queue depth, in flight, DLQ, and this creator's backlog."""
+    """This creator's messages waiting, sending, held and failed, and the time to send them."""
 
     async def run(container: Container) -> None:
         status = await (await resolve(container.queue_status)).execute(user)
-        s = status.stats
+        c = status.counts
         click.echo(
-            f"depth={s.depth} in_flight={s.in_flight} delayed={s.delayed} dlq={s.dlq_depth} "
-            f"backlog={status.backlog} eta={status.estimated_time_s:.0f}s "
+            f"waiting={c.waiting} sending={c.sending} held={c.held} failed={c.failed} "
+            f"backlog={c.backlog} eta={status.estimated_time_s:.0f}s "
             f"health={'ok' if status.healthy else 'degraded'}: {status.health_message}"
         )
 

@@ -12,6 +12,7 @@ import uvicorn
 
 from adapters.storage.database import is_in_memory
 from entrypoints.config import Settings
+from entrypoints.http.protocol import JsonErrorsHttpToolsProtocol
 
 APP_FACTORY = "entrypoints.http.asgi:app_from_environment"
 
@@ -33,6 +34,7 @@ def serve_workers(settings: Settings, *, dev: bool, host: str, port: int, worker
         log_config=None,
         access_log=False,
         lifespan="on",
+        http=JsonErrorsHttpToolsProtocol,
     )
 
 

@@ -8,13 +8,13 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from litestar import Litestar
-from litestar.config.app import AppConfig
+from litestar.config.cors import CORSConfig
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
-from litestar.openapi import OpenAPIConfig
 
 from entrypoints import container as composition
 from entrypoints.container import Container, resolve
+from entrypoints.http.allow import AllowHeader
 from entrypoints.http.auth import jwt_auth
 from entrypoints.http.controllers.analytics import analytics
 from entrypoints.http.controllers.campaigns import CampaignController
@@ -26,8 +26,11 @@ from entrypoints.http.controllers.messaging import MessagingController
 from entrypoints.http.controllers.metrics import scrape_metrics
 from entrypoints.http.controllers.monitoring import health, monitoring
 from entrypoints.http.controllers.quick_replies import QuickReplyController
+from entrypoints.http.docs import openapi_config, swagger_assets
 from entrypoints.http.errors import EXCEPTION_HANDLERS
 from entrypoints.http.middleware import ApiRateLimitMiddleware, RequestContextMiddleware
+from entrypoints.http.query import refuse_repeated_single_values
+from entrypoints.http.requests import ApiRequest
 
 StartupHook = Callable[[Container], Awaitable[None]]
 
@@ -52,11 +55,8 @@ def create_app(
         await (await resolve(container.background_fan_outs)).close()
         await composition.stop(container)
 
-    def put_request_context_first(config: AppConfig) -> AppConfig:
-        config.middleware.insert(0, RequestContextMiddleware)
-        return config
-
-    return Litestar(
+    allow_header = AllowHeader()
+    app = Litestar(
         route_handlers=[
             MessagingController,
             FanController,
@@ -69,15 +69,48 @@ def create_app(
             health,
             monitoring,
             scrape_metrics,
+            swagger_assets(),
         ],
         dependencies=dependencies_of(container),
         middleware=[DefineMiddleware(_LazyRateLimit, resolved=resolved)],
         exception_handlers=EXCEPTION_HANDLERS,
-        on_app_init=[auth.on_app_init, put_request_context_first],
+        request_class=ApiRequest,
+        cors_config=_cors(settings.cors_origins()),
+        before_send=[allow_header],
+        before_request=refuse_repeated_single_values,
+        on_app_init=[auth.on_app_init],
         lifespan=[lifespan],
-        openapi_config=OpenAPIConfig(title="fancrm", version="0.1.0", path="/schema"),
+        openapi_config=openapi_config(),
         logging_config=None,  # entrypoints.logs owns logging; Litestar must not reconfigure it
     )
+    # Outside the router, not a route middleware: a 404 or 405 (no route) and a 401 (raised by
+    # the auth middleware, turned into an answer by the exception handler around the route)
+    # would otherwise never be seen, or be seen as an exception and logged as a 500.
+    app.asgi_handler = RequestContextMiddleware(app.asgi_handler)
+    allow_header.learn(app)
+    return app
+
+
+def _cors(origins: tuple[str, ...]) -> CORSConfig | None:
+    if not origins:
+        return None
+    return CORSConfig(
+        allow_origins=list(origins),
+        allow_headers=["Authorization", "Content-Type", "If-Match", "X-Request-ID"],
+        expose_headers=[*EXPOSED_HEADERS],
+        max_age=600,
+    )
+
+
+# What a browser script may read of an answer: the ETag for If-Match, the request id, the limit.
+EXPOSED_HEADERS = (
+    "ETag",
+    "X-Request-ID",
+    "Retry-After",
+    "RateLimit-Limit",
+    "RateLimit-Remaining",
+    "RateLimit-Reset",
+)
 
 
 def dependencies_of(container: Container) -> dict[str, Provide]:

@@ -9,7 +9,13 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException
 from litestar.security.jwt import JWTAuth, Token
 
-PUBLIC_PATHS = ["^/health$", "^/metrics$", "^/schema"]
+from entrypoints.config import ConfigError
+
+PUBLIC_PATHS = ["^/health$", "^/metrics$", "^/schema", "^/static/"]
+# The longest a token may live: the server refuses one that would outlive it (whoever signed
+# it), so a leaked token is worthless after a month at most.
+MAX_TOKEN_TTL = timedelta(days=30)
+_CLOCK_SKEW = timedelta(minutes=5)
 _MAX_REMEMBERED = 10_000
 
 
@@ -28,6 +34,8 @@ class RememberedToken(Token):
         token = cls._verified.get(key)
         if token is None:
             token = super().decode(encoded_token, secret, algorithm, **options)
+            if token.exp > datetime.now(UTC) + MAX_TOKEN_TTL + _CLOCK_SKEW:
+                raise NotAuthorizedException("token lifetime exceeds 30 days")
             if len(cls._verified) >= _MAX_REMEMBERED:
                 cls._verified.clear()
             cls._verified[key] = token
@@ -42,6 +50,8 @@ async def _user_of(token: Token, _: ASGIConnection[Any, Any, Any, Any]) -> str |
 
 
 def jwt_auth(secret: str) -> JWTAuth[str, Token]:
+    if not secret:
+        raise ConfigError("JWT_SECRET must be set to serve the API")
     return JWTAuth[str, Token](
         token_secret=secret,
         retrieve_user_handler=_user_of,
@@ -51,4 +61,6 @@ def jwt_auth(secret: str) -> JWTAuth[str, Token]:
 
 
 def issue_token(secret: str, user_id: str, ttl: timedelta = timedelta(hours=24)) -> str:
+    if not timedelta(0) < ttl <= MAX_TOKEN_TTL:
+        raise ValueError(f"a token lives more than 0 and at most {MAX_TOKEN_TTL}, not {ttl}")
     return Token(sub=user_id, exp=datetime.now(UTC) + ttl).encode(secret, "HS256")

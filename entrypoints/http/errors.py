@@ -20,9 +20,12 @@ from core.errors import (
     RateLimited,
     Unavailable,
 )
+from entrypoints.http.field_types import allowed_values
 
 log = logging.getLogger(__name__)
 _MISSING_FIELD = re.compile(r"missing required field `([^`]+)`")
+_UNKNOWN_FIELD = re.compile(r"contains unknown field `([^`]+)`")
+_UNSUPPORTED = re.compile(r"Unsupported type: <class 'list'>")
 _STATUS = {
     NotFound: 404,
     Invalid: 400,
@@ -50,9 +53,14 @@ def _domain_error(_: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
     return problem(status, exc.message, detail, headers)
 
 
-def _validation_error(_: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
+def _validation_error(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
     """Litestar's body/query validation: name the offending field in the message and detail."""
     issues = [_issue(item) for item in exc.extra] if isinstance(exc.extra, list) else []
+    for issue in issues:
+        if issue["message"].startswith("Invalid enum value"):
+            allowed = allowed_values(request, issue["field"], issue["source"])
+            if allowed:
+                issue["message"] += f"; one of: {', '.join(allowed)}"
     if not issues:  # malformed JSON and the like carry no field
         return problem(400, f"invalid request body: {exc.detail}")
     first = issues[0]
@@ -65,7 +73,13 @@ def _issue(item: Any) -> dict[str, str]:
     missing = _MISSING_FIELD.search(message)
     if missing and field in {"", "data"}:
         field = missing.group(1)
-    source = str(item.get("source", "")) if isinstance(item, dict) else ""
+    unknown = _UNKNOWN_FIELD.search(message)
+    if unknown and field in {"", "data"}:
+        field, message = unknown.group(1), "unknown field"
+    if _UNSUPPORTED.match(message):  # Litestar's words for a form's file field given twice
+        message = "given more than once; it takes one value"
+    raw_source = item.get("source", "") if isinstance(item, dict) else ""
+    source = str(getattr(raw_source, "value", raw_source))  # "query", not "ParamType.QUERY"
     return {"field": field or "body", "message": message, "source": source}
 
 

@@ -43,7 +43,7 @@ class SqsBatchConsumer:
 
     @classmethod
     def cold_start(cls, env: Mapping[str, str]) -> SqsBatchConsumer:
-        settings = Settings.from_env(env)
+        settings = Settings.from_env(env, needs_jwt_secret=False)
         configure_logging(settings.log_level, settings.log_format)
         tune_garbage_collector()
         return cls.started(build_container(settings))

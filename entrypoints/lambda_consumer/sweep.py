@@ -29,7 +29,7 @@ class ScheduledSweep:
 
     @classmethod
     def cold_start(cls, env: Mapping[str, str]) -> ScheduledSweep:
-        settings = Settings.from_env(env)
+        settings = Settings.from_env(env, needs_jwt_secret=False)
         configure_logging(settings.log_level, settings.log_format)
         return cls.started(build_container(settings))
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from uuid import uuid4
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from adapters.clock import ManualClock
@@ -188,3 +188,52 @@ async def test_the_report_equals_a_python_computation_over_the_same_rows(
     report = await GetAnalytics(storage, ManualClock(BASE)).execute(owner, first, last, top)
 
     assert reported(report) == expected(world, first, last, top)
+
+
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    fan_times=st.lists(moment, min_size=1, max_size=6),
+    messages=st.lists(message_spec, max_size=12),
+    deleted=st.sets(st.integers(0, 5)),
+    first_day=st.integers(-1, 7),
+    extra_days=st.integers(0, 6),
+)
+@example(  # one fan, one message sent and one failed on day 1, the fan deleted
+    fan_times=[BASE],
+    messages=[
+        (0, MessageStatus.SENT, BASE + timedelta(days=1), None),
+        (0, MessageStatus.FAILED, BASE + timedelta(days=1, hours=2), None),
+    ],
+    deleted={0},
+    first_day=0,
+    extra_days=2,
+)
+async def test_a_deleted_fans_sent_and_failed_messages_stay_counted(
+    storage: SqlAlchemyStorage,
+    fan_times: list[datetime],
+    messages: list[tuple],
+    deleted: set[int],
+    first_day: int,
+    extra_days: int,
+):
+    owner, intruder = f"creator-{uuid4().hex}", f"intruder-{uuid4().hex}"
+    world = await build(storage, owner, fan_times, [], messages, [])
+    theirs = await build(storage, intruder, fan_times, [], messages, [])
+    async with storage.begin() as uow:
+        for n in deleted & set(range(len(world.fans))):
+            assert await uow.fans.delete(owner, world.fans[n].id)
+            # Another tenant deleting its own fans never moves this tenant's figures.
+            assert await uow.fans.delete(intruder, theirs.fans[n].id)
+            # Nor does a delete naming this tenant's fan with the other tenant's id.
+            assert not await uow.fans.delete(intruder, world.fans[n].id)
+    first = (BASE + timedelta(days=first_day)).date()
+    last = first + timedelta(days=extra_days)
+
+    report = await GetAnalytics(storage, ManualClock(BASE)).execute(owner, first, last, 1)
+
+    want = [
+        (d, sent, failed) for d, _, _, sent, failed, _ in expected(world, first, last, 1)["days"]
+    ]
+    assert [(d.day, d.figures.sent, d.figures.failed) for d in report.days] == want

@@ -122,3 +122,28 @@ async def test_two_upgrades_at_once_both_succeed_and_migrate_once(database_url: 
 
     assert await first.current() == first.head()
     assert await first.differences() == []
+
+
+async def test_an_upgraded_sqlite_database_keeps_its_rows_and_never_reuses_an_id(tmp_path):
+    url = f"sqlite+aiosqlite:///{tmp_path / 'old.db'}"
+    migrator = SchemaMigrator(url)
+    await migrator.upgrade("0004")
+    insert = (
+        "INSERT INTO fans (user_id, platform, handle, tags, value_cents) "
+        "VALUES ('{user}', 'onlyfans', '{handle}', '[]', 0)"
+    )
+    await execute(url, insert.format(user="a", handle="one"))
+    await execute(url, insert.format(user="a", handle="two"))
+
+    await migrator.upgrade()
+    await execute(url, "DELETE FROM fans WHERE handle = 'two'")
+    await execute(url, insert.format(user="b", handle="three"))
+
+    engine = create_async_engine(url, poolclass=NullPool)
+    try:
+        async with engine.connect() as connection:
+            rows = (await connection.execute(sa.text("SELECT id, handle FROM fans"))).all()
+    finally:
+        await engine.dispose()
+    assert sorted(rows) == [(1, "one"), (3, "three")]  # 2 was deleted: never handed out again
+    assert await migrator.differences() == []

@@ -317,3 +317,13 @@ async def test_a_fan_read_for_update_loses_no_concurrent_increment(storage: SqlA
     async with storage.begin() as uow:
         after = await uow.fans.get(ALICE, fan.id)
     assert (after.name, after.value_cents) == ("edited", 105)
+
+
+async def test_a_deleted_fans_id_is_never_handed_out_again(storage: SqlAlchemyStorage) -> None:
+    async with storage.begin() as uow:
+        first = await uow.fans.add(Fan(None, ALICE, Platform.ONLYFANS, "one", created_at=T0))
+        last = await uow.fans.add(Fan(None, ALICE, Platform.ONLYFANS, "two", created_at=T0))
+        assert await uow.fans.delete(ALICE, last.id)
+    async with storage.begin() as uow:
+        other = await uow.fans.add(Fan(None, BOB, Platform.ONLYFANS, "three", created_at=T0))
+    assert other.id > last.id > first.id  # SQLite, too, never hands out the highest id again

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 import subprocess
 import time
 from datetime import datetime
@@ -103,3 +104,17 @@ def test_a_bad_setting_stops_the_server_with_one_line_naming_it() -> None:
     assert result.stderr.strip().splitlines()[-1] == (
         "Error: configuration: SEND_RATE_PER_MINUTE must be a positive whole number, not 'fast'"
     )
+
+
+def test_a_request_uvicorn_cannot_parse_gets_the_json_error_shape(dev_server: DevServer) -> None:
+    length = 300_000  # a URL of 300 KB: refused by uvicorn's parser, before the app
+    port = int(dev_server.base_url.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        connection.sendall(f"GET /api/crm/fans?search={'a' * length} HTTP/1.1\r\n\r\n".encode())
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400")
+    assert b"content-type: application/json" in head.lower()
+    assert json.loads(body)["error"].startswith("invalid HTTP request")

@@ -134,3 +134,21 @@ def test_usage_errors_exit_2(sqlite_url: str, tmp_path: Path):
     assert fancrm(sqlite_url, str(path)).returncode == 2  # no --user
     assert fancrm(sqlite_url, str(path), "--user", "u", "--mode", "merge").returncode == 2
     assert fancrm(sqlite_url, str(tmp_path / "missing.csv"), "--user", "u").returncode == 2
+
+
+def test_the_import_needs_no_jwt_secret_and_prints_no_log_lines(sqlite_url: str, tmp_path: Path):
+    path = tmp_path / "fans.csv"
+    path.write_bytes(b"handle\nalice\n")
+    env = {k: v for k, v in os.environ.items() if k not in {"JWT_SECRET", "LOG_LEVEL"}}
+
+    result = subprocess.run(
+        [FANCRM, "fans", "import", str(path), "--user", "creator-a"],
+        env={**env, "DATABASE_URL": sqlite_url},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "inserted=1" in result.stdout
+    assert result.stderr.strip() == ""  # the bar is transient; no Alembic "Context impl" lines

@@ -58,6 +58,25 @@ def test_token_without_a_secret_says_which_variable_is_missing() -> None:
     assert "configuration: JWT_SECRET must be set" in result.output
 
 
+@pytest.mark.parametrize(
+    ("args", "complaint"),
+    [
+        (["--user", "u", "--ttl-hours", "-1"], "--ttl-hours"),
+        (["--user", "u", "--ttl-hours", "nan"], "--ttl-hours"),
+        (["--user", "u", "--ttl-hours", "721"], "at most 720 hours"),
+        (["--user", ""], "--user"),
+        (["--user", "  "], "--user"),
+    ],
+)
+def test_token_refuses_a_bad_user_or_lifetime_with_a_line_not_a_traceback(
+    args: list[str], complaint: str
+) -> None:
+    result = CliRunner().invoke(cli, ["token", *args], env={"JWT_SECRET": SECRET})
+    assert result.exit_code == 2, result.output
+    assert complaint in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
 def test_send_queues_a_message_that_queue_status_then_counts(database: str) -> None:
     env = {"JWT_SECRET": SECRET, "DATABASE_URL": database, "LOG_LEVEL": "WARNING"}
     runner = CliRunner()

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from litestar.security.jwt import Token
 
 from entrypoints.container import resolve
-from entrypoints.http.auth import issue_token
+from entrypoints.http.auth import MAX_TOKEN_TTL, issue_token
 from tests.integration.conftest import Api, open_api
 from tests.support.world import TEST_SECRET
 
@@ -71,6 +74,23 @@ async def test_a_remembered_token_still_expires(api: Api) -> None:
     assert (await api.client.get("/api/crm/fans", headers=headers)).status_code == 200
     await asyncio.sleep(1.1)
     assert (await api.client.get("/api/crm/fans", headers=headers)).status_code == 401
+
+
+async def test_a_token_living_longer_than_30_days_is_refused(api: Api) -> None:
+    month = issue_token(TEST_SECRET, "creator-a", ttl=MAX_TOKEN_TTL)
+    assert (await api.client.get("/api/crm/fans", headers=bearer(month))).status_code == 200
+    # Signed with the right secret, but by something that ignores the limit.
+    exp = datetime.now(UTC) + timedelta(days=365 * 31)
+    forever = Token(sub="creator-a", exp=exp).encode(TEST_SECRET, "HS256")
+    response = await api.client.get("/api/crm/fans", headers=bearer(forever))
+    assert response.status_code == 401
+    assert "30 days" in response.json()["error"]
+    with pytest.raises(ValueError, match="at most"):
+        issue_token(TEST_SECRET, "creator-a", ttl=MAX_TOKEN_TTL + timedelta(seconds=1))
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
 
 
 async def test_a_token_signed_with_another_secret_is_refused(api: Api) -> None:

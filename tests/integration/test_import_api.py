@@ -77,6 +77,20 @@ async def test_the_error_csv_has_each_failed_row_and_is_the_owners_alone(api_db:
     assert (await api_db.client.get(unknown, headers=api_db.auth(ALICE))).status_code == 404
 
 
+async def test_the_error_csv_never_hands_a_spreadsheet_a_formula(api: Api):
+    typed = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "\tx"]
+    lines = "".join(f'"{cell.replace(chr(34), chr(34) * 2)}!",n,x\n' for cell in typed)
+    import_id = (await upload(api, ALICE, f"handle,name,email\n{lines}".encode())).json()[
+        "importId"
+    ]
+
+    url = f"/api/onlyfans/import/{import_id}/errors.csv"
+    rows = list(csv.reader(io.StringIO((await api.client.get(url, headers=api.auth(ALICE))).text)))
+
+    assert [row[2] for row in rows[1:]] == [f"'{cell}!" for cell in typed]
+    assert all(not cell.startswith(("=", "+", "-", "@", "\t")) for row in rows for cell in row)
+
+
 async def test_the_same_upload_twice_updates_and_a_dry_run_writes_nothing(api_db: Api):
     await upload(api_db, ALICE, FILE)
 

@@ -58,3 +58,44 @@ def test_values_under_secret_keys_are_redacted(json_logs) -> None:
     )
     [line] = [line for line in json_logs() if line["event"] == "careless"]
     assert (line["content"], line["token"]) == ("[redacted]", "[redacted]")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "headers", "status"),
+    [
+        ("GET", "/api/crm/fans", {}, 401),
+        ("GET", "/api/crm/fans", {"Authorization": "Bearer not-a-token"}, 401),
+        ("GET", "/no/such/route", {}, 404),
+        ("DELETE", "/health", {}, 405),
+    ],
+)
+async def test_answers_without_a_route_or_a_caller_are_logged_with_their_status_and_id(
+    api: Api, json_logs, method: str, path: str, headers: dict[str, str], status: int
+) -> None:
+    response = await api.client.request(method, path, headers={**headers, "X-Request-ID": "r-1"})
+    assert response.status_code == status
+    assert response.headers["x-request-id"] == "r-1"
+    assert response.json()["error"]
+    [line] = [line for line in json_logs() if line.get("request_id") == "r-1"]
+    assert (line["event"], line["method"], line["path"], line["status"]) == (
+        "request",
+        method,
+        path,
+        status,
+    )
+
+
+def test_console_tracebacks_show_no_local_variables() -> None:
+    stream = io.StringIO()
+    configure_logging("INFO", "console", stream)
+    try:
+        # Joined at run time: the traceback's source lines may show the code, not the value.
+        authorization = "-".join(["Bearer s3cr3t", "t0ken"])  # noqa: F841
+        raise RuntimeError("boom")
+    except RuntimeError:
+        logging.getLogger("fancrm.test").exception("failed")
+    finally:
+        logging.getLogger().handlers.clear()
+    printed = stream.getvalue()
+    assert "RuntimeError" in printed
+    assert "s3cr3t-t0ken" not in printed

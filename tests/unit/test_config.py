@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from entrypoints.config import ConfigError, Settings
@@ -19,10 +21,15 @@ def test_nothing_set_means_everything_in_memory() -> None:
     assert (settings.host, settings.port, settings.log_format) == ("127.0.0.1", 8000, "json")
 
 
-def test_dev_mode_makes_up_a_secret_and_logs_for_people() -> None:
-    one, two = Settings.from_env({}, dev=True), Settings.from_env({}, dev=True)
+def test_dev_mode_makes_up_a_secret_once_and_logs_for_people(tmp_path: Path) -> None:
+    kept = {"FANCRM_DEV_SECRET_FILE": str(tmp_path / "fancrm" / "secret")}
+    one, two = Settings.from_env(kept, dev=True), Settings.from_env(kept, dev=True)
     assert len(one.jwt_secret) >= 32
-    assert one.jwt_secret != two.jwt_secret
+    # Kept in a file only its owner reads: yesterday's token still works after a restart.
+    assert one.jwt_secret == two.jwt_secret
+    assert (tmp_path / "fancrm" / "secret").stat().st_mode & 0o777 == 0o600
+    elsewhere = {"FANCRM_DEV_SECRET_FILE": str(tmp_path / "other")}
+    assert Settings.from_env(elsewhere, dev=True).jwt_secret != one.jwt_secret
     assert one.log_format == "console"
     assert (
         Settings.from_env({"JWT_SECRET": "mine", "LOG_FORMAT": "json"}, dev=True).jwt_secret
@@ -106,3 +113,9 @@ def test_worker_concurrency_is_one_unless_set_and_bounded() -> None:
     for bad in ("0", "1001", "many"):
         with pytest.raises(ConfigError, match=r"^WORKER_CONCURRENCY"):
             Settings.from_env({**BASE, "WORKER_CONCURRENCY": bad})
+
+
+def test_only_what_checks_tokens_needs_jwt_secret() -> None:
+    assert Settings.from_env({}, needs_jwt_secret=False).jwt_secret == ""
+    with pytest.raises(ConfigError, match="JWT_SECRET"):
+        Settings.from_env({})

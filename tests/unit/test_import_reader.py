@@ -138,6 +138,18 @@ def test_columns_match_whatever_the_case_spaces_underscores_and_hyphens():
     assert columns.ignored == ["x"]
 
 
+def test_the_apis_own_camel_case_field_names_are_columns_too():
+    headers = ["handle", "displayName", "valueCents", "subscribedAt", "lastActiveAt"]
+
+    assert match_columns(headers).positions == {
+        Column.HANDLE: 0,
+        Column.NAME: 1,
+        Column.VALUE_CENTS: 2,
+        Column.SUBSCRIBED_AT: 3,
+        Column.LAST_ACTIVE_AT: 4,
+    }
+
+
 def test_a_second_column_for_the_same_field_is_ignored_the_first_wins():
     columns = match_columns(["fan", "handle", "value", "value_cents"])
 

@@ -35,7 +35,10 @@ async def test_queue_status_reports_the_creators_backlog_and_last_send(w: World)
     for i in range(8):
         await send.execute("creator-a", NewMessage(fan.id, f"m{i}"))
     status = await (await w.use("queue_status")).execute("creator-a")
-    assert (status.stats.depth, status.stats.delayed) == (5, 3)  # the burst now, the rest later
+    stats = await w.queue.stats()  # the shared queue, for operators: the burst now, the rest later
+    assert (stats.depth, stats.delayed) == (5, 3)
+    # The creator's status counts the creator's own messages, wherever they are in the queue.
+    assert (status.counts.waiting, status.counts.sending, status.counts.failed) == (8, 0, 0)
     assert (status.backlog, status.last_processed_at) == (8, None)
     assert status.estimated_time_s == 3.0  # 8 waiting, burst of 5, one a second after
     assert status.rate_per_minute == 60

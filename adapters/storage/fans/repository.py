@@ -15,6 +15,7 @@ from adapters.storage.connection import Connection
 from adapters.storage.dialects import InsertIgnoringConflicts
 from adapters.storage.fans.filters import conditions_of, order_of
 from adapters.storage.tables import fans
+from adapters.storage.tallies import tally_messages_of
 from adapters.storage.types import UtcDateTime
 from core.errors import Conflict
 from core.fans import MAX_VALUE_CENTS, Fan, FanQuery, FanSort, Platform
@@ -188,7 +189,9 @@ class SqlAlchemyFanRepository:
         return result.rowcount == 1
 
     async def delete(self, user_id: str, fan_id: int) -> bool:
-        """Its conversations and messages go too (ON DELETE CASCADE)."""
+        """Its conversations and messages go too (ON DELETE CASCADE); the analytics keep
+        counting its sent and failed messages through the tallies."""
+        await tally_messages_of(self._connection, user_id, fan_id)
         result = await self._connection.execute(_DELETE, {"owner": user_id, "fan_id": fan_id})
         return result.rowcount == 1
 

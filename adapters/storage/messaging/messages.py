@@ -83,6 +83,14 @@ _COUNT_UNSENT = (
         messages.c.status.in_(sorted(status.value for status in UNSENT_STATUSES)),
     )
 )
+_COUNT_BY_STATUS = (
+    sa.select(messages.c.status, sa.func.count())
+    .where(
+        messages.c.user_id == sa.bindparam("owner"),
+        messages.c.direction == Direction.OUT.value,
+    )
+    .group_by(messages.c.status)
+)
 # Only `sent` rows carry sent_at, and the filter lets the (user_id, status) index do the work.
 _LAST_SENT_AT = sa.select(sa.func.max(messages.c.sent_at)).where(
     messages.c.user_id == sa.bindparam("owner"), messages.c.status == SENT
@@ -310,6 +318,10 @@ class SqlAlchemyMessageRepository:
 
     async def count_unsent(self, user_id: str) -> int:
         return await self._connection.scalar(_COUNT_UNSENT, {"owner": user_id}) or 0
+
+    async def count_outbound_by_status(self, user_id: str) -> dict[MessageStatus, int]:
+        rows = await self._connection.execute(_COUNT_BY_STATUS, {"owner": user_id})
+        return {MessageStatus(status): count for status, count in rows}
 
     async def last_sent_at(self, user_id: str) -> datetime | None:
         return await self._connection.scalar(_LAST_SENT_AT, {"owner": user_id})

@@ -21,8 +21,10 @@ async def analytics(
     request: Request[str, Any, Any],
     get_analytics: NamedDependency[GetAnalytics],
     # Strings, parsed by the core: a bad one is a 400 naming `from` (not the Python name).
-    from_: Annotated[str | None, QueryParameter(name="from", description=_FIRST)] = None,
-    to: Annotated[str | None, QueryParameter(description=_LAST)] = None,
+    from_: Annotated[
+        str | None, QueryParameter(name="from", description=_FIRST, format="date")
+    ] = None,
+    to: Annotated[str | None, QueryParameter(description=_LAST, format="date")] = None,
     top: Annotated[int, QueryParameter(ge=1, le=MAX_TOP)] = DEFAULT_TOP,
 ) -> AnalyticsView:
     """Revenue (PPV purchases), messages sent and failed, and new fans for every UTC day from

@@ -9,6 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromQuery, JSONBody, QueryParameter
 
 from core.fans import (
+    MAX_TAG_LENGTH,
     MAX_TOP,
     CreateFan,
     DeleteFan,
@@ -23,11 +24,16 @@ from core.fans import (
     UpdateFan,
     fan_version,
 )
+from core.fans.records import MAX_SEARCH_LENGTH
 from entrypoints.http.controllers.params import Limit, Offset, PathId
 from entrypoints.http.etags import IfMatch, accepted_versions, etag
+from entrypoints.http.schemas import NO_NUL, text
 from entrypoints.http.schemas.fans import FanBody, FanList, FanPage, FanPatchBody, FanView
 
 AnyRequest = Request[str, Any, Any]
+# What the core accepts, stated where the contract is made: no NUL, within the column sizes.
+SEARCH = QueryParameter(max_length=MAX_SEARCH_LENGTH, pattern=NO_NUL)
+Tag = text(MAX_TAG_LENGTH)
 FanId = PathId
 
 
@@ -56,8 +62,8 @@ class FanController(Controller):
         limit: Limit = 50,
         offset: Offset = 0,
         platform: FromQuery[Platform | None] = None,
-        search: FromQuery[str | None] = None,
-        tags: FromQuery[list[str] | None] = None,
+        search: Annotated[str | None, SEARCH] = None,
+        tags: FromQuery[list[Tag] | None] = None,
         sort: FromQuery[FanSort] = FanSort.CREATED,
     ) -> FanPage:
         """The creator's fans, a page at a time, with the total.

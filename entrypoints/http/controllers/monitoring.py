@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from litestar import Response, get
+from typing import Any
+
+from litestar import Request, Response, get
 from litestar.di import NamedDependency
 
 from core.monitoring import CheckHealth
 from entrypoints.http.schemas.monitoring import MonitoringResponse
+
+AnyRequest = Request[str, Any, Any]
 
 
 @get("/health", tags=["monitoring"], operation_id="health")
@@ -16,7 +20,11 @@ async def health() -> dict[str, str]:
 
 
 @get("/api/monitoring/onlyfans", tags=["monitoring"], operation_id="monitoring")
-async def monitoring(check_health: NamedDependency[CheckHealth]) -> Response[MonitoringResponse]:
-    """Database, queue and rate limiter, each with its status and latency; 503 when one is down."""
-    report = await check_health.execute()
+async def monitoring(
+    request: AnyRequest, check_health: NamedDependency[CheckHealth]
+) -> Response[MonitoringResponse]:
+    """Database, queue and rate limiter, each with its status and latency; 503 when one is down.
+
+    `sqs.queueDepth` counts the caller's own messages waiting to go, never the shared queue's."""
+    report = await check_health.execute(request.user)
     return Response(MonitoringResponse.of(report), status_code=200 if report.healthy else 503)

@@ -8,23 +8,28 @@ from typing import Annotated
 import msgspec
 
 from core.campaigns import MAX_RECIPIENTS, Accepted, CampaignView, NewCampaign, Segment
-from core.fans import Platform
-from entrypoints.http.schemas import Cents, Schema
-from entrypoints.http.schemas.messaging import Content, FanId, Priority
+from core.campaigns.audience import MAX_EXCLUDE_HOURS, MAX_NAME_LENGTH
+from core.fans import MAX_TAG_LENGTH, MAX_TAGS, Platform
+from entrypoints.http.schemas import Body, Cents, Schema, not_blank, text
+from entrypoints.http.schemas.messaging import Content, FanId, MediaUrls, Priority
 
 FanIds = Annotated[list[FanId], msgspec.Meta(max_length=MAX_RECIPIENTS)]
 
 
-class SegmentBody(Schema):
-    tags_any: list[str] = []
-    tags_all: list[str] = []
-    tags_none: list[str] = []
+SegmentTags = Annotated[list[text(MAX_TAG_LENGTH)], msgspec.Meta(max_length=MAX_TAGS)]  # type: ignore[misc]
+Hours = Annotated[int, msgspec.Meta(ge=1, le=MAX_EXCLUDE_HOURS)]
+
+
+class SegmentBody(Body):
+    tags_any: SegmentTags = []
+    tags_all: SegmentTags = []
+    tags_none: SegmentTags = []
     min_value_cents: Cents | None = None
     max_value_cents: Cents | None = None
     platform: Platform | None = None
     exclude_fan_ids: FanIds = []
     # Exclusions: fans sent a message in the last N hours; fans with unread inbound messages.
-    exclude_messaged_within_hours: int | None = None
+    exclude_messaged_within_hours: Hours | None = None
     exclude_unread: bool = False
 
     def to_core(self) -> Segment:
@@ -41,10 +46,10 @@ class SegmentBody(Schema):
         )
 
 
-class BulkMessageBody(Schema):
-    campaign_name: str
+class BulkMessageBody(Body):
+    campaign_name: not_blank(MAX_NAME_LENGTH)  # type: ignore[valid-type]
     content: Content
-    media_urls: list[str] = []
+    media_urls: MediaUrls = []
     price_cents: Cents | None = None
     priority: Priority = 5
     recipient_ids: FanIds = []

@@ -6,8 +6,8 @@ from datetime import datetime
 
 from core.conversations import ConversationSummary, Reply
 from core.messaging import Message
-from entrypoints.http.schemas import Cents, Schema
-from entrypoints.http.schemas.messaging import Content, MessageView, Priority
+from entrypoints.http.schemas import Body, Cents, Schema
+from entrypoints.http.schemas.messaging import Content, MediaUrls, MessageView, Priority
 
 
 class ConversationView(Schema):
@@ -55,11 +55,11 @@ class ThreadPage(Schema):
         return cls(items=items, total=total, limit=limit, offset=offset)
 
 
-class ReplyBody(Schema):
+class ReplyBody(Body):
     """Like a send's body, without `recipientId`: the conversation names the fan."""
 
     content: Content
-    media_urls: list[str] = []
+    media_urls: MediaUrls = []
     price_cents: Cents | None = None
     priority: Priority = 5
 

@@ -24,6 +24,7 @@ from core.inbound import (
     PpvPurchased,
     SubscriptionChanged,
 )
+from entrypoints.http.requests import TOO_DEEP
 from entrypoints.http.schemas import Cents, Schema
 
 T = TypeVar("T")
@@ -108,6 +109,9 @@ def _decode(decoder: msgspec.json.Decoder[T], raw: bytes | msgspec.Raw, prefix: 
         raise Invalid(f"invalid request: {name}: {exc}", field=name) from exc
     except msgspec.DecodeError as exc:
         raise Invalid(f"invalid request body: {exc}", field=prefix.rstrip(".") or "body") from exc
+    except RecursionError:
+        field = prefix.rstrip(".") or "body"
+        raise Invalid(f"invalid request body: {TOO_DEEP}", field=field) from None
 
 
 def _field_of(message: str) -> str:

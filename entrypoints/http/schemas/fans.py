@@ -8,20 +8,48 @@ from typing import Annotated, Any
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from core.fans import KEEP, MAX_HANDLE_LENGTH, Fan, FanChanges, NewFan, Platform
-from entrypoints.http.schemas import Cents, Schema
+from core.fans import (
+    KEEP,
+    MAX_HANDLE_LENGTH,
+    MAX_NAME_LENGTH,
+    MAX_NOTES_LENGTH,
+    MAX_TAG_LENGTH,
+    MAX_TAGS,
+    Fan,
+    FanChanges,
+    NewFan,
+    Platform,
+)
+from core.fans.records import MAX_EMAIL_LENGTH
+from entrypoints.http.schemas import SPACE, Body, Cents, Schema, text
+
+# The core's rules, said in the schema so the published contract states them: a handle is
+# trimmed, loses one leading `@` and is lower-cased; an email may be blank (none) or well formed.
+Handle = Annotated[
+    str, msgspec.Meta(pattern=rf"^[{SPACE}]*@?[A-Za-z0-9._-]{{1,{MAX_HANDLE_LENGTH}}}[{SPACE}]*$")
+]
+_PART = rf"[^@\x00{SPACE}]+"
+Email = Annotated[
+    str,
+    msgspec.Meta(
+        max_length=MAX_EMAIL_LENGTH,
+        pattern=rf"^[{SPACE}]*$|^[{SPACE}]*{_PART}@{_PART}\.{_PART}[{SPACE}]*$",
+    ),
+]
+Name, Notes = text(MAX_NAME_LENGTH), text(MAX_NOTES_LENGTH)
+Tags = Annotated[list[text(MAX_TAG_LENGTH)], msgspec.Meta(max_length=MAX_TAGS)]  # type: ignore[misc]
 
 # A time without a zone is ambiguous: a 400 naming the field, not a guess (or a 500) later.
 ZonedTime = Annotated[datetime, msgspec.Meta(tz=True)]
 
 
-class FanBody(Schema):
+class FanBody(Body):
     platform: Platform
-    handle: Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_HANDLE_LENGTH + 1)]
-    name: str | None = None
-    email: str | None = None
-    tags: list[str] = []
-    notes: str | None = None
+    handle: Handle
+    name: Name | None = None
+    email: Email | None = None
+    tags: Tags = []
+    notes: Notes | None = None
     value_cents: Cents = 0
     subscribed_at: ZonedTime | None = None
     last_active_at: ZonedTime | None = None
@@ -40,18 +68,15 @@ class FanBody(Schema):
         )
 
 
-Handle = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_HANDLE_LENGTH + 1)]
-
-
-class FanPatchBody(Schema):
+class FanPatchBody(Body):
     """Only the fields present change; `null` clears an optional field."""
 
     platform: Platform | UnsetType = UNSET
     handle: Handle | UnsetType = UNSET
-    name: str | UnsetType | None = UNSET
-    email: str | UnsetType | None = UNSET
-    tags: list[str] | UnsetType = UNSET
-    notes: str | UnsetType | None = UNSET
+    name: Name | UnsetType | None = UNSET
+    email: Email | UnsetType | None = UNSET
+    tags: Tags | UnsetType = UNSET
+    notes: Notes | UnsetType | None = UNSET
     value_cents: Cents | UnsetType = UNSET
     subscribed_at: ZonedTime | UnsetType | None = UNSET
     last_active_at: ZonedTime | UnsetType | None = UNSET

@@ -11,6 +11,7 @@ import msgspec
 from core.checks import MAX_ID
 from core.messaging import (
     MAX_CONTENT_LENGTH,
+    MAX_MEDIA_URL_LENGTH,
     MAX_PRIORITY,
     MIN_PRIORITY,
     BatchItemResult,
@@ -19,18 +20,22 @@ from core.messaging import (
     QueueStatus,
     SendReceipt,
 )
-from entrypoints.http.schemas import Cents, Schema
+from entrypoints.http.schemas import Body, Cents, Schema, not_blank, text
 
-Content = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_CONTENT_LENGTH)]
+Content = not_blank(MAX_CONTENT_LENGTH)
+MediaUrls = list[text(MAX_MEDIA_URL_LENGTH)]  # type: ignore[misc]
 Priority = Annotated[int, msgspec.Meta(ge=MIN_PRIORITY, le=MAX_PRIORITY)]
 FanId = Annotated[int, msgspec.Meta(ge=1, le=MAX_ID)]
 
 
-class SendMessageBody(Schema):
+class BatchItemBody(Body):
+    """One message of a batch. What the core refuses of a message (blank or NUL text, a price
+    past a BIGINT) fails that item alone, in its result, so the schema leaves it to the core."""
+
     recipient_id: FanId
-    content: Content
+    content: Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_CONTENT_LENGTH)]
     media_urls: list[str] = []
-    price_cents: Cents | None = None
+    price_cents: Annotated[int, msgspec.Meta(ge=0)] | None = None
     priority: Priority = 5
 
     def to_core(self) -> NewMessage:
@@ -39,8 +44,16 @@ class SendMessageBody(Schema):
         )
 
 
-class SendBatchBody(Schema):
-    messages: Annotated[list[SendMessageBody], msgspec.Meta(min_length=1, max_length=100)]
+class SendMessageBody(BatchItemBody):
+    """One message sent alone: every rule is in its schema, and a break of one is a 400."""
+
+    content: Content
+    media_urls: MediaUrls = []
+    price_cents: Cents | None = None
+
+
+class SendBatchBody(Body):
+    messages: Annotated[list[BatchItemBody], msgspec.Meta(min_length=1, max_length=100)]
 
 
 class SendMessageResponse(Schema):
@@ -157,9 +170,12 @@ class RetryResponse(Schema):
 
 
 class QueueCounts(Schema):
+    """The caller's own outbound messages; no figure counts another account's."""
+
     depth: int
     in_flight: int
-    dlq_count: int
+    held: int
+    failed: int
     total: int
 
 
@@ -182,13 +198,14 @@ class QueueStatusResponse(Schema):
 
     @classmethod
     def of(cls, s: QueueStatus) -> QueueStatusResponse:
-        stats = s.stats
+        counts = s.counts
         return cls(
             queue=QueueCounts(
-                depth=stats.depth,
-                in_flight=stats.in_flight,
-                dlq_count=stats.dlq_depth,
-                total=stats.depth + stats.in_flight + stats.delayed,
+                depth=counts.waiting,
+                in_flight=counts.sending,
+                held=counts.held,
+                failed=counts.failed,
+                total=counts.waiting + counts.sending + counts.held,
             ),
             processing=Processing(
                 estimated_time_seconds=s.estimated_time_s,

@@ -6,20 +6,25 @@ from datetime import datetime
 
 from msgspec import UNSET, UnsetType
 
+from core.messaging import MAX_CONTENT_LENGTH
 from core.quick_replies import QuickReply, QuickReplyChanges
-from entrypoints.http.schemas import Schema
+from core.quick_replies.records import MAX_QUICK_REPLY_TITLE_LENGTH
+from entrypoints.http.schemas import Body, Schema, not_blank
+
+Title = not_blank(MAX_QUICK_REPLY_TITLE_LENGTH)
+ReplyContent = not_blank(MAX_CONTENT_LENGTH)
 
 
-class QuickReplyBody(Schema):
-    title: str
-    content: str
+class QuickReplyBody(Body):
+    title: Title
+    content: ReplyContent
 
 
-class QuickReplyPatchBody(Schema):
+class QuickReplyPatchBody(Body):
     """Only the fields present change."""
 
-    title: str | UnsetType = UNSET
-    content: str | UnsetType = UNSET
+    title: Title | UnsetType = UNSET
+    content: ReplyContent | UnsetType = UNSET
 
     def to_core(self) -> QuickReplyChanges:
         return QuickReplyChanges(

@@ -1,0 +1,38 @@
+"""An example of every request body, by its schema's name: shown on /schema, and sent as they
+are by the contract test (each must be accepted, or refused only for a row that is not there)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+_MESSAGE = {"recipientId": 1, "content": "Thanks for subscribing!", "priority": 5}
+
+REQUEST_EXAMPLES: dict[str, Any] = {
+    "FanBody": {
+        "platform": "onlyfans",
+        "handle": "luna.star",
+        "name": "Luna",
+        "email": "luna@example.com",
+        "tags": ["vip"],
+        "valueCents": 12500,
+        "subscribedAt": "2026-01-15T10:00:00Z",
+    },
+    "FanPatchBody": {"tags": ["vip", "whale"], "notes": "prefers mornings"},
+    "QuickReplyBody": {"title": "Welcome", "content": "Hi! Thanks for subscribing."},
+    "QuickReplyPatchBody": {"content": "Hi again! Thanks for staying."},
+    "SendMessageBody": _MESSAGE,
+    "SendBatchBody": {"messages": [_MESSAGE, {**_MESSAGE, "recipientId": 2}]},
+    "ReplyBody": {"content": "See you tonight!", "priceCents": 999},
+    "BulkMessageBody": {
+        "campaignName": "spring sale",
+        "content": "Spring sale: 20% off this week",
+        "segment": {"tagsAny": ["vip"], "minValueCents": 1000},
+    },
+    "EventBody": {
+        "id": "evt-1",
+        "type": "message.received",
+        "userId": "creator-1",
+        "occurredAt": "2026-01-15T10:00:00Z",
+        "data": {"fanHandle": "luna.star", "platform": "onlyfans", "text": "hi!"},
+    },
+}
