@@ -60,6 +60,7 @@ from core.messaging import (
     RecordQueueGauges,
     RetryFailedMessage,
     SendBatch,
+    SendGate,
     SendMessage,
     SweepOutbox,
 )
@@ -72,6 +73,7 @@ from core.quick_replies import (
     UpdateQuickReply,
 )
 from core.ratelimit import Policy
+from core.settings import AccountRules, GetSettings, UpdateSettings
 from core.tick import Tick
 from entrypoints.config import Settings
 
@@ -146,6 +148,14 @@ class Container(containers.DeclarativeContainer):
         fan_out_chunk=config.fanout_chunk_size,
     )
     api_policy = providers.Singleton(Policy.per_minute, config.api_rate_per_minute)
+    # One per process: its cache of each account's settings is what `forget` clears.
+    account_rules = providers.Singleton(
+        AccountRules, storage=storage, default_policy=messaging_config.provided.send_policy
+    )
+    get_settings = providers.Factory(GetSettings, rules=account_rules)
+    update_settings = providers.Factory(
+        UpdateSettings, storage=storage, rules=account_rules, clock=clock
+    )
 
     relay = providers.Factory(
         OutboxRelay,
@@ -162,6 +172,7 @@ class Container(containers.DeclarativeContainer):
         limiter=rate_limiter,
         clock=clock,
         config=messaging_config,
+        rules=account_rules,
     )
     send_message = providers.Factory(
         SendMessage, writer=outbound_writer, clock=clock, config=messaging_config
@@ -183,6 +194,7 @@ class Container(containers.DeclarativeContainer):
         metrics=metrics,
         clock=clock,
         config=messaging_config,
+        rules=account_rules,
     )
     check_health = providers.Factory(
         CheckHealth,
@@ -216,8 +228,17 @@ class Container(containers.DeclarativeContainer):
     process_inbound_event = providers.Factory(ProcessInboundEvent, storage=storage, clock=clock)
     get_analytics = providers.Factory(GetAnalytics, storage=storage, clock=clock)
 
+    send_gate = providers.Factory(
+        SendGate,
+        limiter=rate_limiter,
+        rules=account_rules,
+        metrics=metrics,
+        clock=clock,
+        config=messaging_config,
+    )
     consume = providers.Factory(
         ConsumeEnvelopes,
+        gate=send_gate,
         storage=storage,
         queue=queue,
         limiter=rate_limiter,
@@ -236,6 +257,7 @@ class Container(containers.DeclarativeContainer):
         limiter=rate_limiter,
         clock=clock,
         config=messaging_config,
+        rules=account_rules,
     )
     tick = providers.Factory(
         Tick,
@@ -254,6 +276,7 @@ class Container(containers.DeclarativeContainer):
         metrics=metrics,
         clock=clock,
         config=messaging_config,
+        rules=account_rules,
     )
     get_campaign = providers.Factory(GetCampaign, storage=storage)
     list_campaigns = providers.Factory(ListCampaigns, storage=storage)

@@ -253,3 +253,18 @@ fan_import_errors = sa.Table(
     sa.Column("error", sa.Text, nullable=False),
     sa.Column("values", Json, nullable=False),  # the record as the file held it
 )
+
+# One row per account that changed its sending settings; an account without one has the defaults.
+account_settings = sa.Table(
+    "account_settings",
+    metadata,
+    sa.Column("user_id", sa.String(128), primary_key=True),
+    sa.Column("time_zone", sa.String(64), nullable=False),
+    # Local wall times as "HH:MM"; both NULL: no quiet hours.
+    sa.Column("quiet_start", sa.String(5)),
+    sa.Column("quiet_end", sa.String(5)),
+    sa.Column("rate_per_minute", sa.Integer, nullable=False),
+    sa.Column("burst", sa.Integer, nullable=False),
+    sa.Column("blocked_words", Json, nullable=False, server_default="[]"),
+    sa.Column("updated_at", UtcDateTime),
+)

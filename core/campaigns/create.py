@@ -17,8 +17,10 @@ from core.campaigns.ports import CampaignStorage
 from core.campaigns.records import CampaignCounters, CampaignStatus
 from core.campaigns.views import derived_status
 from core.errors import Invalid
-from core.messaging import MessagingConfig, tokens_available, wait_for
+from core.messaging import MessagingConfig, already_waiting, plan_backlog
+from core.planning import Lane
 from core.ports import Clock, Metrics, RateLimiter
+from core.settings import AccountRules, check_blocked
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,10 +41,13 @@ class CreateCampaign:
     metrics: Metrics
     clock: Clock
     config: MessagingConfig
+    rules: AccountRules
 
     async def execute(self, user_id: str, new: NewCampaign) -> Accepted:
         self.config.ensure_enabled()
         campaign = new.to_campaign(user_id)
+        settings = await self.rules.of(user_id)
+        check_blocked({"content": campaign.template.content}, settings.blocked_words)
         now = self.clock.now()
         async with self.storage.begin() as uow:
             audience = await uow.campaigns.count_audience(user_id, campaign.audience, now)
@@ -57,18 +62,21 @@ class CreateCampaign:
                 replace(campaign, created_at=now, updated_at=now, fanned_out_at=done_at)
             )
             assert stored.id is not None
-            waiting = await uow.messages.count_unsent(user_id) + audience.fans
+            unsent = await uow.messages.count_unsent(user_id)
+            interactive = await uow.outbox.count_interactive(user_id)
         self.metrics.increment("onlyfans.bulk.campaign")
         self.metrics.increment("onlyfans.bulk.recipients", audience.fans)
         if audience.fans:
             self.fan_outs.start(user_id, stored.id)
-        available = await tokens_available(self.limiter, self.config, user_id)
+        waiting = already_waiting(Lane.INTERACTIVE, interactive, now)
+        waiting += already_waiting(Lane.BULK, unsent - interactive + audience.fans, now)
+        planned = await plan_backlog(self.limiter, settings, now, waiting)
         counters = CampaignCounters(pending=audience.fans)
         return Accepted(
             campaign_id=stored.id,
             total_recipients=audience.fans + len(audience.unknown_fan_ids),
             queued=audience.fans,
             failed_recipient_ids=audience.unknown_fan_ids,
-            estimated_completion_time=now + wait_for(waiting, available, self.config),
+            estimated_completion_time=max(planned.values(), default=now),
             status=derived_status(stored.status, counters, fanned_out=done_at is not None),
         )

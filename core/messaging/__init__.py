@@ -3,7 +3,8 @@ and each creator's send bucket."""
 
 from core.messaging.config import MessagingConfig
 from core.messaging.consume import ConsumeEnvelopes
-from core.messaging.eta import tokens_available, wait_for
+from core.messaging.eta import already_waiting, plan_backlog, tokens_available, wait_for
+from core.messaging.gate import SendGate
 from core.messaging.gauges import RecordQueueGauges
 from core.messaging.ports import (
     MAX_BATCH,
@@ -76,13 +77,16 @@ __all__ = [
     "RecordQueueGauges",
     "RetryFailedMessage",
     "SendBatch",
+    "SendGate",
     "SendMessage",
     "SendReceipt",
     "SendResult",
     "SweepOutbox",
     "Throttled",
     "TransientFailure",
+    "already_waiting",
     "check_outbound",
+    "plan_backlog",
     "tokens_available",
     "wait_for",
 ]

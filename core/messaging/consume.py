@@ -14,9 +14,9 @@ import time
 from collections.abc import Sequence
 from datetime import timedelta
 
-from core.errors import Unavailable
 from core.logcontext import log_context
 from core.messaging.config import MessagingConfig
+from core.messaging.gate import SendGate, lane_of
 from core.messaging.ports import (
     MAX_DELAY_S,
     Delivered,
@@ -30,6 +30,7 @@ from core.messaging.ports import (
 )
 from core.messaging.records import FINISHED_STATUSES, Envelope, Message, MessageStatus, Outbound
 from core.ports import Clock, Metrics, RateLimiter
+from core.settings import AccountRules
 
 log = logging.getLogger(__name__)
 # What a row of a paused or cancelled campaign (by the campaign's status) becomes when its
@@ -47,8 +48,13 @@ class ConsumeEnvelopes:
         metrics: Metrics,
         clock: Clock,
         config: MessagingConfig,
+        gate: SendGate | None = None,
         rng: random.Random | None = None,
     ) -> None:
+        # Without one given, the account rules are read from this storage without sharing a cache.
+        self._gate = gate or SendGate(
+            limiter, AccountRules(storage, config.send_policy), metrics, clock, config
+        )
         self._storage = storage
         self._queue = queue
         self._limiter = limiter
@@ -59,27 +65,30 @@ class ConsumeEnvelopes:
         self._rng = rng or random.Random()
 
     async def execute(self, envelopes: Sequence[Envelope]) -> list[bool]:
-        # Once a creator is denied, the rest of their envelopes in this batch wait as long.
-        denied: dict[str, float] = {}
-        outcomes = []
-        for envelope in envelopes:
-            with log_context(message_id=str(envelope.message_id)):
-                outcomes.append(await self._one(envelope, denied))
-        return outcomes
+        # Once a creator's lane is denied, the rest of that lane's envelopes in this batch wait
+        # as long. Replies and single sends are taken first: they must not queue behind a
+        # campaign's envelopes that arrived in the same batch.
+        denied: dict[tuple[str, int], float] = {}
+        outcomes: dict[int, bool] = {}
+        for i in sorted(range(len(envelopes)), key=lambda i: lane_of(envelopes[i])):
+            with log_context(message_id=str(envelopes[i].message_id)):
+                outcomes[i] = await self._one(envelopes[i], denied)
+        return [outcomes[i] for i in range(len(envelopes))]
 
-    async def _one(self, envelope: Envelope, denied: dict[str, float]) -> bool:
+    async def _one(self, envelope: Envelope, denied: dict[tuple[str, int], float]) -> bool:
         try:
             return await self._process(envelope, denied)
         except Exception:
             log.exception("envelope processing failed; the queue will bring it back")
             return False
 
-    async def _process(self, envelope: Envelope, denied: dict[str, float]) -> bool:
-        if envelope.user_id in denied:
-            # The creator was denied earlier in this batch: wait without loading the row, each one
+    async def _process(self, envelope: Envelope, denied: dict[tuple[str, int], float]) -> bool:
+        lane = (envelope.user_id, lane_of(envelope))
+        if lane in denied:
+            # The lane was denied earlier in this batch: wait without loading the row, each one
             # an interval after the last, so they come back about when tokens will be there.
-            denied[envelope.user_id] += self._config.send_policy.interval_us / 1_000_000
-            return await self._defer(envelope, denied[envelope.user_id], "rate_limited")
+            denied[lane] += await self._gate.interval_s(envelope.user_id)
+            return await self._defer(envelope, denied[lane], "rate_limited")
         loaded = await self._load(envelope)
         if loaded is None:
             # Its fan (and with it the message) was deleted: nothing left to send.
@@ -103,10 +112,10 @@ class ConsumeEnvelopes:
             return await self._defer(
                 envelope, (message.lease_until - now).total_seconds(), "leased"
             )
-        wait = await self._ask_bucket(message.user_id)
-        if wait is not None:
-            denied[message.user_id] = wait
-            return await self._defer(envelope, wait, "rate_limited")
+        waiting = await self._gate.wait_s(envelope)
+        if waiting is not None:
+            denied[lane] = waiting[0]
+            return await self._defer(envelope, waiting[0], waiting[1])
         lease_until = now + timedelta(seconds=self._config.lease_s)
         async with self._storage.begin() as uow:
             claimed = await uow.messages.claim(message.user_id, message.id, now, lease_until)
@@ -153,18 +162,6 @@ class ConsumeEnvelopes:
         self._metrics.increment("onlyfans.message.stopped", status=status.value)
         log.info("campaign stopped; envelope acknowledged", extra={"status": status.value})
         return True
-
-    async def _ask_bucket(self, user_id: str) -> float | None:
-        """None when a token was granted; otherwise how long to wait before asking again."""
-        key = MessagingConfig.bucket_key(user_id)
-        try:
-            decision = await self._limiter.acquire(key, self._config.send_policy)
-        except Unavailable:
-            # Fail closed: without the bucket we cannot prove the send is within the limit.
-            self._metrics.increment("onlyfans.ratelimiter.unavailable")
-            log.warning("send bucket unreachable; deferring")
-            return self._config.limiter_down_delay_s
-        return None if decision.allowed else decision.retry_after_s
 
     async def _deliver(self, envelope: Envelope, message: Message, outbound: Outbound) -> bool:
         started = time.perf_counter()

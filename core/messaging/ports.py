@@ -12,6 +12,7 @@ from core.fans import FanRepository
 from core.messaging.records import Envelope, Message, MessageStatus, Outbound
 from core.paging import Page
 from core.ports import Storage
+from core.settings import SettingsRepository
 
 MAX_DELAY_S = 900  # SQS's ceiling for a per-message delay
 MAX_BATCH = 10  # SQS's ceiling for one SendMessageBatch call
@@ -147,6 +148,10 @@ class OutboxRepository(Protocol):
         """pending → queued; a row the consumer already took stays as it is."""
         ...
 
+    async def count_interactive(self, user_id: str) -> int:
+        """The creator's replies and single sends not sent yet (pending, queued or sending)."""
+        ...
+
     async def count_on_queue(self, user_id: str) -> int:
         """What a new single send queues behind: queued/sending rows and pending single sends
         (a campaign's pending rows wait in the database and are relayed at the creator's pace)."""
@@ -217,6 +222,7 @@ class MessagingStore(Protocol):
     outbox: OutboxRepository
     conversations: ConversationIndex
     campaigns: CampaignStates
+    settings: SettingsRepository
 
 
 MessagingStorage = Storage[MessagingStore]

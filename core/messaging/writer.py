@@ -13,7 +13,7 @@ from core.checks import MAX_BIGINT, MAX_ID, check_text
 from core.errors import DomainError, Invalid, NotFound
 from core.messaging.backlog import BacklogCounter
 from core.messaging.config import MessagingConfig
-from core.messaging.eta import tokens_available, wait_for
+from core.messaging.eta import already_waiting, plan_backlog
 from core.messaging.ports import MessagingStorage, MessagingStore
 from core.messaging.records import (
     MAX_CONTENT_LENGTH,
@@ -24,7 +24,9 @@ from core.messaging.records import (
     MessageStatus,
 )
 from core.messaging.relay import OutboxRelay
+from core.planning import Lane, Waiting, micros
 from core.ports import Clock, RateLimiter
+from core.settings import AccountRules, AccountSettings, check_blocked
 
 MAX_MEDIA_URL_LENGTH = 2048
 MAX_PRICE_CENTS = MAX_BIGINT  # the column's size; more is a database error, not a 400
@@ -91,7 +93,9 @@ class OutboundWriter:
         limiter: RateLimiter,
         clock: Clock,
         config: MessagingConfig,
+        rules: AccountRules | None = None,
     ) -> None:
+        self._rules = rules or AccountRules(storage, config.send_policy)
         self._storage = storage
         self._relay = relay
         self._limiter = limiter
@@ -100,18 +104,23 @@ class OutboundWriter:
         self._backlog = BacklogCounter()
 
     async def write(self, requests: Sequence[Request]) -> Written:
-        outcomes, backlog = await self._store(requests)
+        settings = {user: await self._rules.of(user) for user in {user for user, _ in requests}}
+        refused = [_invalid(new, settings[user]) for user, new in requests]
+        outcomes, backlog = await self._store(requests, refused)
         messages = [m for m in outcomes if isinstance(m, Message)]
         if not messages:
             return Written(outcomes)
-        slots = await self._schedule(messages, backlog)
+        slots = await self._schedule(messages, backlog, settings)
         delays = {message_id: int(slot.wait.total_seconds()) for message_id, slot in slots.items()}
         return Written(outcomes, slots, await self._relay.relay(messages, delays))
 
-    async def _store(self, requests: Sequence[Request]) -> tuple[list[Outcome], dict[str, int]]:
-        """Pending rows for `requests`, in one transaction, and each creator's backlog after it."""
+    async def _store(
+        self, requests: Sequence[Request], refused: list[Invalid | None]
+    ) -> tuple[list[Outcome], dict[str, int]]:
+        """Pending rows for `requests` (but the `refused`), in one transaction, and each
+        creator's backlog of replies and single sends after it."""
         now = self._clock.now()
-        outcomes: list[Outcome | None] = [_invalid(new) for _, new in requests]
+        outcomes: list[Outcome | None] = list(refused)
         valid = [i for i, outcome in enumerate(outcomes) if outcome is None]
         async with self._storage.begin() as uow:
             built = await self._build(uow, [requests[i] for i in valid], now)
@@ -151,19 +160,26 @@ class OutboundWriter:
         return built
 
     async def _schedule(
-        self, messages: Sequence[Message], backlog: dict[str, int]
+        self,
+        messages: Sequence[Message],
+        backlog: dict[str, int],
+        settings: dict[str, AccountSettings],
     ) -> dict[UUID, Slot]:
-        """Each message's place in its creator's backlog (this write's are the newest, in order)."""
-        behind = Counter(m.user_id for m in messages)
-        available = {
-            user: await tokens_available(self._limiter, self._config, user) for user in behind
-        }
+        """Each message's place among its creator's replies and single sends, and when it goes:
+        behind those already waiting, then by priority. A campaign's messages are not ahead of
+        it: the bulk lane leaves a token free for this one (core.planning)."""
+        now = self._clock.now()
         slots: dict[UUID, Slot] = {}
-        for message in messages:
-            behind[message.user_id] -= 1
-            position = backlog[message.user_id] - behind[message.user_id]
-            wait = wait_for(position, available[message.user_id], self._config)
-            slots[message.id] = Slot(position, wait)
+        for user, written in Counter(m.user_id for m in messages).items():
+            ahead = backlog[user] - written
+            mine = [m for m in messages if m.user_id == user]
+            waiting = already_waiting(Lane.INTERACTIVE, ahead, now) + [
+                Waiting(Lane.INTERACTIVE, m.priority, micros(now), key=m.id) for m in mine
+            ]
+            planned = await plan_backlog(self._limiter, settings[user], now, waiting)
+            order = sorted(range(len(mine)), key=lambda i: (planned[mine[i].id], i))
+            for place, i in enumerate(order, start=ahead + 1):
+                slots[mine[i].id] = Slot(place, max(timedelta(0), planned[mine[i].id] - now))
         return slots
 
 
@@ -178,9 +194,10 @@ async def _move_conversations_up(
         await uow.conversations.record_outbound(user_id, sorted(conversation_ids), now)
 
 
-def _invalid(new: NewMessage) -> Invalid | None:
+def _invalid(new: NewMessage, settings: AccountSettings) -> Invalid | None:
     try:
         new.validate()
+        check_blocked({"content": new.content}, settings.blocked_words)
     except Invalid as exc:
         return exc
     return None

@@ -38,6 +38,16 @@ COUNT_ON_QUEUE = sa.select(
     .where(_OWNER, messages.c.status == _PENDING, messages.c.campaign_id.is_(None))
     .scalar_subquery()
 )
+# Replies and single sends not sent yet: what a new one waits behind (campaign rows leave it room).
+COUNT_INTERACTIVE = (
+    sa.select(sa.func.count())
+    .select_from(messages)
+    .where(
+        _OWNER,
+        messages.c.status.in_([_PENDING, MessageStatus.QUEUED.value, MessageStatus.SENDING.value]),
+        messages.c.campaign_id.is_(None),
+    )
+)
 # Single sends the API wrote but did not relay (it crashed in between), any tenant's.
 STALE_SINGLE_SENDS = (
     sa.select(messages)
@@ -129,6 +139,9 @@ class SqlAlchemyOutboxRepository:
             return
         params = {"owner": user_id, "message_ids": list(message_ids), "now": now}
         await self._connection.execute(_MARK_QUEUED, params)
+
+    async def count_interactive(self, user_id: str) -> int:
+        return await self._connection.scalar(COUNT_INTERACTIVE, {"owner": user_id}) or 0
 
     async def count_on_queue(self, user_id: str) -> int:
         return await self._connection.scalar(COUNT_ON_QUEUE, {"owner": user_id}) or 0
