@@ -50,9 +50,7 @@ def test_a_reply_during_a_1000_fan_campaign_goes_within_one_interval_before_it(
 ) -> None:
     db = tmp_path / "fancrm.db"
     url = f"sqlite+aiosqlite:///{db}"
-    subprocess.run(
-        [FANCRM, "db", "upgrade"], env={**os.environ, "DATABASE_URL": url}, check=True
-    )
+    subprocess.run([FANCRM, "db", "upgrade"], env={**os.environ, "DATABASE_URL": url}, check=True)
     server = start_dev_server(
         DATABASE_URL=url,
         SEND_RATE_PER_MINUTE="20",

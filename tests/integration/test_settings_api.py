@@ -69,8 +69,8 @@ async def test_a_bad_value_is_a_400_naming_it_and_changes_nothing(
 
 async def test_blocked_words_refuse_sends_batches_and_campaigns_writing_nothing(api: Api) -> None:
     fan = await api.fan(ALICE)
-    await api.client.patch(SETTINGS, json={"blockedWords": ["Cash App", "zelle"]}, headers=api.auth(ALICE))  # fmt: skip
     auth = api.auth(ALICE)
+    await api.client.patch(SETTINGS, json={"blockedWords": ["Cash App", "zelle"]}, headers=auth)
 
     send = await api.client.post(
         "/api/onlyfans/messaging/send",
@@ -91,11 +91,14 @@ async def test_blocked_words_refuse_sends_batches_and_campaigns_writing_nothing(
 
     assert send.status_code == 400
     assert send.json()["detail"] == {"field": "content", "word": "Cash App"}
-    assert "content" in send.json()["error"] and "Cash App" in send.json()["error"]
+    assert "content" in send.json()["error"]
+    assert "Cash App" in send.json()["error"]
     results = batch.json()["results"]
     assert results[0]["status"] == "queued"
-    assert results[1]["messageId"] is None and "zelle" in results[1]["error"]
-    assert bulk.status_code == 400 and bulk.json()["detail"]["word"] == "zelle"
+    assert results[1]["messageId"] is None
+    assert "zelle" in results[1]["error"]
+    assert bulk.status_code == 400
+    assert bulk.json()["detail"]["word"] == "zelle"
     campaigns = (await api.client.get("/api/crm/campaigns", headers=auth)).json()
     assert campaigns["total"] == 0
     conversations = (await api.client.get("/api/crm/conversations", headers=auth)).json()
