@@ -14,6 +14,7 @@ from entrypoints.cli.campaigns import campaigns
 from entrypoints.cli.common import load_settings, run_in_container, warn_if_queue_in_memory
 from entrypoints.cli.db import db, exit_unless_schema_at_head
 from entrypoints.cli.fans import fans
+from entrypoints.cli.settings import settings as settings_commands
 from entrypoints.cli.workers import serve_workers
 from entrypoints.container import Container, build_container, resolve
 from entrypoints.dev import banner, seed_demo_fans
@@ -113,6 +114,7 @@ def send(user: str, recipient_id: int, content: str, priority: int) -> None:
 cli.add_command(db)
 cli.add_command(campaigns)
 cli.add_command(fans)
+cli.add_command(settings_commands)
 
 
 @cli.group()
