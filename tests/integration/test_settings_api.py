@@ -107,3 +107,26 @@ async def test_blocked_words_refuse_sends_batches_and_campaigns_writing_nothing(
         f"/api/crm/conversations/{conversation['id']}/messages", headers=auth
     )
     assert [m["content"] for m in thread.json()["items"]] == ["fine"]
+
+
+async def test_settings_are_stored_and_written_again_on_postgres() -> None:
+    from adapters.storage.migrator import SchemaMigrator
+    from tests.integration.conftest import open_api
+    from tests.support.postgres import fresh_database
+
+    async with fresh_database("fancrm_settings") as url:
+        await SchemaMigrator(url).upgrade()
+        async for api in open_api(DATABASE_URL=url, API_RATE_PER_MINUTE="1000"):
+            first = {"timeZone": "Asia/Kolkata", "quietHours": {"start": "22:30", "end": "06:15"}}
+            await api.client.patch(SETTINGS, json=first, headers=api.auth(ALICE))
+            again = {"blockedWords": ["Venmo"], "ratePerMinute": 60, "burst": 1}
+            await api.client.patch(SETTINGS, json=again, headers=api.auth(ALICE))
+        # Another process (an empty cache) reads them back from storage.
+        async for api in open_api(DATABASE_URL=url, API_RATE_PER_MINUTE="1000"):
+            stored = (await api.client.get(SETTINGS, headers=api.auth(ALICE))).json()
+            nobody = (await api.client.get(SETTINGS, headers=api.auth(BOB))).json()
+
+    assert stored["timeZone"] == "Asia/Kolkata"
+    assert stored["quietHours"] == {"start": "22:30", "end": "06:15"}
+    assert (stored["blockedWords"], stored["ratePerMinute"], stored["burst"]) == (["Venmo"], 60, 1)
+    assert nobody["updatedAt"] is None
