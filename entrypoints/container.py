@@ -31,12 +31,14 @@ from core.campaigns import (
     CancelCampaign,
     ContinueFanOuts,
     CreateCampaign,
+    EditScheduledCampaign,
     FanOutCampaign,
     GetCampaign,
     ListCampaigns,
     PauseCampaign,
     ResumeCampaign,
     RetryFailedInCampaign,
+    StartDueCampaigns,
 )
 from core.conversations import (
     GetConversation,
@@ -263,6 +265,9 @@ class Container(containers.DeclarativeContainer):
         Tick,
         fan_outs=providers.Factory(ContinueFanOuts, storage=storage, fan_out=fan_out_campaign),
         sweep=sweep_outbox,
+        starts=providers.Factory(
+            StartDueCampaigns, storage=storage, fan_out=fan_out_campaign, clock=clock
+        ),
     )
     # One per process: the fan-outs it started, cancelled when the API shuts down.
     background_fan_outs = providers.Singleton(
@@ -279,6 +284,9 @@ class Container(containers.DeclarativeContainer):
         rules=account_rules,
     )
     get_campaign = providers.Factory(GetCampaign, storage=storage)
+    edit_scheduled_campaign = providers.Factory(
+        EditScheduledCampaign, storage=storage, clock=clock, rules=account_rules
+    )
     list_campaigns = providers.Factory(ListCampaigns, storage=storage)
     pause_campaign = providers.Factory(
         PauseCampaign, storage=storage, sweep=sweep_outbox, clock=clock

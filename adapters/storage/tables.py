@@ -120,7 +120,11 @@ campaigns = sa.Table(
     # The fan-out runs in chunks in fan-id order: the last fan id written, and when it ended.
     sa.Column("fanout_cursor", sa.BigInteger, nullable=False, server_default=sa.text("0")),
     sa.Column("fanned_out_at", UtcDateTime),
+    # A scheduled campaign starts then (NULL: it started when accepted).
+    sa.Column("send_at", UtcDateTime),
     sa.Index(None, "user_id"),
+    # The ticks' search for scheduled campaigns now due.
+    sa.Index(None, "status", "send_at"),
 )
 
 messages = sa.Table(
@@ -151,6 +155,8 @@ messages = sa.Table(
     sa.Column("read_at", UtcDateTime),
     sa.Column("updated_at", UtcDateTime),
     sa.Column("lease_until", UtcDateTime),
+    # A scheduled single send waits `scheduled` until then.
+    sa.Column("send_at", UtcDateTime),
     sa.Index(None, "user_id", "status"),
     sa.Index(None, "user_id", "created_at"),
     sa.Index(None, "conversation_id", "created_at"),
@@ -173,6 +179,14 @@ sa.Index(
     messages.c.updated_at,
     postgresql_where=messages.c.status == "failed",
     sqlite_where=messages.c.status == "failed",
+)
+
+# The ticks' search for scheduled single sends now due: only scheduled rows, so it stays small.
+sa.Index(
+    "ix_messages_scheduled_send_at",
+    messages.c.send_at,
+    postgresql_where=messages.c.status == "scheduled",
+    sqlite_where=messages.c.status == "scheduled",
 )
 
 # Inbound events already applied, written in the transaction of their effect: a replay of the

@@ -18,6 +18,7 @@ from core.campaigns.records import (
     CampaignTemplate,
     CampaignType,
 )
+from core.campaigns.schedule import CampaignEdit, EditScheduledCampaign, StartDueCampaigns
 from core.campaigns.views import CampaignView, GetCampaign, ListCampaigns
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "Campaign",
     "CampaignAudience",
     "CampaignCounters",
+    "CampaignEdit",
     "CampaignRepository",
     "CampaignStatus",
     "CampaignTemplate",
@@ -36,6 +38,7 @@ __all__ = [
     "CancelCampaign",
     "ContinueFanOuts",
     "CreateCampaign",
+    "EditScheduledCampaign",
     "FanOutCampaign",
     "FanOutChunk",
     "GetCampaign",
@@ -45,4 +48,5 @@ __all__ = [
     "ResumeCampaign",
     "RetryFailedInCampaign",
     "Segment",
+    "StartDueCampaigns",
 ]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 
-from core.campaigns.records import Campaign, CampaignAudience, CampaignTemplate
+from core.campaigns.records import Campaign, CampaignAudience, CampaignStatus, CampaignTemplate
 from core.checks import MAX_BIGINT, MAX_ID, check_text
 from core.errors import Invalid
 from core.fans import MAX_TAG_LENGTH, MAX_TAGS, Platform
@@ -39,6 +40,22 @@ class NewCampaign:
     priority: int = DEFAULT_PRIORITY
     recipient_ids: tuple[int, ...] = ()
     segment: Segment | None = None
+    send_at: datetime | None = None  # None: it starts now
+
+    @classmethod
+    def of(cls, campaign: Campaign) -> NewCampaign:
+        """A stored campaign as it was asked for: what an edit starts from."""
+        t, a = campaign.template, campaign.audience
+        segment = None
+        if a.segment:
+            segment = Segment(
+                a.tags_any, a.tags_all, a.tags_none, a.min_value_cents, a.max_value_cents,
+                a.platform, a.exclude_fan_ids, a.exclude_messaged_within_hours, a.exclude_unread,
+            )  # fmt: skip
+        return cls(
+            campaign.name, t.content, t.media_urls, t.price_cents, t.priority, a.fan_ids,
+            segment, campaign.send_at,
+        )  # fmt: skip
 
     def to_campaign(self, user_id: str) -> Campaign:
         """The campaign to store; Invalid naming the field when a rule is broken."""
@@ -68,7 +85,20 @@ class NewCampaign:
             exclude_messaged_within_hours=segment.exclude_messaged_within_hours,
             exclude_unread=segment.exclude_unread,
         )
-        return Campaign(None, user_id, self.name.strip(), template, audience)
+        campaign = Campaign(None, user_id, self.name.strip(), template, audience)
+        if self.send_at is None:
+            return campaign
+        return replace(campaign, status=CampaignStatus.SCHEDULED, send_at=self.send_at)
+
+    def check_send_at(self, now: datetime) -> None:
+        """A schedule must name an instant (with its offset) that is still ahead."""
+        if self.send_at is None:
+            return
+        if self.send_at.tzinfo is None or self.send_at.utcoffset() is None:
+            raise Invalid("sendAt must carry a UTC offset (e.g. 2026-12-24T18:00:00Z)",
+                          field="sendAt")  # fmt: skip
+        if self.send_at <= now:
+            raise Invalid("sendAt must be in the future", field="sendAt")
 
 
 def _check_segment(segment: Segment) -> None:

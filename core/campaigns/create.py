@@ -49,6 +49,8 @@ class CreateCampaign:
         settings = await self.rules.of(user_id)
         check_blocked({"content": campaign.template.content}, settings.blocked_words)
         now = self.clock.now()
+        new.check_send_at(now)
+        scheduled = campaign.status is CampaignStatus.SCHEDULED
         async with self.storage.begin() as uow:
             audience = await uow.campaigns.count_audience(user_id, campaign.audience, now)
             if audience.fans > MAX_RECIPIENTS:
@@ -57,7 +59,8 @@ class CreateCampaign:
                     f"the audience holds {audience.fans} fans; at most {MAX_RECIPIENTS}",
                     field=where,
                 )
-            done_at = None if audience.fans else now  # nobody to write: the fan-out has ended
+            # Nobody to write: the fan-out has ended (a scheduled one resolves its audience later).
+            done_at = None if audience.fans or scheduled else now
             stored = await uow.campaigns.add(
                 replace(campaign, created_at=now, updated_at=now, fanned_out_at=done_at)
             )
@@ -66,6 +69,15 @@ class CreateCampaign:
             interactive = await uow.outbox.count_interactive(user_id)
         self.metrics.increment("onlyfans.bulk.campaign")
         self.metrics.increment("onlyfans.bulk.recipients", audience.fans)
+        if scheduled:
+            # As if it started on time with nothing else waiting: its fans are counted again then.
+            starts = campaign.send_at or now
+            waiting = already_waiting(Lane.BULK, audience.fans, starts)
+            planned = await plan_backlog(self.limiter, settings, starts, waiting)
+            return Accepted(
+                stored.id, audience.fans + len(audience.unknown_fan_ids), audience.fans,
+                audience.unknown_fan_ids, max(planned.values(), default=starts), stored.status,
+            )  # fmt: skip
         if audience.fans:
             self.fan_outs.start(user_id, stored.id)
         waiting = already_waiting(Lane.INTERACTIVE, interactive, now)

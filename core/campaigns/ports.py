@@ -48,6 +48,21 @@ class CampaignRepository(Protocol):
         that is not cancelled, oldest first."""
         ...
 
+    async def due_scheduled(self, now: datetime) -> list[tuple[str, int]]:
+        """(user_id, campaign id) of every scheduled campaign, any tenant's, whose `send_at` is at
+        or before `now`, soonest first."""
+        ...
+
+    async def start_scheduled(self, user_id: str, campaign_id: int, now: datetime) -> bool:
+        """scheduled → running in one conditional UPDATE, only while it is still scheduled and
+        due: of runners racing for it, exactly one sees True."""
+        ...
+
+    async def edit_scheduled(self, campaign: Campaign, now: datetime) -> bool:
+        """Its name, template, audience and `send_at` replaced, only while it is still
+        scheduled; whether it was."""
+        ...
+
     async def set_status(
         self,
         user_id: str,

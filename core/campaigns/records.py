@@ -15,6 +15,8 @@ class CampaignType(enum.StrEnum):
 
 
 class CampaignStatus(enum.StrEnum):
+    # Waits for its `send_at`; its audience is resolved and its messages written when it starts.
+    SCHEDULED = "scheduled"
     RUNNING = "running"
     PAUSED = "paused"
     COMPLETED = "completed"
@@ -69,6 +71,8 @@ class Campaign:
     # written so far, and when the last chunk was written (None while it runs).
     fanout_cursor: int = 0
     fanned_out_at: datetime | None = None
+    # When a scheduled campaign starts (None: it started when it was accepted).
+    send_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

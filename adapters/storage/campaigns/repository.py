@@ -43,9 +43,22 @@ _UNFINISHED = (
     sa.select(campaigns.c.user_id, campaigns.c.id)
     .where(
         campaigns.c.fanned_out_at.is_(None),
-        campaigns.c.status != CampaignStatus.CANCELLED.value,
+        campaigns.c.status.notin_([CampaignStatus.CANCELLED.value, CampaignStatus.SCHEDULED.value]),
     )
     .order_by(campaigns.c.id)
+)
+_SCHEDULED = campaigns.c.status == CampaignStatus.SCHEDULED.value
+_DUE = campaigns.c.send_at <= sa.bindparam("now", type_=UtcDateTime())
+_DUE_SCHEDULED = (
+    sa.select(campaigns.c.user_id, campaigns.c.id)
+    .where(_SCHEDULED, _DUE)
+    .order_by(campaigns.c.send_at, campaigns.c.id)
+)
+# The claim: of runners racing, only one UPDATE finds the row still scheduled.
+_START_SCHEDULED = (
+    campaigns.update()
+    .where(*_OWNED, _SCHEDULED, _DUE)
+    .values(status=CampaignStatus.RUNNING.value, updated_at=sa.bindparam("now"))
 )
 # In the database, not read-modify-write: purchases of one campaign arrive concurrently. Only
 # while the sum fits the BIGINT (`room` is MAX_VALUE_CENTS - amount), as for a fan's value.
@@ -105,6 +118,7 @@ def campaign_from_row(row: sa.Row[Any]) -> Campaign:
         updated_at=row.updated_at,
         fanout_cursor=row.fanout_cursor,
         fanned_out_at=row.fanned_out_at,
+        send_at=row.send_at,
     )
 
 
@@ -125,6 +139,7 @@ class SqlAlchemyCampaignRepository:
             "updated_at": campaign.updated_at,
             "fanout_cursor": campaign.fanout_cursor,
             "fanned_out_at": campaign.fanned_out_at,
+            "send_at": campaign.send_at,
         }
         new_id = await self._connection.scalar(_INSERT, values)
         return replace(campaign, id=new_id)
@@ -164,6 +179,29 @@ class SqlAlchemyCampaignRepository:
             (owner, campaign_id)
             for owner, campaign_id in await self._connection.execute(_UNFINISHED)
         ]
+
+    async def due_scheduled(self, now: datetime) -> list[tuple[str, int]]:
+        rows = await self._connection.execute(_DUE_SCHEDULED, {"now": now})
+        return [(owner, campaign_id) for owner, campaign_id in rows]
+
+    async def start_scheduled(self, user_id: str, campaign_id: int, now: datetime) -> bool:
+        params = {"owner": user_id, "campaign": campaign_id, "now": now}
+        return (await self._connection.execute(_START_SCHEDULED, params)).rowcount == 1
+
+    async def edit_scheduled(self, campaign: Campaign, now: datetime) -> bool:
+        statement = (
+            campaigns.update()
+            .where(*_OWNED, _SCHEDULED)
+            .values(
+                name=campaign.name,
+                template=template_json(campaign.template),
+                audience=audience_json(campaign.audience),
+                send_at=campaign.send_at,
+                updated_at=now,
+            )
+        )
+        params = {"owner": campaign.user_id, "campaign": campaign.id}
+        return (await self._connection.execute(statement, params)).rowcount == 1
 
     async def list(self, user_id: str, limit: int, offset: int) -> Page[Campaign]:
         params = {"owner": user_id, "limit": limit, "offset": offset}

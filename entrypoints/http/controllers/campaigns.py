@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
 from core.campaigns import (
     CancelCampaign,
     CreateCampaign,
+    EditScheduledCampaign,
     GetCampaign,
     ListCampaigns,
     PauseCampaign,
@@ -22,6 +23,7 @@ from entrypoints.http.schemas.campaigns import (
     BulkMessageBody,
     BulkMessageResponse,
     CampaignBody,
+    CampaignEditBody,
     CampaignPage,
 )
 
@@ -61,6 +63,18 @@ class CampaignController(Controller):
     ) -> CampaignBody:
         """One campaign with its counters."""
         return CampaignBody.of(await get_campaign.execute(request.user, campaign_id))
+
+    @patch("/crm/campaigns/{campaign_id:int}", operation_id="editScheduledCampaign")
+    async def edit(
+        self,
+        request: AnyRequest,
+        campaign_id: PathId,
+        data: JSONBody[CampaignEditBody],
+        edit_scheduled_campaign: NamedDependency[EditScheduledCampaign],
+    ) -> CampaignBody:
+        """Change a scheduled campaign (content, audience, time) until it starts; 409 after."""
+        edited = await edit_scheduled_campaign.execute(request.user, campaign_id, data.to_core())
+        return CampaignBody.of(edited)
 
     @post("/crm/campaigns/{campaign_id:int}/pause", status_code=200, operation_id="pauseCampaign")
     async def pause(

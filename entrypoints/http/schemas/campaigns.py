@@ -7,7 +7,14 @@ from typing import Annotated
 
 import msgspec
 
-from core.campaigns import MAX_RECIPIENTS, Accepted, CampaignView, NewCampaign, Segment
+from core.campaigns import (
+    MAX_RECIPIENTS,
+    Accepted,
+    CampaignEdit,
+    CampaignView,
+    NewCampaign,
+    Segment,
+)
 from core.fans import Platform
 from entrypoints.http.schemas import Cents, Schema
 from entrypoints.http.schemas.messaging import Content, FanId, Priority
@@ -49,6 +56,8 @@ class BulkMessageBody(Schema):
     priority: Priority = 5
     recipient_ids: FanIds = []
     segment: SegmentBody | None = None
+    # With a UTC offset, in the future: the campaign is `scheduled` until then.
+    send_at: datetime | None = None
 
     def to_core(self) -> NewCampaign:
         return NewCampaign(
@@ -59,6 +68,35 @@ class BulkMessageBody(Schema):
             priority=self.priority,
             recipient_ids=tuple(self.recipient_ids),
             segment=self.segment.to_core() if self.segment else None,
+            send_at=self.send_at,
+        )
+
+
+class CampaignEditBody(Schema):
+    """A scheduled campaign's changes: absent fields keep their value; `segment: null` drops
+    the segment (then `recipientIds` alone is the audience)."""
+
+    campaign_name: str | None = None
+    content: Content | None = None
+    media_urls: list[str] | None = None
+    price_cents: Cents | None = None
+    priority: Priority | None = None
+    recipient_ids: FanIds | None = None
+    segment: SegmentBody | msgspec.UnsetType | None = msgspec.UNSET
+    send_at: datetime | None = None
+
+    def to_core(self) -> CampaignEdit:
+        segment = self.segment if isinstance(self.segment, SegmentBody) else None
+        return CampaignEdit(
+            name=self.campaign_name,
+            content=self.content,
+            media_urls=None if self.media_urls is None else tuple(self.media_urls),
+            price_cents=self.price_cents,
+            priority=self.priority,
+            recipient_ids=None if self.recipient_ids is None else tuple(self.recipient_ids),
+            segment=segment.to_core() if segment else None,
+            clear_segment=self.segment is None,
+            send_at=self.send_at,
         )
 
 
@@ -109,6 +147,8 @@ class CampaignBody(Schema):
     # then, and the campaign is not `completed` before it.
     fan_out_complete: bool
     fanned_out_at: datetime | None
+    # When a scheduled campaign starts; null for one started when accepted.
+    send_at: datetime | None
     created_at: datetime | None
     updated_at: datetime | None
 
@@ -137,6 +177,7 @@ class CampaignBody(Schema):
             ),
             fan_out_complete=view.fan_out_complete,
             fanned_out_at=campaign.fanned_out_at,
+            send_at=campaign.send_at,
             created_at=campaign.created_at,
             updated_at=campaign.updated_at,
         )
