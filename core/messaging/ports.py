@@ -158,7 +158,13 @@ class OutboxRepository(Protocol):
         ...
 
     async def stale_single_sends(self, before: datetime, limit: int) -> list[Message]:
-        """Any tenant's single sends still `pending` that were written before `before`."""
+        """Any tenant's single sends still `pending` that were written before `before`, or that
+        were scheduled and are now due."""
+        ...
+
+    async def pend_due_scheduled(self, now: datetime) -> int:
+        """Any tenant's scheduled single sends whose `send_at` is at or before `now` → pending
+        (then relayed as `stale_single_sends`); how many."""
         ...
 
     async def outbox_creators(self) -> list[str]:

@@ -18,6 +18,7 @@ class Direction(enum.StrEnum):
 class MessageStatus(enum.StrEnum):
     """Outbound lifecycle (README, "Message lifecycle"); inbound messages are `received`."""
 
+    SCHEDULED = "scheduled"  # a single send waiting for its `send_at`; the tick makes it pending
     PENDING = "pending"
     QUEUED = "queued"
     SENDING = "sending"
@@ -64,6 +65,7 @@ class Message:
     updated_at: datetime | None = None
     # While `sending`: until when the claimant owns the row; after it, another may take over.
     lease_until: datetime | None = None
+    send_at: datetime | None = None  # a scheduled single send goes out then, not before
 
 
 @dataclass(frozen=True, slots=True)

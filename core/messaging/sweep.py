@@ -1,6 +1,8 @@
 """The outbox sweep: relay what is left `pending`, paced by each creator's send bucket.
 
-Single sends are relayed by the API at once; the sweep picks up those a crash left behind.
+Single sends are relayed by the API at once; the sweep picks up those a crash left behind, and
+scheduled ones once due (made pending first, in one UPDATE: a duplicate relay by two sweeps is
+harmless, the consumer's claim lets one delivery through).
 A campaign's rows are relayed here only: per creator, as many as the bucket will let through
 within `campaign_horizon_s` after what is already on the queue, each delayed until its turn.
 Run by each tick (core/tick.py) of `fancrm worker`, the dev server's worker and the Lambda.
@@ -53,6 +55,8 @@ class SweepOutbox:
         return relayed
 
     async def _single_sends(self) -> int:
+        async with self.storage.begin() as uow:
+            await uow.outbox.pend_due_scheduled(self.clock.now())
         before = self.clock.now() - timedelta(seconds=self.config.stale_single_send_s)
         relayed = 0
         while True:

@@ -24,7 +24,7 @@ from core.messaging.records import (
     MessageStatus,
 )
 from core.messaging.relay import OutboxRelay
-from core.planning import Lane, Waiting, micros
+from core.planning import Lane, Waiting, from_micros, micros, plan
 from core.ports import Clock, RateLimiter
 from core.settings import AccountRules, AccountSettings, check_blocked
 
@@ -39,11 +39,22 @@ class NewMessage:
     media_urls: tuple[str, ...] = ()
     price_cents: int | None = None
     priority: int = 5
+    send_at: datetime | None = None  # None: now; else it waits `scheduled` until then
 
     def validate(self) -> None:
         if self.recipient_id > MAX_ID:  # no fan has it, and the database cannot even look it up
             raise Invalid(f"recipientId is above {MAX_ID}", field="recipientId")
         check_outbound(self.content, self.media_urls, self.price_cents, self.priority)
+
+
+def check_send_at(send_at: datetime | None, now: datetime) -> None:
+    """A schedule must name an instant (with its offset) that is still ahead."""
+    if send_at is None:
+        return
+    if send_at.tzinfo is None or send_at.utcoffset() is None:
+        raise Invalid("sendAt must carry a UTC offset (e.g. 2026-12-24T18:00:00Z)", field="sendAt")
+    if send_at <= now:
+        raise Invalid("sendAt must be in the future", field="sendAt")
 
 
 def check_outbound(
@@ -105,14 +116,32 @@ class OutboundWriter:
 
     async def write(self, requests: Sequence[Request]) -> Written:
         settings = {user: await self._rules.of(user) for user in {user for user, _ in requests}}
-        refused = [_invalid(new, settings[user]) for user, new in requests]
+        now = self._clock.now()
+        refused = [_invalid(new, settings[user], now) for user, new in requests]
         outcomes, backlog = await self._store(requests, refused)
-        messages = [m for m in outcomes if isinstance(m, Message)]
+        written = [m for m in outcomes if isinstance(m, Message)]
+        messages = [m for m in written if m.send_at is None]
+        slots = await self._later(written, settings)
         if not messages:
-            return Written(outcomes)
-        slots = await self._schedule(messages, backlog, settings)
-        delays = {message_id: int(slot.wait.total_seconds()) for message_id, slot in slots.items()}
+            return Written(outcomes, slots)
+        slots |= await self._schedule(messages, backlog, settings)
+        delays = {m.id: int(slots[m.id].wait.total_seconds()) for m in messages}
         return Written(outcomes, slots, await self._relay.relay(messages, delays))
+
+    async def _later(
+        self, written: Sequence[Message], settings: dict[str, AccountSettings]
+    ) -> dict[UUID, Slot]:
+        """Scheduled sends are not relayed now: each one's slot is its own time, as the planner
+        sees it then with nothing else waiting (quiet hours may move it on)."""
+        now = self._clock.now()
+        slots: dict[UUID, Slot] = {}
+        for m in written:
+            if m.send_at is None:
+                continue
+            waiting = [Waiting(Lane.INTERACTIVE, m.priority, micros(m.send_at), key=m.id)]
+            planned = plan(settings[m.user_id].rules, None, micros(m.send_at), waiting)
+            slots[m.id] = Slot(1, from_micros(planned[m.id]) - now)
+        return slots
 
     async def _store(
         self, requests: Sequence[Request], refused: list[Invalid | None]
@@ -129,10 +158,10 @@ class OutboundWriter:
             messages = [m for m in built if isinstance(m, Message)]
             await uow.messages.add_many(messages)
             await _move_conversations_up(uow, messages, now)
-            written_by = Counter(m.user_id for m in messages)
+            written_by = Counter(m.user_id for m in messages if m.send_at is None)
             backlog = {
-                user: await self._backlog.after_write(uow, user, count)
-                for user, count in written_by.items()
+                user: await self._backlog.after_write(uow, user, written_by[user])
+                for user in {m.user_id for m in messages}
             }
         return [o for o in outcomes if o is not None], backlog
 
@@ -194,9 +223,10 @@ async def _move_conversations_up(
         await uow.conversations.record_outbound(user_id, sorted(conversation_ids), now)
 
 
-def _invalid(new: NewMessage, settings: AccountSettings) -> Invalid | None:
+def _invalid(new: NewMessage, settings: AccountSettings, now: datetime) -> Invalid | None:
     try:
         new.validate()
+        check_send_at(new.send_at, now)
         check_blocked({"content": new.content}, settings.blocked_words)
     except Invalid as exc:
         return exc
@@ -211,9 +241,10 @@ def _pending(user_id: str, conversation_id: int, new: NewMessage, now: datetime)
         fan_id=new.recipient_id,
         direction=Direction.OUT,
         text=new.content,
-        status=MessageStatus.PENDING,
+        status=MessageStatus.PENDING if new.send_at is None else MessageStatus.SCHEDULED,
         created_at=now,
         media_urls=new.media_urls,
         price_cents=new.price_cents,
         priority=new.priority,
+        send_at=new.send_at,
     )

@@ -100,3 +100,33 @@ async def test_a_bad_edit_is_400_naming_the_field_and_changes_nothing(api: Api):
         assert response.status_code == 400, response.text
         assert field in response.text
     assert (await api.client.get(url, headers=api.auth(ALICE))).json()["content"] == "hi"
+
+
+SEND = "/api/onlyfans/messaging/send"
+
+
+async def test_a_scheduled_single_send_is_202_scheduled_with_its_time_as_eta(api: Api):
+    fan = await api.fan(ALICE, "luna")
+    send_at = later()
+    response = await api.client.post(
+        SEND, json={"recipientId": fan, "content": "hi", "sendAt": send_at},
+        headers=api.auth(ALICE),
+    )  # fmt: skip
+    assert response.status_code == 202, response.text
+    assert response.json()["status"] == "scheduled"
+    eta = datetime.fromisoformat(response.json()["estimatedSendTime"])
+    assert eta == datetime.fromisoformat(send_at)
+    message_id = response.json()["messageId"]
+    one = await api.client.get(f"/api/onlyfans/messaging/{message_id}", headers=api.auth(ALICE))
+    assert one.json()["status"] == "scheduled"
+
+
+@pytest.mark.parametrize("send_at", ["2020-01-01T00:00:00Z", "soon", "2999-01-01T00:00:00"])
+async def test_a_bad_send_at_on_a_single_send_is_400_naming_it(api: Api, send_at: str):
+    fan = await api.fan(ALICE, "luna")
+    response = await api.client.post(
+        SEND, json={"recipientId": fan, "content": "hi", "sendAt": send_at},
+        headers=api.auth(ALICE),
+    )  # fmt: skip
+    assert response.status_code == 400, response.text
+    assert "sendAt" in response.text

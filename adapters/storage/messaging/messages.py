@@ -85,7 +85,9 @@ _MARK_INBOUND_READ = (
 
 
 # Filled in as a message moves through its lifecycle; a new message has none of them.
-_LATER_COLUMNS = ("error", "queued_at", "sent_at", "read_at", "updated_at", "lease_until")
+_LATER_COLUMNS = (
+    "error", "queued_at", "sent_at", "read_at", "updated_at", "lease_until", "send_at",
+)  # fmt: skip
 
 # The campaign of a message, locked FOR SHARE (SQLite: its BEGIN IMMEDIATE already serializes):
 # a resume, which updates that row first, waits until the hold is committed and then sees it.
@@ -122,6 +124,7 @@ def message_values(message: Message) -> dict[str, Any]:
         "read_at": message.read_at,
         "updated_at": message.updated_at,
         "lease_until": message.lease_until,
+        "send_at": message.send_at,
     }
 
 
@@ -146,6 +149,7 @@ def message_from_row(row: sa.Row[Any]) -> Message:
         read_at=row.read_at,
         updated_at=row.updated_at,
         lease_until=row.lease_until,
+        send_at=row.send_at,
     )
 
 

@@ -48,16 +48,26 @@ COUNT_INTERACTIVE = (
         messages.c.campaign_id.is_(None),
     )
 )
-# Single sends the API wrote but did not relay (it crashed in between), any tenant's.
+# Single sends the API wrote but did not relay (it crashed in between), and scheduled ones the
+# tick has just made pending (only a due one is pending with a send_at), any tenant's.
 STALE_SINGLE_SENDS = (
     sa.select(messages)
     .where(
         messages.c.status == _PENDING,
         messages.c.campaign_id.is_(None),
-        messages.c.created_at < sa.bindparam("before", type_=UtcDateTime()),
+        sa.or_(
+            messages.c.created_at < sa.bindparam("before", type_=UtcDateTime()),
+            messages.c.send_at.is_not(None),
+        ),
     )
     .order_by(messages.c.created_at)
     .limit(sa.bindparam("limit"))
+)
+# Scheduled single sends now due → pending, in one UPDATE on the partial index of scheduled rows.
+_SCHEDULED_DUE = (
+    messages.update()
+    .where(messages.c.status == MessageStatus.SCHEDULED.value, messages.c.send_at <= _NOW)
+    .values(status=_PENDING, updated_at=_NOW)
 )
 _HAS_OUTBOX = sa.exists().where(
     messages.c.campaign_id == campaigns.c.id, messages.c.status == _PENDING
@@ -150,6 +160,9 @@ class SqlAlchemyOutboxRepository:
         params = {"before": before, "limit": limit}
         rows = await self._connection.execute(STALE_SINGLE_SENDS, params)
         return [message_from_row(row) for row in rows]
+
+    async def pend_due_scheduled(self, now: datetime) -> int:
+        return (await self._connection.execute(_SCHEDULED_DUE, {"now": now})).rowcount
 
     async def outbox_creators(self) -> list[str]:
         return await outbox_creators(self._connection)
