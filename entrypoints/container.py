@@ -39,6 +39,7 @@ from core.campaigns import (
     ResumeCampaign,
     RetryFailedInCampaign,
     StartDueCampaigns,
+    UnsendUnreadInCampaign,
 )
 from core.conversations import (
     GetConversation,
@@ -65,6 +66,7 @@ from core.messaging import (
     SendGate,
     SendMessage,
     SweepOutbox,
+    UnsendMessage,
 )
 from core.monitoring import CheckHealth
 from core.quick_replies import (
@@ -185,6 +187,9 @@ class Container(containers.DeclarativeContainer):
     retry_failed = providers.Factory(
         RetryFailedMessage, storage=storage, relay=relay, clock=clock, config=messaging_config
     )
+    unsend_message = providers.Factory(
+        UnsendMessage, storage=storage, gateway=delivery, clock=clock
+    )
     record_queue_gauges = providers.Singleton(
         RecordQueueGauges, queue=queue, metrics=metrics, clock=clock
     )
@@ -284,6 +289,9 @@ class Container(containers.DeclarativeContainer):
         rules=account_rules,
     )
     get_campaign = providers.Factory(GetCampaign, storage=storage)
+    unsend_unread_campaign = providers.Factory(
+        UnsendUnreadInCampaign, storage=storage, unsend=unsend_message, clock=clock
+    )
     edit_scheduled_campaign = providers.Factory(
         EditScheduledCampaign, storage=storage, clock=clock, rules=account_rules
     )

@@ -19,6 +19,7 @@ from core.campaigns.records import (
     CampaignType,
 )
 from core.campaigns.schedule import CampaignEdit, EditScheduledCampaign, StartDueCampaigns
+from core.campaigns.unsend import UnsendUnreadInCampaign
 from core.campaigns.views import CampaignView, GetCampaign, ListCampaigns
 
 __all__ = [
@@ -49,4 +50,5 @@ __all__ = [
     "RetryFailedInCampaign",
     "Segment",
     "StartDueCampaigns",
+    "UnsendUnreadInCampaign",
 ]

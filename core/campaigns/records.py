@@ -85,7 +85,11 @@ class CampaignCounters:
     failed: int = 0
     held: int = 0  # reached the consumer while the campaign was paused
     cancelled: int = 0
+    unsent: int = 0  # sent, then taken back before the fan read them
 
     @property
     def targeted(self) -> int:
-        return self.pending + self.queued + self.sent + self.failed + self.held + self.cancelled
+        return (
+            self.pending + self.queued + self.sent + self.failed + self.held + self.cancelled
+            + self.unsent
+        )  # fmt: skip

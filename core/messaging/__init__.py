@@ -38,6 +38,7 @@ from core.messaging.relay import OutboxRelay
 from core.messaging.retry import RetryFailedMessage
 from core.messaging.send import BatchItemResult, SendBatch, SendMessage, SendReceipt
 from core.messaging.sweep import SweepOutbox
+from core.messaging.unsend import UnsendMessage
 from core.messaging.worker import QueueWorker
 from core.messaging.writer import MAX_MEDIA_URL_LENGTH, NewMessage, OutboundWriter, check_outbound
 
@@ -84,6 +85,7 @@ __all__ = [
     "SweepOutbox",
     "Throttled",
     "TransientFailure",
+    "UnsendMessage",
     "already_waiting",
     "check_outbound",
     "plan_backlog",

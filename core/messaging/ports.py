@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
-from core.fans import FanRepository
+from core.fans import FanRepository, Platform
 from core.messaging.records import Envelope, Message, MessageStatus, Outbound
 from core.paging import Page
 from core.ports import Storage
@@ -81,6 +81,12 @@ DeliveryResult = Delivered | Throttled | TransientFailure | PermanentFailure
 class DeliveryGateway(Protocol):
     async def deliver(self, outbound: Outbound) -> DeliveryResult: ...
 
+    async def unsend(
+        self, message_id: UUID, user_id: str, platform: Platform, fan_handle: str
+    ) -> DeliveryResult:
+        """Take a delivered message back from the platform; answers as `deliver` does."""
+        ...
+
 
 class MessageRepository(Protocol):
     """Messages one at a time: the thread, the status machine, the consumer's claim."""
@@ -125,6 +131,13 @@ class MessageRepository(Protocol):
         ...
 
     async def list_failed(self, user_id: str, limit: int) -> Page[Message]: ...
+
+    async def sent_unread_in_campaign(
+        self, user_id: str, campaign_id: int, after: UUID | None, limit: int
+    ) -> list[UUID]:
+        """Ids of the campaign's `sent` rows the fan has not read (no read_at), in id order,
+        after `after`."""
+        ...
 
     async def count_unsent(self, user_id: str) -> int: ...
 

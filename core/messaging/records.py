@@ -26,11 +26,14 @@ class MessageStatus(enum.StrEnum):
     FAILED = "failed"
     HELD = "held"
     CANCELLED = "cancelled"
+    UNSENT = "unsent"  # sent, then taken back from the platform before the fan read it
     RECEIVED = "received"
 
 
 # The consumer acknowledges an envelope whose row is already in one of these: it was handled before.
-FINISHED_STATUSES = frozenset({MessageStatus.SENT, MessageStatus.FAILED, MessageStatus.CANCELLED})
+FINISHED_STATUSES = frozenset(
+    {MessageStatus.SENT, MessageStatus.FAILED, MessageStatus.CANCELLED, MessageStatus.UNSENT}
+)
 
 
 # A creator's backlog: what the send bucket still has to let through.

@@ -4,11 +4,13 @@ written, edits until it starts, cancel, another tenant's 404, and 400s naming `s
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
-from tests.integration.conftest import DATABASES, Api, open_api_on
+from core.messaging import TransientFailure
+from entrypoints.container import resolve
+from tests.integration.conftest import DATABASES, Api, open_api, open_api_on
 
 BULK = "/api/messages/bulk"
 CAMPAIGNS = "/api/crm/campaigns"
@@ -21,8 +23,8 @@ async def api(request: pytest.FixtureRequest) -> AsyncIterator[Api]:
         yield built
 
 
-def later(hours: float = 2) -> str:
-    return (datetime.now(UTC) + timedelta(hours=hours)).isoformat()
+def later(api: Api, hours: float = 2) -> str:
+    return (api.clock.now() + timedelta(hours=hours)).isoformat()
 
 
 async def schedule(api: Api, **body) -> dict:
@@ -35,7 +37,7 @@ async def schedule(api: Api, **body) -> dict:
 
 async def test_a_scheduled_campaign_is_202_scheduled_and_writes_nothing(api: Api):
     fans = [await api.fan(ALICE, f"fan{i}") for i in range(2)]
-    send_at = later()
+    send_at = later(api)
     answer = await schedule(api, recipientIds=fans, sendAt=send_at)
     assert answer["status"] == "scheduled"
     assert answer["queued"] == 2
@@ -52,9 +54,9 @@ async def test_a_scheduled_campaign_is_202_scheduled_and_writes_nothing(api: Api
 
 async def test_edit_until_it_starts_then_cancel(api: Api):
     fans = [await api.fan(ALICE, f"fan{i}") for i in range(2)]
-    campaign_id = (await schedule(api, recipientIds=fans[:1], sendAt=later()))["campaignId"]
+    campaign_id = (await schedule(api, recipientIds=fans[:1], sendAt=later(api)))["campaignId"]
     url = f"{CAMPAIGNS}/{campaign_id}"
-    new_time = later(5)
+    new_time = later(api, 5)
     edited = await api.client.patch(
         url, json={"content": "new", "recipientIds": fans, "sendAt": new_time},
         headers=api.auth(ALICE),
@@ -89,7 +91,7 @@ async def test_a_bad_send_at_is_400_naming_it_and_writes_nothing(api: Api, send_
 
 async def test_a_bad_edit_is_400_naming_the_field_and_changes_nothing(api: Api):
     fan = await api.fan(ALICE, "luna")
-    campaign_id = (await schedule(api, recipientIds=[fan], sendAt=later()))["campaignId"]
+    campaign_id = (await schedule(api, recipientIds=[fan], sendAt=later(api)))["campaignId"]
     url = f"{CAMPAIGNS}/{campaign_id}"
     for body, field in (
         ({"sendAt": "2020-01-01T00:00:00Z"}, "sendAt"),
@@ -107,7 +109,7 @@ SEND = "/api/onlyfans/messaging/send"
 
 async def test_a_scheduled_single_send_is_202_scheduled_with_its_time_as_eta(api: Api):
     fan = await api.fan(ALICE, "luna")
-    send_at = later()
+    send_at = later(api)
     response = await api.client.post(
         SEND, json={"recipientId": fan, "content": "hi", "sendAt": send_at},
         headers=api.auth(ALICE),
@@ -130,3 +132,50 @@ async def test_a_bad_send_at_on_a_single_send_is_400_naming_it(api: Api, send_at
     )  # fmt: skip
     assert response.status_code == 400, response.text
     assert "sendAt" in response.text
+
+
+async def test_unsend_over_http(api: Api):
+    fan = await api.fan(ALICE, "luna")
+    sent = await api.client.post(
+        SEND, json={"recipientId": fan, "content": "hi", "sendAt": later(api)},
+        headers=api.auth(ALICE),
+    )  # fmt: skip
+    url = f"/api/onlyfans/messaging/{sent.json()['messageId']}/unsend"
+    assert (await api.client.post(url, headers=api.auth(BOB))).status_code == 404
+    cancelled = await api.client.post(url, headers=api.auth(ALICE))
+    assert cancelled.status_code == 200, cancelled.text
+    assert cancelled.json()["status"] == "cancelled"
+    assert (await api.client.post(url, headers=api.auth(ALICE))).status_code == 409
+
+
+@pytest.fixture
+async def sqlite_api() -> AsyncIterator[Api]:
+    """The queue drained from the test's loop: only in-memory SQLite shares it with the app's."""
+    async for built in open_api(API_RATE_PER_MINUTE="100000"):
+        yield built
+
+
+async def test_a_transient_bridge_failure_on_unsend_is_503(sqlite_api: Api):
+    api = sqlite_api
+    fan = await api.fan(ALICE, "luna")
+    sent = await api.client.post(
+        SEND, json={"recipientId": fan, "content": "hi"}, headers=api.auth(ALICE)
+    )
+    await api.drain()
+    url = f"/api/onlyfans/messaging/{sent.json()['messageId']}/unsend"
+    (await resolve(api.container.delivery)).script(TransientFailure("bridge down"))
+    failed = await api.client.post(url, headers=api.auth(ALICE))
+    assert failed.status_code == 503, failed.text
+    unsent = await api.client.post(url, headers=api.auth(ALICE))
+    assert unsent.json()["status"] == "unsent"
+
+
+async def test_a_campaigns_unsend_unread_over_http(api: Api):
+    fans = [await api.fan(ALICE, f"fan{i}") for i in range(2)]
+    campaign_id = (await schedule(api, recipientIds=fans, sendAt=later(api)))["campaignId"]
+    url = f"{CAMPAIGNS}/{campaign_id}/unsend-unread"
+    assert (await api.client.post(url, headers=api.auth(BOB))).status_code == 404
+    answer = await api.client.post(url, headers=api.auth(ALICE))
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["status"] == "cancelled"
+    assert answer.json()["counters"]["unsent"] == 0

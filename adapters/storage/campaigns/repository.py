@@ -101,6 +101,7 @@ _COUNTER_OF = {
     MessageStatus.FAILED.value: "failed",
     MessageStatus.HELD.value: "held",
     MessageStatus.CANCELLED.value: "cancelled",
+    MessageStatus.UNSENT.value: "unsent",
 }
 
 

@@ -226,6 +226,24 @@ class SqlAlchemyMessageRepository:
         result = await self._connection.execute(_CLAIM, params)
         return result.rowcount == 1
 
+    async def sent_unread_in_campaign(
+        self, user_id: str, campaign_id: int, after: UUID | None, limit: int
+    ) -> list[UUID]:
+        query = (
+            sa.select(messages.c.id)
+            .where(
+                messages.c.user_id == user_id,
+                messages.c.campaign_id == campaign_id,
+                messages.c.status == MessageStatus.SENT.value,
+                messages.c.read_at.is_(None),
+            )
+            .order_by(messages.c.id)
+            .limit(limit)
+        )
+        if after is not None:
+            query = query.where(messages.c.id > after)
+        return list((await self._connection.execute(query)).scalars())
+
     async def list_failed(self, user_id: str, limit: int) -> Page[Message]:
         """Failed messages, the most recently failed first."""
         rows = await self._connection.execute(_LIST_FAILED, {"owner": user_id, "limit": limit})

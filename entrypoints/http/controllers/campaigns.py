@@ -17,6 +17,7 @@ from core.campaigns import (
     PauseCampaign,
     ResumeCampaign,
     RetryFailedInCampaign,
+    UnsendUnreadInCampaign,
 )
 from entrypoints.http.controllers.params import Limit, Offset, PathId
 from entrypoints.http.schemas.campaigns import (
@@ -119,3 +120,18 @@ class CampaignController(Controller):
     ) -> CampaignBody:
         """Send the campaign's failed messages again; nothing else moves."""
         return CampaignBody.of(await retry_failed_campaign.execute(request.user, campaign_id))
+
+    @post(
+        "/crm/campaigns/{campaign_id:int}/unsend-unread",
+        status_code=200,
+        operation_id="unsendUnreadCampaignMessages",
+    )
+    async def unsend_unread(
+        self,
+        request: AnyRequest,
+        campaign_id: PathId,
+        unsend_unread_campaign: NamedDependency[UnsendUnreadInCampaign],
+    ) -> CampaignBody:
+        """Cancel what is not sent yet and take back every sent message not yet read; 503 (ask
+        again to carry on) when the bridge cannot be reached."""
+        return CampaignBody.of(await unsend_unread_campaign.execute(request.user, campaign_id))

@@ -16,6 +16,7 @@ from core.messaging import (
     RetryFailedMessage,
     SendBatch,
     SendMessage,
+    UnsendMessage,
 )
 from entrypoints.http.schemas.messaging import (
     FailedMessagesResponse,
@@ -81,6 +82,17 @@ class MessagingController(Controller):
         """Send a failed message again, with a fresh count of attempts."""
         message = await retry_failed.execute(request.user, message_id)
         return RetryResponse(success=True, message_id=message.id, status=message.status)
+
+    @post("/messaging/{message_id:uuid}/unsend", status_code=200, operation_id="unsendMessage")
+    async def unsend(
+        self,
+        request: AnyRequest,
+        message_id: FromPath[UUID],
+        unsend_message: NamedDependency[UnsendMessage],
+    ) -> MessageView:
+        """Not sent yet: cancelled. Sent and unread: taken back from the platform (`unsent`).
+        Read by the fan: 409. The bridge unreachable for now: 503, nothing changed."""
+        return MessageView.of(await unsend_message.execute(request.user, message_id))
 
     @get("/messaging/{message_id:uuid}", operation_id="getMessage")
     async def get_one(

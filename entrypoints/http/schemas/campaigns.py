@@ -130,6 +130,7 @@ class Counters(Schema):
     failed: int
     held: int
     cancelled: int
+    unsent: int
     revenue_cents: int
     progress_percent: float
 
@@ -172,6 +173,7 @@ class CampaignBody(Schema):
                 failed=c.failed,
                 held=c.held,
                 cancelled=c.cancelled,
+                unsent=c.unsent,
                 revenue_cents=campaign.revenue_cents,
                 progress_percent=view.progress_percent,
             ),
