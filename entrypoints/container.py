@@ -39,6 +39,7 @@ from core.campaigns import (
     ResumeCampaign,
     RetryFailedInCampaign,
     StartDueCampaigns,
+    StopCampaignsPastStopAt,
     UnsendUnreadInCampaign,
 )
 from core.conversations import (
@@ -273,6 +274,7 @@ class Container(containers.DeclarativeContainer):
         starts=providers.Factory(
             StartDueCampaigns, storage=storage, fan_out=fan_out_campaign, clock=clock
         ),
+        stops=providers.Factory(StopCampaignsPastStopAt, storage=storage, clock=clock),
     )
     # One per process: the fan-outs it started, cancelled when the API shuts down.
     background_fan_outs = providers.Singleton(

@@ -122,6 +122,10 @@ campaigns = sa.Table(
     sa.Column("fanned_out_at", UtcDateTime),
     # A scheduled campaign starts then (NULL: it started when accepted).
     sa.Column("send_at", UtcDateTime),
+    # Its own limits, each NULL when not set: a slower rate, a stop time, a cap on messages.
+    sa.Column("rate_per_minute", sa.Integer),
+    sa.Column("stop_at", UtcDateTime),
+    sa.Column("max_messages", sa.Integer),
     sa.Index(None, "user_id"),
     # The ticks' search for scheduled campaigns now due.
     sa.Index(None, "status", "send_at"),

@@ -14,11 +14,17 @@ from core.campaigns.records import (
     Campaign,
     CampaignAudience,
     CampaignCounters,
+    CampaignLimits,
     CampaignStatus,
     CampaignTemplate,
     CampaignType,
 )
-from core.campaigns.schedule import CampaignEdit, EditScheduledCampaign, StartDueCampaigns
+from core.campaigns.schedule import (
+    CampaignEdit,
+    EditScheduledCampaign,
+    StartDueCampaigns,
+    StopCampaignsPastStopAt,
+)
 from core.campaigns.unsend import UnsendUnreadInCampaign
 from core.campaigns.views import CampaignView, GetCampaign, ListCampaigns
 
@@ -31,6 +37,7 @@ __all__ = [
     "CampaignAudience",
     "CampaignCounters",
     "CampaignEdit",
+    "CampaignLimits",
     "CampaignRepository",
     "CampaignStatus",
     "CampaignTemplate",
@@ -50,5 +57,6 @@ __all__ = [
     "RetryFailedInCampaign",
     "Segment",
     "StartDueCampaigns",
+    "StopCampaignsPastStopAt",
     "UnsendUnreadInCampaign",
 ]

@@ -53,6 +53,17 @@ class CampaignAudience:
 
 
 @dataclass(frozen=True, slots=True)
+class CampaignLimits:
+    """A campaign's own pace and bounds, each optional: a slower rate than the account's bucket
+    (which still holds for everything together), a time after which what is left is cancelled,
+    and a cap on how many messages it writes."""
+
+    rate_per_minute: int | None = None
+    stop_at: datetime | None = None
+    max_messages: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Campaign:
     """A bulk message; its sent/failed counters are derived from its message rows."""
 
@@ -73,6 +84,7 @@ class Campaign:
     fanned_out_at: datetime | None = None
     # When a scheduled campaign starts (None: it started when it was accepted).
     send_at: datetime | None = None
+    limits: CampaignLimits = field(default_factory=CampaignLimits)
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from core.campaigns.ports import CampaignStorage
 from core.campaigns.records import CampaignStatus
 from core.campaigns.views import CampaignView, GetCampaign
 from core.errors import Conflict, found
+from core.messaging import MessageStatus
 from core.ports import Clock
 from core.settings import AccountRules, check_blocked
 
@@ -50,6 +51,42 @@ class StartDueCampaigns:
 
 
 @dataclass(frozen=True, slots=True)
+class StopCampaignsPastStopAt:
+    """At a campaign's `stopAt`, what is left is cancelled: its fan-out ends and its pending,
+    queued and held messages are cancelled (what is being delivered finishes). It is then
+    `completed` (a paused one is resumed for that), its counters showing what was cancelled."""
+
+    storage: CampaignStorage
+    clock: Clock
+
+    async def execute(self) -> list[int]:
+        now = self.clock.now()
+        async with self.storage.begin() as uow:
+            due = await uow.campaigns.running_past_stop(now)
+        stopped = []
+        for user_id, campaign_id in due:
+            async with self.storage.begin() as uow:
+                # Under the row's lock, as fan-out chunks are: none is written after this.
+                campaign = await uow.campaigns.lock(user_id, campaign_id)
+                if campaign is None or campaign.status not in (_RUNNING, _PAUSED):
+                    continue
+                await uow.campaigns.end_fan_out(user_id, campaign_id, now)
+                await uow.campaigns.set_status(
+                    user_id, campaign_id, _RUNNING, now, only_from=[_PAUSED]
+                )
+                await uow.outbox.move_campaign_rows(
+                    user_id, campaign_id,
+                    [MessageStatus.PENDING, MessageStatus.QUEUED, MessageStatus.HELD],
+                    MessageStatus.CANCELLED, now,
+                )  # fmt: skip
+            stopped.append(campaign_id)
+        return stopped
+
+
+_RUNNING, _PAUSED = CampaignStatus.RUNNING, CampaignStatus.PAUSED
+
+
+@dataclass(frozen=True, slots=True)
 class CampaignEdit:
     """What a client changes in a scheduled campaign: None keeps the stored value. Giving
     `recipient_ids` or `segment` (or `clear_segment`) replaces the audience's part it names."""
@@ -63,6 +100,9 @@ class CampaignEdit:
     segment: Segment | None = None
     clear_segment: bool = False
     send_at: datetime | None = None
+    rate_per_minute: int | None = None
+    stop_at: datetime | None = None
+    max_messages: int | None = None
 
     def applied_to(self, current: NewCampaign) -> NewCampaign:
         changes: dict[str, object] = {
@@ -79,6 +119,15 @@ class CampaignEdit:
             changes["segment"] = self.segment
         if self.clear_segment:
             changes["segment"] = None
+        limits = {
+            name: value
+            for name, value in (
+                ("rate_per_minute", self.rate_per_minute), ("stop_at", self.stop_at),
+                ("max_messages", self.max_messages),
+            )
+            if value is not None
+        }  # fmt: skip
+        changes["limits"] = replace(current.limits, **limits)  # type: ignore[arg-type]
         return replace(current, **changes)  # type: ignore[arg-type]
 
 
@@ -96,9 +145,9 @@ class EditScheduledCampaign:
             raise Conflict(f"campaign {campaign_id} is {stored.status}: only a scheduled one "
                            "can be edited")  # fmt: skip
         new = edit.applied_to(NewCampaign.of(stored))
-        new.check_send_at(now)
         campaign = new.to_campaign(user_id)
         settings = await self.rules.of(user_id)
+        new.check_times(now, settings.rate_per_minute)
         check_blocked({"content": campaign.template.content}, settings.blocked_words)
         edited = replace(campaign, id=campaign_id, updated_at=now)
         async with self.storage.begin() as uow:

@@ -9,6 +9,7 @@ from core.messaging.gauges import RecordQueueGauges
 from core.messaging.ports import (
     MAX_BATCH,
     MAX_DELAY_S,
+    CampaignPace,
     Delivered,
     DeliveryResult,
     MessageQueue,
@@ -52,6 +53,7 @@ __all__ = [
     "MIN_PRIORITY",
     "UNSENT_STATUSES",
     "BatchItemResult",
+    "CampaignPace",
     "ConsumeEnvelopes",
     "Delivered",
     "DeliveryResult",

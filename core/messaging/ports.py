@@ -154,6 +154,16 @@ class MessageRepository(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class CampaignPace:
+    """A running campaign with a rate of its own, and where its pace stands."""
+
+    campaign_id: int
+    rate_per_minute: int
+    last_sent_at: datetime | None  # its latest delivery
+    on_queue: int  # its rows queued or being delivered
+
+
 class OutboxRepository(Protocol):
     """Rows written `pending`, not yet on the queue, and what the relay needs to pace them."""
 
@@ -184,8 +194,15 @@ class OutboxRepository(Protocol):
         """Creators with `pending` rows in a running campaign."""
         ...
 
-    async def campaign_outbox(self, user_id: str, limit: int) -> list[Message]:
-        """Up to `limit` pending rows of the creator's running campaigns, oldest campaign first."""
+    async def campaign_outbox(
+        self, user_id: str, limit: int, caps: Mapping[int, int] | None = None
+    ) -> list[Message]:
+        """Up to `limit` pending rows of the creator's running campaigns, oldest campaign first;
+        at most `caps[id]` of a campaign named in `caps`."""
+        ...
+
+    async def campaign_paces(self, user_id: str) -> list[CampaignPace]:
+        """The creator's running campaigns that have a rate of their own and pending rows."""
         ...
 
     async def move_campaign_rows(

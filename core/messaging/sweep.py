@@ -17,6 +17,7 @@ from uuid import UUID
 
 from core.messaging.config import MessagingConfig
 from core.messaging.eta import already_waiting, plan_backlog
+from core.messaging.pace import paced, slots_within
 from core.messaging.ports import MessagingStorage
 from core.messaging.relay import OutboxRelay
 from core.planning import Lane, Waiting, micros
@@ -85,11 +86,15 @@ class SweepOutbox:
                 interactive = await uow.outbox.count_interactive(user_id)
                 ahead = await uow.outbox.count_on_queue(user_id) - interactive
                 room = min(within_horizon - max(ahead, 0), BATCH)
-                rows = await uow.outbox.campaign_outbox(user_id, room) if room > 0 else []
+                paces = await uow.outbox.campaign_paces(user_id)
+                caps = {p.campaign_id: slots_within(p, now, horizon) for p in paces}
+                rows = await uow.outbox.campaign_outbox(user_id, room, caps) if room > 0 else []
             waiting = already_waiting(Lane.INTERACTIVE, interactive, now)
             waiting += already_waiting(Lane.BULK, ahead, now)
             waiting += [Waiting(Lane.BULK, m.priority, micros(now), key=m.id) for m in rows]
-            planned = await plan_backlog(self.limiter, settings, now, waiting)
+            planned = paced(
+                await plan_backlog(self.limiter, settings, now, waiting), rows, paces, now
+            )
             due = [m for m in rows if planned[m.id] - now <= horizon]
             if not due:
                 return relayed

@@ -24,6 +24,7 @@ from core.campaigns import (
     Campaign,
     CampaignAudience,
     CampaignCounters,
+    CampaignLimits,
     CampaignStatus,
     CampaignType,
     FanOutChunk,
@@ -46,6 +47,12 @@ _UNFINISHED = (
         campaigns.c.status.notin_([CampaignStatus.CANCELLED.value, CampaignStatus.SCHEDULED.value]),
     )
     .order_by(campaigns.c.id)
+)
+_HAS_UNSENT_ROWS = sa.exists().where(
+    messages.c.campaign_id == campaigns.c.id,
+    messages.c.status.in_(
+        [MessageStatus.PENDING.value, MessageStatus.QUEUED.value, MessageStatus.HELD.value]
+    ),
 )
 _SCHEDULED = campaigns.c.status == CampaignStatus.SCHEDULED.value
 _DUE = campaigns.c.send_at <= sa.bindparam("now", type_=UtcDateTime())
@@ -105,6 +112,14 @@ _COUNTER_OF = {
 }
 
 
+def _limits(limits: CampaignLimits) -> dict[str, Any]:
+    return {
+        "rate_per_minute": limits.rate_per_minute,
+        "stop_at": limits.stop_at,
+        "max_messages": limits.max_messages,
+    }
+
+
 def campaign_from_row(row: sa.Row[Any]) -> Campaign:
     return Campaign(
         id=row.id,
@@ -120,6 +135,7 @@ def campaign_from_row(row: sa.Row[Any]) -> Campaign:
         fanout_cursor=row.fanout_cursor,
         fanned_out_at=row.fanned_out_at,
         send_at=row.send_at,
+        limits=CampaignLimits(row.rate_per_minute, row.stop_at, row.max_messages),
     )
 
 
@@ -141,6 +157,7 @@ class SqlAlchemyCampaignRepository:
             "fanout_cursor": campaign.fanout_cursor,
             "fanned_out_at": campaign.fanned_out_at,
             "send_at": campaign.send_at,
+            **_limits(campaign.limits),
         }
         new_id = await self._connection.scalar(_INSERT, values)
         return replace(campaign, id=new_id)
@@ -181,6 +198,29 @@ class SqlAlchemyCampaignRepository:
             for owner, campaign_id in await self._connection.execute(_UNFINISHED)
         ]
 
+    async def end_fan_out(self, user_id: str, campaign_id: int, now: datetime) -> None:
+        statement = (
+            campaigns.update()
+            .where(*_OWNED, campaigns.c.fanned_out_at.is_(None))
+            .values(fanned_out_at=now, updated_at=now)
+        )
+        await self._connection.execute(statement, {"owner": user_id, "campaign": campaign_id})
+
+    async def running_past_stop(self, now: datetime) -> list[tuple[str, int]]:
+        query = (
+            sa.select(campaigns.c.user_id, campaigns.c.id)
+            .where(
+                campaigns.c.status.in_([CampaignStatus.RUNNING.value, CampaignStatus.PAUSED.value]),
+                campaigns.c.stop_at <= now,
+                # Not those already stopped (or complete): nothing left to cancel or write.
+                sa.or_(campaigns.c.fanned_out_at.is_(None), _HAS_UNSENT_ROWS),
+            )
+            .order_by(campaigns.c.id)
+        )
+        return [
+            (owner, campaign_id) for owner, campaign_id in await self._connection.execute(query)
+        ]
+
     async def due_scheduled(self, now: datetime) -> list[tuple[str, int]]:
         rows = await self._connection.execute(_DUE_SCHEDULED, {"now": now})
         return [(owner, campaign_id) for owner, campaign_id in rows]
@@ -198,6 +238,7 @@ class SqlAlchemyCampaignRepository:
                 template=template_json(campaign.template),
                 audience=audience_json(campaign.audience),
                 send_at=campaign.send_at,
+                **_limits(campaign.limits),
                 updated_at=now,
             )
         )

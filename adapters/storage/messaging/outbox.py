@@ -3,7 +3,7 @@ one UPDATE when it is paused, resumed, cancelled or retried."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -15,7 +15,7 @@ from adapters.storage.messaging.messages import message_from_row
 from adapters.storage.tables import campaigns, messages
 from adapters.storage.types import UtcDateTime
 from core.campaigns import CampaignStatus
-from core.messaging import Message, MessageStatus
+from core.messaging import CampaignPace, Message, MessageStatus
 
 _NOW = sa.bindparam("now", type_=UtcDateTime())
 _PENDING = MessageStatus.PENDING.value
@@ -127,16 +127,46 @@ async def outbox_creators(connection: Connection) -> list[str]:
     return sorted({owner for owner, _ in rows})
 
 
-async def campaign_outbox(connection: Connection, user_id: str, limit: int) -> list[sa.Row[Any]]:
-    """Up to `limit` pending rows of the creator's running campaigns, oldest campaign first."""
+async def campaign_outbox(
+    connection: Connection, user_id: str, limit: int, caps: Mapping[int, int] | None = None
+) -> list[sa.Row[Any]]:
+    """Up to `limit` pending rows of the creator's running campaigns, oldest campaign first;
+    at most `caps[id]` of a campaign named in `caps` (a slow one leaves room for the others)."""
     query = CAMPAIGN_OUTBOXES.where(campaigns.c.user_id == user_id)
     found: list[sa.Row[Any]] = []
     for _, campaign_id in (await connection.execute(query)).all():
         if len(found) >= limit:
             break
-        params = {"campaign": campaign_id, "limit": limit - len(found)}
+        wanted = min(limit - len(found), (caps or {}).get(campaign_id, limit))
+        if wanted <= 0:
+            continue
+        params = {"campaign": campaign_id, "limit": wanted}
         found.extend(await connection.execute(CAMPAIGN_PENDING, params))
     return found
+
+
+_OF_CAMPAIGN = messages.c.campaign_id == campaigns.c.id
+# Running campaigns with a rate of their own and pending rows: their latest delivery and how
+# many of their rows are on the queue, each on the (campaign_id, status) index.
+_PACES = sa.select(
+    campaigns.c.id,
+    campaigns.c.rate_per_minute,
+    sa.select(sa.func.max(messages.c.sent_at))
+    .where(_OF_CAMPAIGN, messages.c.status == MessageStatus.SENT.value)
+    .scalar_subquery(),
+    sa.select(sa.func.count())
+    .select_from(messages)
+    .where(
+        _OF_CAMPAIGN,
+        messages.c.status.in_([MessageStatus.QUEUED.value, MessageStatus.SENDING.value]),
+    )
+    .scalar_subquery(),
+).where(
+    campaigns.c.user_id == sa.bindparam("owner"),
+    campaigns.c.status == _RUNNING,
+    campaigns.c.rate_per_minute.is_not(None),
+    _HAS_OUTBOX,
+)
 
 
 class SqlAlchemyOutboxRepository:
@@ -167,9 +197,15 @@ class SqlAlchemyOutboxRepository:
     async def outbox_creators(self) -> list[str]:
         return await outbox_creators(self._connection)
 
-    async def campaign_outbox(self, user_id: str, limit: int) -> list[Message]:
-        rows = await campaign_outbox(self._connection, user_id, limit)
+    async def campaign_outbox(
+        self, user_id: str, limit: int, caps: Mapping[int, int] | None = None
+    ) -> list[Message]:
+        rows = await campaign_outbox(self._connection, user_id, limit, caps)
         return [message_from_row(row) for row in rows]
+
+    async def campaign_paces(self, user_id: str) -> list[CampaignPace]:
+        rows = await self._connection.execute(_PACES, {"owner": user_id})
+        return [CampaignPace(*row) for row in rows]
 
     async def move_campaign_rows(
         self,

@@ -11,6 +11,7 @@ from core.campaigns import (
     MAX_RECIPIENTS,
     Accepted,
     CampaignEdit,
+    CampaignLimits,
     CampaignView,
     NewCampaign,
     Segment,
@@ -58,6 +59,10 @@ class BulkMessageBody(Schema):
     segment: SegmentBody | None = None
     # With a UTC offset, in the future: the campaign is `scheduled` until then.
     send_at: datetime | None = None
+    # Its own limits: a slower rate (never above the account's), a stop time, a cap.
+    rate_per_minute: int | None = None
+    stop_at: datetime | None = None
+    max_messages: int | None = None
 
     def to_core(self) -> NewCampaign:
         return NewCampaign(
@@ -69,6 +74,7 @@ class BulkMessageBody(Schema):
             recipient_ids=tuple(self.recipient_ids),
             segment=self.segment.to_core() if self.segment else None,
             send_at=self.send_at,
+            limits=CampaignLimits(self.rate_per_minute, self.stop_at, self.max_messages),
         )
 
 
@@ -84,6 +90,9 @@ class CampaignEditBody(Schema):
     recipient_ids: FanIds | None = None
     segment: SegmentBody | msgspec.UnsetType | None = msgspec.UNSET
     send_at: datetime | None = None
+    rate_per_minute: int | None = None
+    stop_at: datetime | None = None
+    max_messages: int | None = None
 
     def to_core(self) -> CampaignEdit:
         segment = self.segment if isinstance(self.segment, SegmentBody) else None
@@ -97,6 +106,9 @@ class CampaignEditBody(Schema):
             segment=segment.to_core() if segment else None,
             clear_segment=self.segment is None,
             send_at=self.send_at,
+            rate_per_minute=self.rate_per_minute,
+            stop_at=self.stop_at,
+            max_messages=self.max_messages,
         )
 
 
@@ -150,6 +162,9 @@ class CampaignBody(Schema):
     fanned_out_at: datetime | None
     # When a scheduled campaign starts; null for one started when accepted.
     send_at: datetime | None
+    rate_per_minute: int | None
+    stop_at: datetime | None
+    max_messages: int | None
     created_at: datetime | None
     updated_at: datetime | None
 
@@ -180,6 +195,9 @@ class CampaignBody(Schema):
             fan_out_complete=view.fan_out_complete,
             fanned_out_at=campaign.fanned_out_at,
             send_at=campaign.send_at,
+            rate_per_minute=campaign.limits.rate_per_minute,
+            stop_at=campaign.limits.stop_at,
+            max_messages=campaign.limits.max_messages,
             created_at=campaign.created_at,
             updated_at=campaign.updated_at,
         )

@@ -1,4 +1,4 @@
-"""schedules: when a scheduled campaign or single send starts
+"""schedules: when a scheduled campaign or single send starts; a campaign's own limits
 
 Revision ID: 0007_schedules
 Revises: 0006_safe_sending
@@ -20,6 +20,9 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.add_column("campaigns", sa.Column("send_at", sa.DateTime(timezone=True), nullable=True))
+    op.add_column("campaigns", sa.Column("rate_per_minute", sa.Integer(), nullable=True))
+    op.add_column("campaigns", sa.Column("stop_at", sa.DateTime(timezone=True), nullable=True))
+    op.add_column("campaigns", sa.Column("max_messages", sa.Integer(), nullable=True))
     op.create_index(op.f("ix_campaigns_status_send_at"), "campaigns", ["status", "send_at"])
     op.add_column("messages", sa.Column("send_at", sa.DateTime(timezone=True), nullable=True))
     op.create_index(
@@ -35,4 +38,7 @@ def downgrade() -> None:
     op.drop_index("ix_messages_scheduled_send_at", table_name="messages")
     op.drop_column("messages", "send_at")
     op.drop_index(op.f("ix_campaigns_status_send_at"), table_name="campaigns")
+    op.drop_column("campaigns", "max_messages")
+    op.drop_column("campaigns", "stop_at")
+    op.drop_column("campaigns", "rate_per_minute")
     op.drop_column("campaigns", "send_at")
