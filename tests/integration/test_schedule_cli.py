@@ -12,8 +12,8 @@ from tests.integration.test_campaigns_cli import env  # noqa: F401 (a fixture)
 from tests.integration.test_cli import keep_root_logging  # noqa: F401 (a fixture)
 
 
-def run(env: dict[str, str], *args: str) -> str:
-    result = CliRunner().invoke(cli, list(args), env=env)
+def run(environment: dict[str, str], *args: str) -> str:
+    result = CliRunner().invoke(cli, list(args), env=environment)
     assert result.exit_code == 0, result.output
     return result.output
 
