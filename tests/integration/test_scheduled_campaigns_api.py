@@ -179,3 +179,19 @@ async def test_a_campaigns_unsend_unread_over_http(api: Api):
     assert answer.status_code == 200, answer.text
     assert answer.json()["status"] == "cancelled"
     assert answer.json()["counters"]["unsent"] == 0
+
+
+async def test_the_openapi_page_shows_the_new_bodies_with_examples(api: Api):
+    schema = (await api.client.get("/schema/openapi.json")).json()
+    paths = schema["paths"]
+    for path, verb, field in (
+        (BULK, "post", "sendAt"),
+        ("/api/crm/campaigns/{campaign_id}", "patch", "sendAt"),
+        (SEND, "post", "sendAt"),
+    ):
+        body = paths[path][verb]["requestBody"]["content"]["application/json"]["schema"]
+        assert any(field in example for example in body["examples"]), path
+    assert "/api/onlyfans/messaging/{message_id}/unsend" in paths
+    assert "/api/crm/campaigns/{campaign_id}/unsend-unread" in paths
+    bulk = schema["components"]["schemas"]["BulkMessageBody"]["properties"]
+    assert {"sendAt", "ratePerMinute", "stopAt", "maxMessages"} <= bulk.keys()
