@@ -17,9 +17,10 @@ class Tick:
     stops: StopCampaignsPastStopAt | None = None
 
     async def execute(self) -> int:
-        """Start the scheduled campaigns now due (each claimed by one runner only), carry on the
-        fan-outs a crashed or stopped API left half-done (so their rows are in the
-        outbox), then relay what the outbox holds; how many messages went on the queue."""
+        """Stop the campaigns past their `stopAt`, start the scheduled ones now due (each claimed
+        by one runner only), carry on the fan-outs a crashed or stopped API left half-done (so
+        their rows are in the outbox), then relay what the outbox holds (scheduled single sends
+        now due included); how many messages went on the queue."""
         if self.stops is not None:  # first: nothing past its stop time is relayed below
             await self.stops.execute()
         if self.starts is not None:

@@ -84,3 +84,43 @@ def test_two_lambdas_at_once_start_a_due_campaign_exactly_once(
     finally:
         first.close()
         second.close()
+
+
+def test_a_schedule_survives_a_restart(tmp_path: Path) -> None:
+    """Scheduled through one container, which then stops; a new one, built afresh on the same
+    database, starts it when due."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'fancrm.db'}"
+    asyncio.run(SchemaMigrator(url).upgrade())
+    clock = ManualClock()
+    before = lambda_on(url, clock)
+    try:
+        create_fan = before.loop.run_until_complete(resolve(before.container.create_fan))
+        create_campaign = before.loop.run_until_complete(resolve(before.container.create_campaign))
+
+        async def schedule() -> int:
+            fans = [
+                (await create_fan.execute(CREATOR, NewFan(Platform.ONLYFANS, f"f{i}"))).id
+                for i in range(3)
+            ]
+            new = NewCampaign(
+                "eve", "hi", recipient_ids=tuple(fans), send_at=clock.now() + timedelta(hours=1)
+            )
+            return (await create_campaign.execute(CREATOR, new)).campaign_id
+
+        campaign_id = before.loop.run_until_complete(schedule())
+    finally:
+        before.close()
+    clock.advance(3601)
+    after = lambda_on(url, clock)
+    try:
+        after.handle()
+        view = after.loop.run_until_complete(
+            after.loop.run_until_complete(resolve(after.container.get_campaign)).execute(
+                CREATOR, campaign_id
+            )
+        )
+        assert view.status is CampaignStatus.RUNNING
+        assert view.counters.targeted == 3
+        assert view.counters.pending == 0  # relayed by the same tick
+    finally:
+        after.close()
