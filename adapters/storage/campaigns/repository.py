@@ -101,6 +101,8 @@ _COUNT_BY_STATUS = (
 )
 # `sending` is still on its way out: it counts as queued, so the counters stay six.
 _COUNTER_OF = {
+    # Only single sends are scheduled; should a campaign's row ever be, it has not gone yet.
+    MessageStatus.SCHEDULED.value: "pending",
     MessageStatus.PENDING.value: "pending",
     MessageStatus.QUEUED.value: "queued",
     MessageStatus.SENDING.value: "queued",
