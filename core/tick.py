@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.campaigns import ContinueFanOuts
+from core.campaigns import ContinueFanOuts, StartDueCampaigns, StopCampaignsPastStopAt
 from core.messaging import SweepOutbox
 
 
@@ -13,9 +13,17 @@ from core.messaging import SweepOutbox
 class Tick:
     fan_outs: ContinueFanOuts
     sweep: SweepOutbox
+    starts: StartDueCampaigns | None = None
+    stops: StopCampaignsPastStopAt | None = None
 
     async def execute(self) -> int:
-        """Carry on the fan-outs a crashed or stopped API left half-done (so their rows are in the
-        outbox), then relay what the outbox holds; how many messages went on the queue."""
+        """Stop the campaigns past their `stopAt`, start the scheduled ones now due (each claimed
+        by one runner only), carry on the fan-outs a crashed or stopped API left half-done (so
+        their rows are in the outbox), then relay what the outbox holds (scheduled single sends
+        now due included); how many messages went on the queue."""
+        if self.stops is not None:  # first: nothing past its stop time is relayed below
+            await self.stops.execute()
+        if self.starts is not None:
+            await self.starts.execute()
         await self.fan_outs.execute()
         return await self.sweep.execute()

@@ -18,12 +18,16 @@ from core.campaigns import (
     CancelCampaign,
     ContinueFanOuts,
     CreateCampaign,
+    EditScheduledCampaign,
     FanOutCampaign,
     GetCampaign,
     ListCampaigns,
     PauseCampaign,
     ResumeCampaign,
     RetryFailedInCampaign,
+    StartDueCampaigns,
+    StopCampaignsPastStopAt,
+    UnsendUnreadInCampaign,
 )
 from core.conversations import (
     GetConversation,
@@ -47,8 +51,10 @@ from core.messaging import (
     RecordQueueGauges,
     RetryFailedMessage,
     SendBatch,
+    SendGate,
     SendMessage,
     SweepOutbox,
+    UnsendMessage,
 )
 from core.monitoring import CheckHealth
 from core.quick_replies import (
@@ -59,6 +65,7 @@ from core.quick_replies import (
     UpdateQuickReply,
 )
 from core.ratelimit import Policy
+from core.settings import AccountRules, GetSettings, UpdateSettings
 from core.tick import Tick
 from entrypoints import lazy_adapters as lazy
 from entrypoints.config import Settings
@@ -124,6 +131,14 @@ class Container(containers.DeclarativeContainer):
         delivery_concurrency=config.worker_concurrency,
     )
     api_policy = providers.Singleton(Policy.per_minute, config.api_rate_per_minute)
+    # One per process: its cache of each account's settings is what `forget` clears.
+    account_rules = providers.Singleton(
+        AccountRules, storage=storage, default_policy=messaging_config.provided.send_policy
+    )
+    get_settings = providers.Factory(GetSettings, rules=account_rules)
+    update_settings = providers.Factory(
+        UpdateSettings, storage=storage, rules=account_rules, clock=clock
+    )
 
     relay = providers.Factory(
         OutboxRelay,
@@ -140,6 +155,7 @@ class Container(containers.DeclarativeContainer):
         limiter=rate_limiter,
         clock=clock,
         config=messaging_config,
+        rules=account_rules,
     )
     send_message = providers.Factory(
         SendMessage, writer=outbound_writer, clock=clock, config=messaging_config
@@ -150,6 +166,9 @@ class Container(containers.DeclarativeContainer):
     retry_failed = providers.Factory(
         RetryFailedMessage, storage=storage, relay=relay, clock=clock, config=messaging_config
     )
+    unsend_message = providers.Factory(
+        UnsendMessage, storage=storage, gateway=delivery, clock=clock
+    )
     record_queue_gauges = providers.Singleton(
         RecordQueueGauges, queue=queue, metrics=metrics, clock=clock
     )
@@ -159,6 +178,7 @@ class Container(containers.DeclarativeContainer):
         limiter=rate_limiter,
         clock=clock,
         config=messaging_config,
+        rules=account_rules,
     )
     check_health = providers.Factory(
         CheckHealth,
@@ -192,8 +212,17 @@ class Container(containers.DeclarativeContainer):
     process_inbound_event = providers.Factory(ProcessInboundEvent, storage=storage, clock=clock)
     get_analytics = providers.Factory(GetAnalytics, storage=storage, clock=clock)
 
+    send_gate = providers.Factory(
+        SendGate,
+        limiter=rate_limiter,
+        rules=account_rules,
+        metrics=metrics,
+        clock=clock,
+        config=messaging_config,
+    )
     consume = providers.Factory(
         ConsumeEnvelopes,
+        gate=send_gate,
         storage=storage,
         queue=queue,
         limiter=rate_limiter,
@@ -212,11 +241,16 @@ class Container(containers.DeclarativeContainer):
         limiter=rate_limiter,
         clock=clock,
         config=messaging_config,
+        rules=account_rules,
     )
     tick = providers.Factory(
         Tick,
         fan_outs=providers.Factory(ContinueFanOuts, storage=storage, fan_out=fan_out_campaign),
         sweep=sweep_outbox,
+        starts=providers.Factory(
+            StartDueCampaigns, storage=storage, fan_out=fan_out_campaign, clock=clock
+        ),
+        stops=providers.Factory(StopCampaignsPastStopAt, storage=storage, clock=clock),
     )
     # One per process: the fan-outs it started, cancelled when the API shuts down.
     background_fan_outs = providers.Singleton(
@@ -230,8 +264,15 @@ class Container(containers.DeclarativeContainer):
         metrics=metrics,
         clock=clock,
         config=messaging_config,
+        rules=account_rules,
     )
     get_campaign = providers.Factory(GetCampaign, storage=storage)
+    unsend_unread_campaign = providers.Factory(
+        UnsendUnreadInCampaign, storage=storage, unsend=unsend_message, clock=clock
+    )
+    edit_scheduled_campaign = providers.Factory(
+        EditScheduledCampaign, storage=storage, clock=clock, rules=account_rules
+    )
     list_campaigns = providers.Factory(ListCampaigns, storage=storage)
     pause_campaign = providers.Factory(
         PauseCampaign, storage=storage, sweep=sweep_outbox, clock=clock

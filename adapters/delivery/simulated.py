@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from core.fans import Platform
 from core.messaging import Delivered, DeliveryResult, Outbound
 from core.ports import Clock
 
@@ -28,6 +29,7 @@ class SimulatedDeliveryGateway:
         self._scripted_for: dict[UUID, deque[DeliveryResult]] = {}
         self.delivered: list[DeliveryRecord] = []
         self.attempts: list[UUID] = []
+        self.unsent: list[UUID] = []
 
     def script(self, *outcomes: DeliveryResult) -> None:
         """The next deliveries answer these outcomes, in order."""
@@ -43,6 +45,15 @@ class SimulatedDeliveryGateway:
         outcome = queue.popleft() if queue else Delivered()
         if isinstance(outcome, Delivered):
             self.delivered.append(DeliveryRecord(outbound, self._clock.now()))
+        return outcome
+
+    async def unsend(
+        self, message_id: UUID, user_id: str, platform: Platform, fan_handle: str
+    ) -> DeliveryResult:
+        """Records what it took back; scripted outcomes apply to unsends too."""
+        outcome = self._script.popleft() if self._script else Delivered()
+        if isinstance(outcome, Delivered):
+            self.unsent.append(message_id)
         return outcome
 
     def delivered_ids(self) -> list[UUID]:

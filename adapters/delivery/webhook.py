@@ -14,6 +14,7 @@ import msgspec
 
 from adapters.delivery.retry_after import retry_after_s
 from adapters.delivery.signature import SIGNATURE_HEADER, sign
+from core.fans import Platform
 from core.messaging import (
     Delivered,
     DeliveryResult,
@@ -52,6 +53,16 @@ class OutboundPayload(msgspec.Struct, rename="camel", frozen=True):
             outbound.media_urls,
             outbound.price_cents,
         )
+
+
+class UnsendPayload(msgspec.Struct, rename="camel", frozen=True):
+    """An unsend, to the same URL: `action` tells it apart from a delivery (which has none)."""
+
+    action: str
+    message_id: UUID
+    user_id: str
+    platform: str
+    fan_handle: str
 
 
 _encode = msgspec.json.Encoder().encode
@@ -104,12 +115,20 @@ class WebhookDeliveryGateway:
         self._clock = clock
 
     async def deliver(self, outbound: Outbound) -> DeliveryResult:
-        body = _encode(OutboundPayload.of(outbound))
+        # The bridge drops a repeat of a message it already put on the platform.
+        return await self._post(_encode(OutboundPayload.of(outbound)), str(outbound.message_id))
+
+    async def unsend(
+        self, message_id: UUID, user_id: str, platform: Platform, fan_handle: str
+    ) -> DeliveryResult:
+        payload = UnsendPayload("unsend", message_id, user_id, str(platform), fan_handle)
+        return await self._post(_encode(payload), f"unsend-{message_id}")
+
+    async def _post(self, body: bytes, idempotency_key: str) -> DeliveryResult:
         headers = {
             "Content-Type": "application/json",
             SIGNATURE_HEADER: sign(self._secret, body),
-            # The bridge drops a repeat of a message it already put on the platform.
-            "Idempotency-Key": str(outbound.message_id),
+            "Idempotency-Key": idempotency_key,
         }
         try:
             async with self._session.post(

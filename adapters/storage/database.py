@@ -26,6 +26,7 @@ from adapters.storage.inbound.purchases import SqlAlchemyPurchaseRepository
 from adapters.storage.messaging.messages import SqlAlchemyMessageRepository
 from adapters.storage.messaging.outbox import SqlAlchemyOutboxRepository
 from adapters.storage.quick_replies import SqlAlchemyQuickReplyRepository
+from adapters.storage.settings import SqlAlchemySettingsRepository
 from adapters.storage.tables import metadata
 from core.errors import Unavailable
 
@@ -63,6 +64,7 @@ class SqlAlchemyUnitOfWork:
         "processed_events",
         "purchases",
         "quick_replies",
+        "settings",
     )
 
     def __init__(self, connection: Connection) -> None:
@@ -76,6 +78,7 @@ class SqlAlchemyUnitOfWork:
         self.quick_replies = SqlAlchemyQuickReplyRepository(connection)
         self.purchases = SqlAlchemyPurchaseRepository(connection)
         self.analytics = SqlAlchemyAnalyticsRepository(connection)
+        self.settings = SqlAlchemySettingsRepository(connection)
 
 
 class SqlAlchemyStorage:

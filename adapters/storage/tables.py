@@ -126,7 +126,15 @@ campaigns = sa.Table(
     # The fan-out runs in chunks in fan-id order: the last fan id written, and when it ended.
     sa.Column("fanout_cursor", sa.BigInteger, nullable=False, server_default=sa.text("0")),
     sa.Column("fanned_out_at", UtcDateTime),
+    # A scheduled campaign starts then (NULL: it started when accepted).
+    sa.Column("send_at", UtcDateTime),
+    # Its own limits, each NULL when not set: a slower rate, a stop time, a cap on messages.
+    sa.Column("rate_per_minute", sa.Integer),
+    sa.Column("stop_at", UtcDateTime),
+    sa.Column("max_messages", sa.Integer),
     sa.Index(None, "user_id"),
+    # The ticks' search for scheduled campaigns now due.
+    sa.Index(None, "status", "send_at"),
     **_IDS_NEVER_REUSED,
 )
 
@@ -158,6 +166,8 @@ messages = sa.Table(
     sa.Column("read_at", UtcDateTime),
     sa.Column("updated_at", UtcDateTime),
     sa.Column("lease_until", UtcDateTime),
+    # A scheduled single send waits `scheduled` until then.
+    sa.Column("send_at", UtcDateTime),
     sa.Index(None, "user_id", "status"),
     sa.Index(None, "user_id", "created_at"),
     sa.Index(None, "conversation_id", "created_at"),
@@ -180,6 +190,14 @@ sa.Index(
     messages.c.updated_at,
     postgresql_where=messages.c.status == "failed",
     sqlite_where=messages.c.status == "failed",
+)
+
+# The ticks' search for scheduled single sends now due: only scheduled rows, so it stays small.
+sa.Index(
+    "ix_messages_scheduled_send_at",
+    messages.c.send_at,
+    postgresql_where=messages.c.status == "scheduled",
+    sqlite_where=messages.c.status == "scheduled",
 )
 
 # Inbound events already applied, written in the transaction of their effect: a replay of the
@@ -276,4 +294,19 @@ fan_import_errors = sa.Table(
     sa.Column("row_no", sa.BigInteger, primary_key=True),
     sa.Column("error", sa.Text, nullable=False),
     sa.Column("values", Json, nullable=False),  # the record as the file held it
+)
+
+# One row per account that changed its sending settings; an account without one has the defaults.
+account_settings = sa.Table(
+    "account_settings",
+    metadata,
+    sa.Column("user_id", sa.String(128), primary_key=True),
+    sa.Column("time_zone", sa.String(64), nullable=False),
+    # Local wall times as "HH:MM"; both NULL: no quiet hours.
+    sa.Column("quiet_start", sa.String(5)),
+    sa.Column("quiet_end", sa.String(5)),
+    sa.Column("rate_per_minute", sa.Integer, nullable=False),
+    sa.Column("burst", sa.Integer, nullable=False),
+    sa.Column("blocked_words", Json, nullable=False, server_default="[]"),
+    sa.Column("updated_at", UtcDateTime),
 )

@@ -14,10 +14,18 @@ from core.campaigns.records import (
     Campaign,
     CampaignAudience,
     CampaignCounters,
+    CampaignLimits,
     CampaignStatus,
     CampaignTemplate,
     CampaignType,
 )
+from core.campaigns.schedule import (
+    CampaignEdit,
+    EditScheduledCampaign,
+    StartDueCampaigns,
+    StopCampaignsPastStopAt,
+)
+from core.campaigns.unsend import UnsendUnreadInCampaign
 from core.campaigns.views import CampaignView, GetCampaign, ListCampaigns
 
 __all__ = [
@@ -28,6 +36,8 @@ __all__ = [
     "Campaign",
     "CampaignAudience",
     "CampaignCounters",
+    "CampaignEdit",
+    "CampaignLimits",
     "CampaignRepository",
     "CampaignStatus",
     "CampaignTemplate",
@@ -36,6 +46,7 @@ __all__ = [
     "CancelCampaign",
     "ContinueFanOuts",
     "CreateCampaign",
+    "EditScheduledCampaign",
     "FanOutCampaign",
     "FanOutChunk",
     "GetCampaign",
@@ -45,4 +56,7 @@ __all__ = [
     "ResumeCampaign",
     "RetryFailedInCampaign",
     "Segment",
+    "StartDueCampaigns",
+    "StopCampaignsPastStopAt",
+    "UnsendUnreadInCampaign",
 ]

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 
-from core.campaigns.records import Campaign, CampaignAudience, CampaignTemplate
+from core.campaigns.records import (
+    Campaign,
+    CampaignAudience,
+    CampaignLimits,
+    CampaignStatus,
+    CampaignTemplate,
+)
 from core.checks import MAX_BIGINT, MAX_ID, check_text
 from core.errors import Invalid
 from core.fans import MAX_TAG_LENGTH, MAX_TAGS, Platform
@@ -39,6 +46,23 @@ class NewCampaign:
     priority: int = DEFAULT_PRIORITY
     recipient_ids: tuple[int, ...] = ()
     segment: Segment | None = None
+    send_at: datetime | None = None  # None: it starts now
+    limits: CampaignLimits = field(default_factory=CampaignLimits)
+
+    @classmethod
+    def of(cls, campaign: Campaign) -> NewCampaign:
+        """A stored campaign as it was asked for: what an edit starts from."""
+        t, a = campaign.template, campaign.audience
+        segment = None
+        if a.segment:
+            segment = Segment(
+                a.tags_any, a.tags_all, a.tags_none, a.min_value_cents, a.max_value_cents,
+                a.platform, a.exclude_fan_ids, a.exclude_messaged_within_hours, a.exclude_unread,
+            )  # fmt: skip
+        return cls(
+            campaign.name, t.content, t.media_urls, t.price_cents, t.priority, a.fan_ids,
+            segment, campaign.send_at, campaign.limits,
+        )  # fmt: skip
 
     def to_campaign(self, user_id: str) -> Campaign:
         """The campaign to store; Invalid naming the field when a rule is broken."""
@@ -68,7 +92,50 @@ class NewCampaign:
             exclude_messaged_within_hours=segment.exclude_messaged_within_hours,
             exclude_unread=segment.exclude_unread,
         )
-        return Campaign(None, user_id, self.name.strip(), template, audience)
+        _check_limits(self.limits)
+        campaign = Campaign(
+            None, user_id, self.name.strip(), template, audience, limits=self.limits
+        )
+        if self.send_at is None:
+            return campaign
+        return replace(campaign, status=CampaignStatus.SCHEDULED, send_at=self.send_at)
+
+    def check_times(self, now: datetime, account_rate_per_minute: int) -> None:
+        """`sendAt` and `stopAt` name instants (with their offsets) still ahead, the stop after
+        the start; the campaign's rate is never above the account's."""
+        _check_future(self.send_at, now, "sendAt")
+        stop_at = self.limits.stop_at
+        _check_future(stop_at, now, "stopAt")
+        if stop_at is not None and self.send_at is not None and stop_at <= self.send_at:
+            raise Invalid("stopAt must be after sendAt", field="stopAt")
+        rate = self.limits.rate_per_minute
+        if rate is not None and rate > account_rate_per_minute:
+            raise Invalid(
+                f"ratePerMinute must not be above the account's rate ({account_rate_per_minute})",
+                field="ratePerMinute",
+            )
+
+
+MAX_CAMPAIGN_RATE = 60
+
+
+def _check_future(when: datetime | None, now: datetime, name: str) -> None:
+    if when is None:
+        return
+    if when.tzinfo is None or when.utcoffset() is None:
+        raise Invalid(f"{name} must carry a UTC offset (e.g. 2026-12-24T18:00:00Z)", field=name)
+    if when <= now:
+        raise Invalid(f"{name} must be in the future", field=name)
+
+
+def _check_limits(limits: CampaignLimits) -> None:
+    rate = limits.rate_per_minute
+    if rate is not None and not 1 <= rate <= MAX_CAMPAIGN_RATE:
+        raise Invalid(f"ratePerMinute must be between 1 and {MAX_CAMPAIGN_RATE}",
+                      field="ratePerMinute")  # fmt: skip
+    cap = limits.max_messages
+    if cap is not None and not 1 <= cap <= MAX_RECIPIENTS:
+        raise Invalid(f"maxMessages must be between 1 and {MAX_RECIPIENTS}", field="maxMessages")
 
 
 def _check_segment(segment: Segment) -> None:

@@ -85,7 +85,8 @@ class ResumeCampaign(_Control):
 class CancelCampaign(_Control):
     async def execute(self, user_id: str, campaign_id: int) -> CampaignView:
         await self._move(
-            user_id, campaign_id, allowed=[Status.RUNNING, Status.PAUSED], to=Status.CANCELLED,
+            user_id, campaign_id, allowed=[Status.SCHEDULED, Status.RUNNING, Status.PAUSED],
+            to=Status.CANCELLED,
             rows_from=[Row.PENDING, Row.QUEUED, Row.HELD], rows_to=Row.CANCELLED,
             verb="cancelled",
         )  # fmt: skip

@@ -16,8 +16,8 @@ import itertools
 import logging
 from dataclasses import dataclass
 
-from core.campaigns.ports import CampaignStorage
-from core.campaigns.records import CampaignStatus
+from core.campaigns.ports import CampaignStorage, CampaignStore
+from core.campaigns.records import Campaign, CampaignCounters, CampaignStatus
 from core.messaging import MessagingConfig, SweepOutbox
 from core.ports import Clock
 
@@ -43,13 +43,26 @@ class FanOutCampaign:
                     or campaign.status is CampaignStatus.CANCELLED
                 ):
                     return written
-                chunk = await uow.campaigns.fan_out(
-                    campaign, self.clock.now(), self.config.fan_out_chunk
-                )
+                limit = await _room(uow, campaign, self.config.fan_out_chunk)
+                if limit == 0:  # its cap is reached: the fan-out ends here
+                    await uow.campaigns.end_fan_out(user_id, campaign_id, self.clock.now())
+                    return written
+                chunk = await uow.campaigns.fan_out(campaign, self.clock.now(), limit)
             written += chunk.written
             if chunk.done:
                 break
         return written
+
+
+async def _room(uow: CampaignStore, campaign: Campaign, chunk: int) -> int:
+    """How many fans the next chunk may write: a chunk, or less under the campaign's cap."""
+    cap = campaign.limits.max_messages
+    if cap is None:
+        return chunk
+    assert campaign.id is not None
+    counted = await uow.campaigns.counters(campaign.user_id, [campaign.id])
+    written = counted.get(campaign.id, CampaignCounters()).targeted
+    return max(0, min(chunk, cap - written))
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,9 +43,33 @@ class CampaignRepository(Protocol):
         row's cursor moves past them, and `fanned_out_at` is set when none are left."""
         ...
 
+    async def end_fan_out(self, user_id: str, campaign_id: int, now: datetime) -> None:
+        """Mark the fan-out ended (its cap reached, or its stop time passed)."""
+        ...
+
+    async def running_past_stop(self, now: datetime) -> list[tuple[str, int]]:
+        """(user_id, campaign id) of every running or paused campaign, any tenant's, whose
+        `stop_at` is at or before `now`."""
+        ...
+
     async def unfinished_fan_outs(self) -> list[tuple[str, int]]:
         """(user_id, campaign id) of every campaign, any tenant's, whose fan-out has not ended and
         that is not cancelled, oldest first."""
+        ...
+
+    async def due_scheduled(self, now: datetime) -> list[tuple[str, int]]:
+        """(user_id, campaign id) of every scheduled campaign, any tenant's, whose `send_at` is at
+        or before `now`, soonest first."""
+        ...
+
+    async def start_scheduled(self, user_id: str, campaign_id: int, now: datetime) -> bool:
+        """scheduled → running in one conditional UPDATE, only while it is still scheduled and
+        due: of runners racing for it, exactly one sees True."""
+        ...
+
+    async def edit_scheduled(self, campaign: Campaign, now: datetime) -> bool:
+        """Its name, template, audience and `send_at` replaced, only while it is still
+        scheduled; whether it was."""
         ...
 
     async def set_status(

@@ -15,6 +15,8 @@ class CampaignType(enum.StrEnum):
 
 
 class CampaignStatus(enum.StrEnum):
+    # Waits for its `send_at`; its audience is resolved and its messages written when it starts.
+    SCHEDULED = "scheduled"
     RUNNING = "running"
     PAUSED = "paused"
     COMPLETED = "completed"
@@ -51,6 +53,17 @@ class CampaignAudience:
 
 
 @dataclass(frozen=True, slots=True)
+class CampaignLimits:
+    """A campaign's own pace and bounds, each optional: a slower rate than the account's bucket
+    (which still holds for everything together), a time after which what is left is cancelled,
+    and a cap on how many messages it writes."""
+
+    rate_per_minute: int | None = None
+    stop_at: datetime | None = None
+    max_messages: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Campaign:
     """A bulk message; its sent/failed counters are derived from its message rows."""
 
@@ -69,6 +82,9 @@ class Campaign:
     # written so far, and when the last chunk was written (None while it runs).
     fanout_cursor: int = 0
     fanned_out_at: datetime | None = None
+    # When a scheduled campaign starts (None: it started when it was accepted).
+    send_at: datetime | None = None
+    limits: CampaignLimits = field(default_factory=CampaignLimits)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +97,11 @@ class CampaignCounters:
     failed: int = 0
     held: int = 0  # reached the consumer while the campaign was paused
     cancelled: int = 0
+    unsent: int = 0  # sent, then taken back before the fan read them
 
     @property
     def targeted(self) -> int:
-        return self.pending + self.queued + self.sent + self.failed + self.held + self.cancelled
+        return (
+            self.pending + self.queued + self.sent + self.failed + self.held + self.cancelled
+            + self.unsent
+        )  # fmt: skip

@@ -34,11 +34,11 @@ class CampaignView:
 
     @property
     def progress_percent(self) -> float:
-        """Share of the targeted messages that are finished: sent, failed or cancelled."""
+        """Share of the targeted messages that are finished: sent, failed, cancelled or unsent."""
         c = self.counters
         if not c.targeted:
             return 100.0
-        return round(100 * (c.sent + c.failed + c.cancelled) / c.targeted, 1)
+        return round(100 * (c.sent + c.failed + c.cancelled + c.unsent) / c.targeted, 1)
 
 
 async def views_of(uow: CampaignStore, campaigns: list[Campaign]) -> list[CampaignView]:

@@ -3,11 +3,13 @@ and each creator's send bucket."""
 
 from core.messaging.config import MessagingConfig
 from core.messaging.consume import ConsumeEnvelopes
-from core.messaging.eta import tokens_available, wait_for
+from core.messaging.eta import already_waiting, plan_backlog, tokens_available, wait_for
+from core.messaging.gate import SendGate
 from core.messaging.gauges import RecordQueueGauges
 from core.messaging.ports import (
     MAX_BATCH,
     MAX_DELAY_S,
+    CampaignPace,
     Delivered,
     DeliveryResult,
     MessageQueue,
@@ -46,6 +48,7 @@ from core.messaging.relay import OutboxRelay
 from core.messaging.retry import RetryFailedMessage
 from core.messaging.send import BatchItemResult, SendBatch, SendMessage, SendReceipt
 from core.messaging.sweep import SweepOutbox
+from core.messaging.unsend import UnsendMessage
 from core.messaging.worker import QueueWorker
 from core.messaging.writer import MAX_MEDIA_URL_LENGTH, NewMessage, OutboundWriter, check_outbound
 
@@ -59,6 +62,7 @@ __all__ = [
     "MIN_PRIORITY",
     "UNSENT_STATUSES",
     "BatchItemResult",
+    "CampaignPace",
     "ConsumeEnvelopes",
     "Deliverable",
     "Delivered",
@@ -89,13 +93,17 @@ __all__ = [
     "RecordQueueGauges",
     "RetryFailedMessage",
     "SendBatch",
+    "SendGate",
     "SendMessage",
     "SendReceipt",
     "SendResult",
     "SweepOutbox",
     "Throttled",
     "TransientFailure",
+    "UnsendMessage",
+    "already_waiting",
     "check_outbound",
+    "plan_backlog",
     "tokens_available",
     "wait_for",
 ]

@@ -1,6 +1,6 @@
 """Each creator's backlog ahead of a new single send, as sends need it for a queue position:
-what is on the queue and single sends not relayed yet. A campaign's rows still in the outbox are
-not ahead: the sweep relays them only as the creator's bucket leaves room (core.messaging.sweep).
+the replies and single sends not sent yet. A campaign's rows are not ahead, on the queue or in
+the outbox: their lane leaves a token for these (core.planning).
 
 Counting the rows costs time in proportion to the backlog, on every write. So a count read from
 storage is reused for `max_age_s` and moved on by this process's own writes in between; it can
@@ -31,6 +31,6 @@ class BacklogCounter:
             backlog = known[0] + written
             self._known[user_id] = (backlog, known[1])
             return backlog
-        backlog = await uow.outbox.count_on_queue(user_id)
+        backlog = await uow.outbox.count_interactive(user_id)
         self._known[user_id] = (backlog, now)
         return backlog

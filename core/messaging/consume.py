@@ -20,9 +20,9 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from core.errors import Unavailable
 from core.logcontext import log_context
 from core.messaging.config import MessagingConfig
+from core.messaging.gate import SendGate, lane_of
 from core.messaging.ports import (
     MAX_DELAY_S,
     DeliveryGateway,
@@ -36,13 +36,16 @@ from core.messaging.records import Deliverable, Envelope, MessageStatus, Outcome
 from core.messaging.settle import Claimed, Settled, settle
 from core.messaging.slots import DeliverySlots, Reservation
 from core.messaging.triage import STOPPED_CAMPAIGNS, Deferral, Stop, triage, waves
+from core.planning import Lane
 from core.ports import Clock, Metrics, RateLimiter
+from core.settings import AccountRules
 
 log = logging.getLogger(__name__)
 
 __all__ = ["STOPPED_CAMPAIGNS", "ConsumeEnvelopes"]
 
 Rows = dict[tuple[str, UUID], Deliverable]
+Denied = dict[tuple[str, Lane], float]  # a creator's lane → how long its next envelope waits
 ToSend = list[tuple[int, Deliverable]]
 
 
@@ -56,8 +59,13 @@ class ConsumeEnvelopes:
         metrics: Metrics,
         clock: Clock,
         config: MessagingConfig,
+        gate: SendGate | None = None,
         rng: random.Random | None = None,
     ) -> None:
+        # Without one given, the account rules are read from this storage without sharing a cache.
+        self._gate = gate or SendGate(
+            limiter, AccountRules(storage, config.send_policy), metrics, clock, config
+        )
         self._storage = storage
         self._queue = queue
         self._limiter = limiter
@@ -70,21 +78,23 @@ class ConsumeEnvelopes:
         self._slots = DeliverySlots(config.delivery_concurrency)
 
     async def execute(self, envelopes: Sequence[Envelope]) -> list[bool]:
+        # Replies and single sends first: they must not queue behind a campaign's envelopes that
+        # arrived in the same batch (core.planning's lanes). Stable: arrival order within a lane.
+        order = sorted(range(len(envelopes)), key=lambda i: lane_of(envelopes[i]))
+        ordered = [envelopes[i] for i in order]
         done: set[int] = set()
-        # Once a creator is denied, the rest of their envelopes in this batch wait as long.
-        denied: dict[str, float] = {}
-        for wave in waves(envelopes):
+        # Once a creator's lane is denied, the rest of that lane's envelopes in the batch wait.
+        denied: Denied = {}
+        for wave in waves(ordered):
             finished: set[int] = set()
             try:
-                await self._wave([envelopes[i] for i in wave], denied, finished)
+                await self._wave([ordered[i] for i in wave], denied, finished)
             except Exception:
                 log.exception("batch processing failed; the queue will bring back the rest")
-            done.update(wave[i] for i in finished)
+            done.update(order[wave[i]] for i in finished)
         return [i in done for i in range(len(envelopes))]
 
-    async def _wave(
-        self, envelopes: list[Envelope], denied: dict[str, float], done: set[int]
-    ) -> None:
+    async def _wave(self, envelopes: list[Envelope], denied: Denied, done: set[int]) -> None:
         """Envelopes of distinct messages; the place of each one finished with goes in `done`."""
         rows = await self._load(envelopes)
         sorted_out = triage(envelopes, rows, self._clock.now())
@@ -112,7 +122,7 @@ class ConsumeEnvelopes:
         return {(row.message.user_id, row.message.id): row for row in loaded}
 
     async def _send(
-        self, envelopes: list[Envelope], to_send: ToSend, denied: dict[str, float], done: set[int]
+        self, envelopes: list[Envelope], to_send: ToSend, denied: Denied, done: set[int]
     ) -> list[Deferral]:
         """Bucket, claim, deliver and record, in rounds of as many as the process has delivery
         slots free; the envelopes the bucket turned away, to defer."""
@@ -120,11 +130,11 @@ class ConsumeEnvelopes:
         pending = list(to_send)
         while pending:
             deferrals += [
-                self._after_denial(envelopes[i], i, denied)
-                for i, row in pending
-                if row.message.user_id in denied
+                await self._after_denial(envelopes[i], i, denied)
+                for i, _ in pending
+                if _lane(envelopes[i]) in denied
             ]
-            pending = [(i, row) for i, row in pending if row.message.user_id not in denied]
+            pending = [(i, row) for i, row in pending if _lane(envelopes[i]) not in denied]
             if not pending:
                 break
             reservation = await self._slots.reserve(len(pending))
@@ -153,40 +163,34 @@ class ConsumeEnvelopes:
         await self._record([*settled.finished.values(), *(r.outcome for r in released)])
         done.update([*settled.finished, *(r.copy.index for r in released)])
 
-    def _after_denial(self, envelope: Envelope, index: int, denied: dict[str, float]) -> Deferral:
+    async def _after_denial(self, envelope: Envelope, index: int, denied: Denied) -> Deferral:
         # Denied earlier in this batch: each waits an interval after the last, so they come back
         # about when tokens will be there.
-        denied[envelope.user_id] += self._config.send_policy.interval_us / 1_000_000
-        return Deferral(index, envelope, denied[envelope.user_id], "rate_limited")
+        lane = _lane(envelope)
+        denied[lane] += await self._gate.interval_s(envelope.user_id)
+        return Deferral(index, envelope, denied[lane], "rate_limited")
 
     async def _ask_bucket(
-        self, envelopes: list[Envelope], asking: ToSend, denied: dict[str, float]
+        self, envelopes: list[Envelope], asking: ToSend, denied: Denied
     ) -> tuple[ToSend, list[Deferral]]:
-        """A token for each, in batch order, in one call: those granted, and those deferred."""
+        """Quiet hours, then a token for each in batch order in one call (SendGate): those
+        granted, and those deferred."""
         if not asking:
             return [], []
-        policy, key = self._config.send_policy, MessagingConfig.bucket_key
-        try:
-            decisions = await self._limiter.acquire_many(
-                [(key(row.message.user_id), policy) for _, row in asking]
-            )
-        except Unavailable:
-            # Fail closed: without the bucket we cannot prove a send is within the limit.
-            self._metrics.increment("onlyfans.ratelimiter.unavailable", len(asking))
-            log.warning("send bucket unreachable; deferring", extra={"envelopes": len(asking)})
-            wait_s = self._config.limiter_down_delay_s
-            return [], [Deferral(i, envelopes[i], wait_s, "rate_limited") for i, _ in asking]
+        waits = await self._gate.wait_many([envelopes[i] for i, _ in asking])
         granted: ToSend = []
         refused: list[Deferral] = []
-        for (index, row), decision in zip(asking, decisions, strict=True):
-            user_id = row.message.user_id
-            if decision.allowed:
+        for (index, row), wait in zip(asking, waits, strict=True):
+            lane = _lane(envelopes[index])
+            if wait is None:
                 granted.append((index, row))
-            elif user_id in denied:
-                refused.append(self._after_denial(envelopes[index], index, denied))
+            elif lane in denied:
+                refused.append(await self._after_denial(envelopes[index], index, denied))
             else:
-                denied[user_id] = decision.retry_after_s
-                refused.append(Deferral(index, envelopes[index], denied[user_id], "rate_limited"))
+                wait_s, reason = wait
+                if reason == "rate_limited":
+                    denied[lane] = wait_s
+                refused.append(Deferral(index, envelopes[index], wait_s, reason))
         return granted, refused
 
     async def _claim(self, envelopes: list[Envelope], granted: ToSend) -> list[Claimed]:
@@ -296,3 +300,7 @@ async def _stop_one(messages: MessageRepository, stop: Stop, now: datetime) -> b
         message.user_id, message.id, stop.status, now, only_from=message.status
     )
     return True
+
+
+def _lane(envelope: Envelope) -> tuple[str, Lane]:
+    return envelope.user_id, lane_of(envelope)

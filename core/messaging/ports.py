@@ -8,10 +8,11 @@ from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
-from core.fans import FanRepository
+from core.fans import FanRepository, Platform
 from core.messaging.records import Deliverable, Envelope, Message, MessageStatus, Outbound, Outcome
 from core.paging import Page
 from core.ports import Storage
+from core.settings import SettingsRepository
 
 MAX_DELAY_S = 900  # SQS's ceiling for a per-message delay
 MAX_BATCH = 10  # SQS's ceiling for one SendMessageBatch call
@@ -80,6 +81,12 @@ DeliveryResult = Delivered | Throttled | TransientFailure | PermanentFailure
 class DeliveryGateway(Protocol):
     async def deliver(self, outbound: Outbound) -> DeliveryResult: ...
 
+    async def unsend(
+        self, message_id: UUID, user_id: str, platform: Platform, fan_handle: str
+    ) -> DeliveryResult:
+        """Take a delivered message back from the platform; answers as `deliver` does."""
+        ...
+
 
 class MessageRepository(Protocol):
     """Messages one at a time: the thread, the status machine, the consumer's claim."""
@@ -141,6 +148,13 @@ class MessageRepository(Protocol):
 
     async def list_failed(self, user_id: str, limit: int) -> Page[Message]: ...
 
+    async def sent_unread_in_campaign(
+        self, user_id: str, campaign_id: int, after: UUID | None, limit: int
+    ) -> list[UUID]:
+        """Ids of the campaign's `sent` rows the fan has not read (no read_at), in id order,
+        after `after`."""
+        ...
+
     async def count_unsent(self, user_id: str) -> int: ...
 
     async def count_outbound_by_status(self, user_id: str) -> dict[MessageStatus, int]:
@@ -160,11 +174,25 @@ class MessageRepository(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class CampaignPace:
+    """A running campaign with a rate of its own, and where its pace stands."""
+
+    campaign_id: int
+    rate_per_minute: int
+    last_sent_at: datetime | None  # its latest delivery
+    on_queue: int  # its rows queued or being delivered
+
+
 class OutboxRepository(Protocol):
     """Rows written `pending`, not yet on the queue, and what the relay needs to pace them."""
 
     async def mark_queued(self, user_id: str, message_ids: Sequence[UUID], now: datetime) -> None:
         """pending → queued; a row the consumer already took stays as it is."""
+        ...
+
+    async def count_interactive(self, user_id: str) -> int:
+        """The creator's replies and single sends not sent yet (pending, queued or sending)."""
         ...
 
     async def count_on_queue(self, user_id: str) -> int:
@@ -173,15 +201,28 @@ class OutboxRepository(Protocol):
         ...
 
     async def stale_single_sends(self, before: datetime, limit: int) -> list[Message]:
-        """Any tenant's single sends still `pending` that were written before `before`."""
+        """Any tenant's single sends still `pending` that were written before `before`, or that
+        were scheduled and are now due."""
+        ...
+
+    async def pend_due_scheduled(self, now: datetime) -> int:
+        """Any tenant's scheduled single sends whose `send_at` is at or before `now` → pending
+        (then relayed as `stale_single_sends`); how many."""
         ...
 
     async def outbox_creators(self) -> list[str]:
         """Creators with `pending` rows in a running campaign."""
         ...
 
-    async def campaign_outbox(self, user_id: str, limit: int) -> list[Message]:
-        """Up to `limit` pending rows of the creator's running campaigns, oldest campaign first."""
+    async def campaign_outbox(
+        self, user_id: str, limit: int, caps: Mapping[int, int] | None = None
+    ) -> list[Message]:
+        """Up to `limit` pending rows of the creator's running campaigns, oldest campaign first;
+        at most `caps[id]` of a campaign named in `caps`."""
+        ...
+
+    async def campaign_paces(self, user_id: str) -> list[CampaignPace]:
+        """The creator's running campaigns that have a rate of their own and pending rows."""
         ...
 
     async def move_campaign_rows(
@@ -237,6 +278,7 @@ class MessagingStore(Protocol):
     outbox: OutboxRepository
     conversations: ConversationIndex
     campaigns: CampaignStates
+    settings: SettingsRepository
 
 
 MessagingStorage = Storage[MessagingStore]

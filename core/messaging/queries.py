@@ -8,11 +8,13 @@ from uuid import UUID
 
 from core.errors import found
 from core.messaging.config import MessagingConfig
-from core.messaging.eta import tokens_available, wait_for
+from core.messaging.eta import already_waiting, plan_backlog
 from core.messaging.ports import MessagingStorage
 from core.messaging.records import Message, MessageStatus
 from core.paging import Page
+from core.planning import Lane
 from core.ports import Clock, RateLimiter
+from core.settings import AccountRules
 
 MAX_FAILED_LISTED = 500
 
@@ -85,18 +87,23 @@ class GetQueueStatus:
     limiter: RateLimiter
     clock: Clock
     config: MessagingConfig
+    rules: AccountRules
 
     async def execute(self, user_id: str) -> QueueStatus:
         async with self.storage.begin() as uow:
             counts = OutboundCounts.of(await uow.messages.count_outbound_by_status(user_id))
+            interactive = await uow.outbox.count_interactive(user_id)
             last_sent = await uow.messages.last_sent_at(user_id)
-        available = await tokens_available(self.limiter, self.config, user_id)
-        wait = wait_for(counts.backlog, available, self.config)
+        settings, now = await self.rules.of(user_id), self.clock.now()
+        waiting = already_waiting(Lane.INTERACTIVE, interactive, now)
+        waiting += already_waiting(Lane.BULK, counts.backlog - interactive, now)
+        planned = await plan_backlog(self.limiter, settings, now, waiting)
+        done = max(planned.values(), default=now)
         healthy, message = _health(self.config)
         return QueueStatus(
             counts=counts,
-            estimated_time_s=wait.total_seconds(),
-            rate_per_minute=self.config.send_policy.rate_per_minute,
+            estimated_time_s=max(0.0, (done - now).total_seconds()),
+            rate_per_minute=settings.policy.rate_per_minute,
             last_processed_at=last_sent,
             healthy=healthy,
             health_message=message,

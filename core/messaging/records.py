@@ -18,6 +18,7 @@ class Direction(enum.StrEnum):
 class MessageStatus(enum.StrEnum):
     """Outbound lifecycle (README, "Message lifecycle"); inbound messages are `received`."""
 
+    SCHEDULED = "scheduled"  # a single send waiting for its `send_at`; the tick makes it pending
     PENDING = "pending"
     QUEUED = "queued"
     SENDING = "sending"
@@ -25,11 +26,14 @@ class MessageStatus(enum.StrEnum):
     FAILED = "failed"
     HELD = "held"
     CANCELLED = "cancelled"
+    UNSENT = "unsent"  # sent, then taken back from the platform before the fan read it
     RECEIVED = "received"
 
 
 # The consumer acknowledges an envelope whose row is already in one of these: it was handled before.
-FINISHED_STATUSES = frozenset({MessageStatus.SENT, MessageStatus.FAILED, MessageStatus.CANCELLED})
+FINISHED_STATUSES = frozenset(
+    {MessageStatus.SENT, MessageStatus.FAILED, MessageStatus.CANCELLED, MessageStatus.UNSENT}
+)
 
 
 # A creator's backlog: what the send bucket still has to let through.
@@ -64,6 +68,7 @@ class Message:
     updated_at: datetime | None = None
     # While `sending`: until when the claimant owns the row; after it, another may take over.
     lease_until: datetime | None = None
+    send_at: datetime | None = None  # a scheduled single send goes out then, not before
 
 
 @dataclass(frozen=True, slots=True)

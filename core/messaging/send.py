@@ -81,9 +81,8 @@ def _receipt(
             detail={"messageId": str(outcome.id)},
         )
     slot = written.slots[outcome.id]
-    return SendReceipt(
-        outcome.id, MessageStatus.QUEUED, queued_at, slot.position, queued_at + slot.wait
-    )
+    status = MessageStatus.QUEUED if outcome.send_at is None else MessageStatus.SCHEDULED
+    return SendReceipt(outcome.id, status, queued_at, slot.position, queued_at + slot.wait)
 
 
 def _item_result(index: int, outcome: Message | Exception, written: Written) -> BatchItemResult:
@@ -91,4 +90,5 @@ def _item_result(index: int, outcome: Message | Exception, written: Written) -> 
         return BatchItemResult(index, None, None, str(outcome))
     if outcome.id in written.unqueued:
         return BatchItemResult(index, outcome.id, MessageStatus.FAILED, "queue_unavailable")
-    return BatchItemResult(index, outcome.id, MessageStatus.QUEUED)
+    status = MessageStatus.QUEUED if outcome.send_at is None else MessageStatus.SCHEDULED
+    return BatchItemResult(index, outcome.id, status)

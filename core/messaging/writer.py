@@ -13,7 +13,7 @@ from core.checks import MAX_BIGINT, MAX_ID, check_text
 from core.errors import DomainError, Invalid, NotFound
 from core.messaging.backlog import BacklogCounter
 from core.messaging.config import MessagingConfig
-from core.messaging.eta import tokens_available, wait_for
+from core.messaging.eta import already_waiting, plan_backlog
 from core.messaging.ports import MessagingStorage, MessagingStore
 from core.messaging.records import (
     MAX_CONTENT_LENGTH,
@@ -24,7 +24,9 @@ from core.messaging.records import (
     MessageStatus,
 )
 from core.messaging.relay import OutboxRelay
+from core.planning import Lane, Waiting, from_micros, micros, plan
 from core.ports import Clock, RateLimiter
+from core.settings import AccountRules, AccountSettings, check_blocked
 
 MAX_MEDIA_URL_LENGTH = 2048
 MAX_PRICE_CENTS = MAX_BIGINT  # the column's size; more is a database error, not a 400
@@ -37,11 +39,22 @@ class NewMessage:
     media_urls: tuple[str, ...] = ()
     price_cents: int | None = None
     priority: int = 5
+    send_at: datetime | None = None  # None: now; else it waits `scheduled` until then
 
     def validate(self) -> None:
         if self.recipient_id > MAX_ID:  # no fan has it, and the database cannot even look it up
             raise Invalid(f"recipientId is above {MAX_ID}", field="recipientId")
         check_outbound(self.content, self.media_urls, self.price_cents, self.priority)
+
+
+def check_send_at(send_at: datetime | None, now: datetime) -> None:
+    """A schedule must name an instant (with its offset) that is still ahead."""
+    if send_at is None:
+        return
+    if send_at.tzinfo is None or send_at.utcoffset() is None:
+        raise Invalid("sendAt must carry a UTC offset (e.g. 2026-12-24T18:00:00Z)", field="sendAt")
+    if send_at <= now:
+        raise Invalid("sendAt must be in the future", field="sendAt")
 
 
 def check_outbound(
@@ -91,7 +104,9 @@ class OutboundWriter:
         limiter: RateLimiter,
         clock: Clock,
         config: MessagingConfig,
+        rules: AccountRules | None = None,
     ) -> None:
+        self._rules = rules or AccountRules(storage, config.send_policy)
         self._storage = storage
         self._relay = relay
         self._limiter = limiter
@@ -100,18 +115,41 @@ class OutboundWriter:
         self._backlog = BacklogCounter()
 
     async def write(self, requests: Sequence[Request]) -> Written:
-        outcomes, backlog = await self._store(requests)
-        messages = [m for m in outcomes if isinstance(m, Message)]
+        settings = {user: await self._rules.of(user) for user in {user for user, _ in requests}}
+        now = self._clock.now()
+        refused = [_invalid(new, settings[user], now) for user, new in requests]
+        outcomes, backlog = await self._store(requests, refused)
+        written = [m for m in outcomes if isinstance(m, Message)]
+        messages = [m for m in written if m.send_at is None]
+        slots = await self._later(written, settings)
         if not messages:
-            return Written(outcomes)
-        slots = await self._schedule(messages, backlog)
-        delays = {message_id: int(slot.wait.total_seconds()) for message_id, slot in slots.items()}
+            return Written(outcomes, slots)
+        slots |= await self._schedule(messages, backlog, settings)
+        delays = {m.id: int(slots[m.id].wait.total_seconds()) for m in messages}
         return Written(outcomes, slots, await self._relay.relay(messages, delays))
 
-    async def _store(self, requests: Sequence[Request]) -> tuple[list[Outcome], dict[str, int]]:
-        """Pending rows for `requests`, in one transaction, and each creator's backlog after it."""
+    async def _later(
+        self, written: Sequence[Message], settings: dict[str, AccountSettings]
+    ) -> dict[UUID, Slot]:
+        """Scheduled sends are not relayed now: each one's slot is its own time, as the planner
+        sees it then with nothing else waiting (quiet hours may move it on)."""
         now = self._clock.now()
-        outcomes: list[Outcome | None] = [_invalid(new) for _, new in requests]
+        slots: dict[UUID, Slot] = {}
+        for m in written:
+            if m.send_at is None:
+                continue
+            waiting = [Waiting(Lane.INTERACTIVE, m.priority, micros(m.send_at), key=m.id)]
+            planned = plan(settings[m.user_id].rules, None, micros(m.send_at), waiting)
+            slots[m.id] = Slot(1, from_micros(planned[m.id]) - now)
+        return slots
+
+    async def _store(
+        self, requests: Sequence[Request], refused: list[Invalid | None]
+    ) -> tuple[list[Outcome], dict[str, int]]:
+        """Pending rows for `requests` (but the `refused`), in one transaction, and each
+        creator's backlog of replies and single sends after it."""
+        now = self._clock.now()
+        outcomes: list[Outcome | None] = list(refused)
         valid = [i for i, outcome in enumerate(outcomes) if outcome is None]
         async with self._storage.begin() as uow:
             built = await self._build(uow, [requests[i] for i in valid], now)
@@ -120,10 +158,10 @@ class OutboundWriter:
             messages = [m for m in built if isinstance(m, Message)]
             await uow.messages.add_many(messages)
             await _move_conversations_up(uow, messages, now)
-            written_by = Counter(m.user_id for m in messages)
+            written_by = Counter(m.user_id for m in messages if m.send_at is None)
             backlog = {
-                user: await self._backlog.after_write(uow, user, count)
-                for user, count in written_by.items()
+                user: await self._backlog.after_write(uow, user, written_by[user])
+                for user in {m.user_id for m in messages}
             }
         return [o for o in outcomes if o is not None], backlog
 
@@ -151,19 +189,26 @@ class OutboundWriter:
         return built
 
     async def _schedule(
-        self, messages: Sequence[Message], backlog: dict[str, int]
+        self,
+        messages: Sequence[Message],
+        backlog: dict[str, int],
+        settings: dict[str, AccountSettings],
     ) -> dict[UUID, Slot]:
-        """Each message's place in its creator's backlog (this write's are the newest, in order)."""
-        behind = Counter(m.user_id for m in messages)
-        available = {
-            user: await tokens_available(self._limiter, self._config, user) for user in behind
-        }
+        """Each message's place among its creator's replies and single sends, and when it goes:
+        behind those already waiting, then by priority. A campaign's messages are not ahead of
+        it: the bulk lane leaves a token free for this one (core.planning)."""
+        now = self._clock.now()
         slots: dict[UUID, Slot] = {}
-        for message in messages:
-            behind[message.user_id] -= 1
-            position = backlog[message.user_id] - behind[message.user_id]
-            wait = wait_for(position, available[message.user_id], self._config)
-            slots[message.id] = Slot(position, wait)
+        for user, written in Counter(m.user_id for m in messages).items():
+            ahead = backlog[user] - written
+            mine = [m for m in messages if m.user_id == user]
+            waiting = already_waiting(Lane.INTERACTIVE, ahead, now) + [
+                Waiting(Lane.INTERACTIVE, m.priority, micros(now), key=m.id) for m in mine
+            ]
+            planned = await plan_backlog(self._limiter, settings[user], now, waiting)
+            order = sorted(range(len(mine)), key=lambda i: (planned[mine[i].id], i))
+            for place, i in enumerate(order, start=ahead + 1):
+                slots[mine[i].id] = Slot(place, max(timedelta(0), planned[mine[i].id] - now))
         return slots
 
 
@@ -178,9 +223,11 @@ async def _move_conversations_up(
         await uow.conversations.record_outbound(user_id, sorted(conversation_ids), now)
 
 
-def _invalid(new: NewMessage) -> Invalid | None:
+def _invalid(new: NewMessage, settings: AccountSettings, now: datetime) -> Invalid | None:
     try:
         new.validate()
+        check_send_at(new.send_at, now)
+        check_blocked({"content": new.content}, settings.blocked_words)
     except Invalid as exc:
         return exc
     return None
@@ -194,9 +241,10 @@ def _pending(user_id: str, conversation_id: int, new: NewMessage, now: datetime)
         fan_id=new.recipient_id,
         direction=Direction.OUT,
         text=new.content,
-        status=MessageStatus.PENDING,
+        status=MessageStatus.PENDING if new.send_at is None else MessageStatus.SCHEDULED,
         created_at=now,
         media_urls=new.media_urls,
         price_cents=new.price_cents,
         priority=new.priority,
+        send_at=new.send_at,
     )

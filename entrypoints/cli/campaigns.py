@@ -4,15 +4,21 @@ as the API (the campaign is stored and relayed by the sweep of `fancrm worker`).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any
 
 import click
 from rich.console import Console
 from rich.table import Table
 
-from core.campaigns import CampaignView, NewCampaign, Segment
+from core.campaigns import CampaignEdit, CampaignLimits, CampaignView, NewCampaign, Segment
 from core.fans import Platform
-from entrypoints.cli.common import load_settings, run_in_container, warn_if_queue_in_memory
+from entrypoints.cli.common import (
+    Instant,
+    load_settings,
+    run_in_container,
+    warn_if_queue_in_memory,
+)
 from entrypoints.container import Container, resolve
 
 
@@ -45,11 +51,16 @@ def campaigns() -> None:
 @click.option("--platform", type=click.Choice([p.value for p in Platform]), default=None)
 @click.option("--exclude-messaged-hours", type=int, default=None, help="Skip fans sent to lately.")
 @click.option("--exclude-unread", is_flag=True, help="Skip fans with unread messages.")
+@click.option("--send-at", type=Instant(), default=None, help="Schedule it (ISO 8601, offset).")
+@click.option("--rate-per-minute", type=int, default=None, help="Its own, slower rate.")
+@click.option("--stop-at", type=Instant(), default=None, help="Cancel what is left then.")
+@click.option("--max-messages", type=int, default=None, help="Write at most this many.")
 def create(
     user: str, name: str, content: str, price_cents: int | None, recipients: tuple[int, ...],
     segment: bool, tag_any: tuple[str, ...], tag_all: tuple[str, ...], tag_none: tuple[str, ...],
     min_value: int | None, max_value: int | None, platform: str | None,
-    exclude_messaged_hours: int | None, exclude_unread: bool,
+    exclude_messaged_hours: int | None, exclude_unread: bool, send_at: datetime | None,
+    rate_per_minute: int | None, stop_at: datetime | None, max_messages: int | None,
 ) -> None:  # fmt: skip
     """Create a campaign to --to fans and/or a segment (any filter option implies --segment)."""
     filters = (tag_any, tag_all, tag_none, min_value, max_value, platform, exclude_messaged_hours)
@@ -65,6 +76,8 @@ def create(
             platform=Platform(platform) if platform else None,
             exclude_messaged_within_hours=exclude_messaged_hours, exclude_unread=exclude_unread,
         ) if chosen else None,
+        send_at=send_at,
+        limits=CampaignLimits(rate_per_minute, stop_at, max_messages),
     )  # fmt: skip
 
     async def run(container: Container) -> None:
@@ -127,6 +140,38 @@ _control_command("pause", "pause_campaign", "Stop sending; what arrives meanwhil
 _control_command("resume", "resume_campaign", "Send the held and pending messages again.")
 _control_command("cancel", "cancel_campaign", "Send nothing more: every unsent message cancelled.")
 _control_command("retry-failed", "retry_failed_campaign", "Send the failed messages again.")
+_control_command(
+    "unsend-unread", "unsend_unread_campaign",
+    "Cancel what is not sent yet and take back every sent message not yet read.",
+)  # fmt: skip
+
+
+@campaigns.command()
+@click.argument("campaign_id", type=int)
+@click.option("--user", required=True)
+@click.option("--name", default=None)
+@click.option("--content", default=None)
+@click.option("--to", "recipients", type=int, multiple=True, help="Replaces the fan ids.")
+@click.option("--send-at", type=Instant(), default=None, help="A new time (ISO 8601, offset).")
+@click.option("--rate-per-minute", type=int, default=None)
+@click.option("--stop-at", type=Instant(), default=None)
+@click.option("--max-messages", type=int, default=None)
+def edit(
+    campaign_id: int, user: str, name: str | None, content: str | None,
+    recipients: tuple[int, ...], send_at: datetime | None, rate_per_minute: int | None,
+    stop_at: datetime | None, max_messages: int | None,
+) -> None:  # fmt: skip
+    """Change a scheduled campaign before it starts (only the options given change)."""
+    changes = CampaignEdit(
+        name=name, content=content, recipient_ids=recipients or None, send_at=send_at,
+        rate_per_minute=rate_per_minute, stop_at=stop_at, max_messages=max_messages,
+    )  # fmt: skip
+
+    async def run(container: Container) -> None:
+        use_case = await resolve(container.edit_scheduled_campaign)
+        _print(await use_case.execute(user, campaign_id, changes))
+
+    _run(run)
 
 
 def _control(provider: str, campaign_id: int, user: str) -> None:
@@ -140,11 +185,14 @@ def _control(provider: str, campaign_id: int, user: str) -> None:
 def _print(view: CampaignView) -> None:
     c = view.counters
     fan_out = "complete" if view.fan_out_complete else "not complete"
+    starts = view.campaign.send_at
+    when = f", starts {starts.isoformat(timespec='seconds')}" if starts else ""
     click.echo(
-        f"campaign {view.campaign.id} {view.campaign.name!r}: {view.status}, fan-out {fan_out}"
+        f"campaign {view.campaign.id} {view.campaign.name!r}: {view.status}{when}, "
+        f"fan-out {fan_out}"
     )
     click.echo(
         f"targeted={c.targeted} pending={c.pending} queued={c.queued} sent={c.sent} "
-        f"failed={c.failed} held={c.held} cancelled={c.cancelled} "
+        f"failed={c.failed} held={c.held} cancelled={c.cancelled} unsent={c.unsent} "
         f"revenue_cents={view.campaign.revenue_cents} progress={view.progress_percent:g}%"
     )

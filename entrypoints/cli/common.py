@@ -7,6 +7,7 @@ import asyncio
 import os
 import sys
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any
 
 import click
@@ -46,3 +47,17 @@ def run_in_container(settings: Settings, body: Callable[[Container], Awaitable[A
     except DomainError as exc:
         click.echo(f"error: {exc.message}", err=True)
         sys.exit(1)
+
+
+class Instant(click.ParamType):
+    """An ISO 8601 date and time; its UTC offset is required by the use cases, which say so."""
+
+    name = "datetime"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, datetime):
+            return value
+        try:
+            return datetime.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"{value!r} is not an ISO 8601 date and time", param, ctx)

@@ -6,16 +6,23 @@ import asyncio
 import os
 import signal
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import click
 import uvicorn
 
 from core.messaging import NewMessage
 from entrypoints.cli.campaigns import campaigns
-from entrypoints.cli.common import load_settings, run_in_container, warn_if_queue_in_memory
+from entrypoints.cli.common import (
+    Instant,
+    load_settings,
+    run_in_container,
+    warn_if_queue_in_memory,
+)
 from entrypoints.cli.db import db, exit_unless_schema_at_head
 from entrypoints.cli.fans import fans
+from entrypoints.cli.messages import messages
+from entrypoints.cli.settings import settings as settings_commands
 from entrypoints.cli.workers import serve_workers
 from entrypoints.config import MAX_WORKER_CONCURRENCY, dev_secret_path
 from entrypoints.container import Container, build_container, resolve
@@ -131,13 +138,19 @@ def token(user: str, ttl_hours: timedelta) -> None:
 @click.option("--to", "recipient_id", type=int, required=True, help="The fan's id.")
 @click.option("--content", required=True)
 @click.option("--priority", type=click.IntRange(1, 10), default=5, show_default=True)
-def send(user: str, recipient_id: int, content: str, priority: int) -> None:
-    """Queue one message, exactly as the API does."""
+@click.option("--send-at", type=Instant(), default=None, help="Schedule it (ISO 8601, offset).")
+def send(
+    user: str, recipient_id: int, content: str, priority: int, send_at: datetime | None
+) -> None:
+    """Queue one message, exactly as the API does (or schedule it with --send-at)."""
+    new = NewMessage(recipient_id, content, priority=priority, send_at=send_at)
 
     async def run(container: Container) -> None:
-        use_case = await resolve(container.send_message)
-        receipt = await use_case.execute(user, NewMessage(recipient_id, content, priority=priority))
-        click.echo(f"{receipt.message_id} {receipt.status} position={receipt.queue_position}")
+        receipt = await (await resolve(container.send_message)).execute(user, new)
+        eta = receipt.estimated_send_time.isoformat(timespec="seconds")
+        click.echo(
+            f"{receipt.message_id} {receipt.status} position={receipt.queue_position} eta={eta}"
+        )
 
     settings = load_settings()
     warn_if_queue_in_memory(
@@ -150,6 +163,8 @@ def send(user: str, recipient_id: int, content: str, priority: int) -> None:
 cli.add_command(db)
 cli.add_command(campaigns)
 cli.add_command(fans)
+cli.add_command(messages)
+cli.add_command(settings_commands)
 
 
 @cli.group()

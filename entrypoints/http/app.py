@@ -26,6 +26,7 @@ from entrypoints.http.controllers.messaging import MessagingController
 from entrypoints.http.controllers.metrics import scrape_metrics
 from entrypoints.http.controllers.monitoring import health, monitoring
 from entrypoints.http.controllers.quick_replies import QuickReplyController
+from entrypoints.http.controllers.settings import SettingsController
 from entrypoints.http.docs import openapi_config, swagger_assets
 from entrypoints.http.errors import EXCEPTION_HANDLERS
 from entrypoints.http.middleware import ApiRateLimitMiddleware, RequestContextMiddleware
@@ -61,6 +62,7 @@ def create_app(
             MessagingController,
             FanController,
             QuickReplyController,
+            SettingsController,
             import_controller(settings.import_max_bytes()),
             ConversationController,
             CampaignController,

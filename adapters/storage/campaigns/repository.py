@@ -24,6 +24,7 @@ from core.campaigns import (
     Campaign,
     CampaignAudience,
     CampaignCounters,
+    CampaignLimits,
     CampaignStatus,
     CampaignType,
     FanOutChunk,
@@ -43,9 +44,28 @@ _UNFINISHED = (
     sa.select(campaigns.c.user_id, campaigns.c.id)
     .where(
         campaigns.c.fanned_out_at.is_(None),
-        campaigns.c.status != CampaignStatus.CANCELLED.value,
+        campaigns.c.status.notin_([CampaignStatus.CANCELLED.value, CampaignStatus.SCHEDULED.value]),
     )
     .order_by(campaigns.c.id)
+)
+_HAS_UNSENT_ROWS = sa.exists().where(
+    messages.c.campaign_id == campaigns.c.id,
+    messages.c.status.in_(
+        [MessageStatus.PENDING.value, MessageStatus.QUEUED.value, MessageStatus.HELD.value]
+    ),
+)
+_SCHEDULED = campaigns.c.status == CampaignStatus.SCHEDULED.value
+_DUE = campaigns.c.send_at <= sa.bindparam("now", type_=UtcDateTime())
+_DUE_SCHEDULED = (
+    sa.select(campaigns.c.user_id, campaigns.c.id)
+    .where(_SCHEDULED, _DUE)
+    .order_by(campaigns.c.send_at, campaigns.c.id)
+)
+# The claim: of runners racing, only one UPDATE finds the row still scheduled.
+_START_SCHEDULED = (
+    campaigns.update()
+    .where(*_OWNED, _SCHEDULED, _DUE)
+    .values(status=CampaignStatus.RUNNING.value, updated_at=sa.bindparam("now"))
 )
 # In the database, not read-modify-write: purchases of one campaign arrive concurrently. Only
 # while the sum fits the BIGINT (`room` is MAX_VALUE_CENTS - amount), as for a fan's value.
@@ -81,6 +101,8 @@ _COUNT_BY_STATUS = (
 )
 # `sending` is still on its way out: it counts as queued, so the counters stay six.
 _COUNTER_OF = {
+    # Only single sends are scheduled; should a campaign's row ever be, it has not gone yet.
+    MessageStatus.SCHEDULED.value: "pending",
     MessageStatus.PENDING.value: "pending",
     MessageStatus.QUEUED.value: "queued",
     MessageStatus.SENDING.value: "queued",
@@ -88,7 +110,16 @@ _COUNTER_OF = {
     MessageStatus.FAILED.value: "failed",
     MessageStatus.HELD.value: "held",
     MessageStatus.CANCELLED.value: "cancelled",
+    MessageStatus.UNSENT.value: "unsent",
 }
+
+
+def _limits(limits: CampaignLimits) -> dict[str, Any]:
+    return {
+        "rate_per_minute": limits.rate_per_minute,
+        "stop_at": limits.stop_at,
+        "max_messages": limits.max_messages,
+    }
 
 
 def campaign_from_row(row: sa.Row[Any]) -> Campaign:
@@ -105,6 +136,8 @@ def campaign_from_row(row: sa.Row[Any]) -> Campaign:
         updated_at=row.updated_at,
         fanout_cursor=row.fanout_cursor,
         fanned_out_at=row.fanned_out_at,
+        send_at=row.send_at,
+        limits=CampaignLimits(row.rate_per_minute, row.stop_at, row.max_messages),
     )
 
 
@@ -125,6 +158,8 @@ class SqlAlchemyCampaignRepository:
             "updated_at": campaign.updated_at,
             "fanout_cursor": campaign.fanout_cursor,
             "fanned_out_at": campaign.fanned_out_at,
+            "send_at": campaign.send_at,
+            **_limits(campaign.limits),
         }
         new_id = await self._connection.scalar(_INSERT, values)
         return replace(campaign, id=new_id)
@@ -164,6 +199,53 @@ class SqlAlchemyCampaignRepository:
             (owner, campaign_id)
             for owner, campaign_id in await self._connection.execute(_UNFINISHED)
         ]
+
+    async def end_fan_out(self, user_id: str, campaign_id: int, now: datetime) -> None:
+        statement = (
+            campaigns.update()
+            .where(*_OWNED, campaigns.c.fanned_out_at.is_(None))
+            .values(fanned_out_at=now, updated_at=now)
+        )
+        await self._connection.execute(statement, {"owner": user_id, "campaign": campaign_id})
+
+    async def running_past_stop(self, now: datetime) -> list[tuple[str, int]]:
+        query = (
+            sa.select(campaigns.c.user_id, campaigns.c.id)
+            .where(
+                campaigns.c.status.in_([CampaignStatus.RUNNING.value, CampaignStatus.PAUSED.value]),
+                campaigns.c.stop_at <= now,
+                # Not those already stopped (or complete): nothing left to cancel or write.
+                sa.or_(campaigns.c.fanned_out_at.is_(None), _HAS_UNSENT_ROWS),
+            )
+            .order_by(campaigns.c.id)
+        )
+        return [
+            (owner, campaign_id) for owner, campaign_id in await self._connection.execute(query)
+        ]
+
+    async def due_scheduled(self, now: datetime) -> list[tuple[str, int]]:
+        rows = await self._connection.execute(_DUE_SCHEDULED, {"now": now})
+        return [(owner, campaign_id) for owner, campaign_id in rows]
+
+    async def start_scheduled(self, user_id: str, campaign_id: int, now: datetime) -> bool:
+        params = {"owner": user_id, "campaign": campaign_id, "now": now}
+        return (await self._connection.execute(_START_SCHEDULED, params)).rowcount == 1
+
+    async def edit_scheduled(self, campaign: Campaign, now: datetime) -> bool:
+        statement = (
+            campaigns.update()
+            .where(*_OWNED, _SCHEDULED)
+            .values(
+                name=campaign.name,
+                template=template_json(campaign.template),
+                audience=audience_json(campaign.audience),
+                send_at=campaign.send_at,
+                **_limits(campaign.limits),
+                updated_at=now,
+            )
+        )
+        params = {"owner": campaign.user_id, "campaign": campaign.id}
+        return (await self._connection.execute(statement, params)).rowcount == 1
 
     async def list(self, user_id: str, limit: int, offset: int) -> Page[Campaign]:
         params = {"owner": user_id, "limit": limit, "offset": offset}

@@ -128,7 +128,9 @@ _MARK_INBOUND_READ = (
 
 
 # Filled in as a message moves through its lifecycle; a new message has none of them.
-_LATER_COLUMNS = ("error", "queued_at", "sent_at", "read_at", "updated_at", "lease_until")
+_LATER_COLUMNS = (
+    "error", "queued_at", "sent_at", "read_at", "updated_at", "lease_until", "send_at",
+)  # fmt: skip
 
 # The campaign of a message, locked FOR SHARE (SQLite: its BEGIN IMMEDIATE already serializes):
 # a resume, which updates that row first, waits until the hold is committed and then sees it.
@@ -165,6 +167,7 @@ def message_values(message: Message) -> dict[str, Any]:
         "read_at": message.read_at,
         "updated_at": message.updated_at,
         "lease_until": message.lease_until,
+        "send_at": message.send_at,
     }
 
 
@@ -203,6 +206,7 @@ def message_from_row(row: sa.Row[Any]) -> Message:
         read_at=row.read_at,
         updated_at=row.updated_at,
         lease_until=row.lease_until,
+        send_at=row.send_at,
     )
 
 
@@ -309,6 +313,24 @@ class SqlAlchemyMessageRepository:
             for o in outcomes
         ]
         await self._connection.execute(_RECORD_OUTCOME, params)
+
+    async def sent_unread_in_campaign(
+        self, user_id: str, campaign_id: int, after: UUID | None, limit: int
+    ) -> list[UUID]:
+        query = (
+            sa.select(messages.c.id)
+            .where(
+                messages.c.user_id == user_id,
+                messages.c.campaign_id == campaign_id,
+                messages.c.status == MessageStatus.SENT.value,
+                messages.c.read_at.is_(None),
+            )
+            .order_by(messages.c.id)
+            .limit(limit)
+        )
+        if after is not None:
+            query = query.where(messages.c.id > after)
+        return list((await self._connection.execute(query)).scalars())
 
     async def list_failed(self, user_id: str, limit: int) -> Page[Message]:
         """Failed messages, the most recently failed first."""

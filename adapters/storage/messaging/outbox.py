@@ -3,7 +3,7 @@ one UPDATE when it is paused, resumed, cancelled or retried."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -15,7 +15,7 @@ from adapters.storage.messaging.messages import message_from_row
 from adapters.storage.tables import campaigns, messages
 from adapters.storage.types import UtcDateTime
 from core.campaigns import CampaignStatus
-from core.messaging import Message, MessageStatus
+from core.messaging import CampaignPace, Message, MessageStatus
 
 _NOW = sa.bindparam("now", type_=UtcDateTime())
 _PENDING = MessageStatus.PENDING.value
@@ -38,16 +38,36 @@ COUNT_ON_QUEUE = sa.select(
     .where(_OWNER, messages.c.status == _PENDING, messages.c.campaign_id.is_(None))
     .scalar_subquery()
 )
-# Single sends the API wrote but did not relay (it crashed in between), any tenant's.
+# Replies and single sends not sent yet: what a new one waits behind (campaign rows leave it room).
+COUNT_INTERACTIVE = (
+    sa.select(sa.func.count())
+    .select_from(messages)
+    .where(
+        _OWNER,
+        messages.c.status.in_([_PENDING, MessageStatus.QUEUED.value, MessageStatus.SENDING.value]),
+        messages.c.campaign_id.is_(None),
+    )
+)
+# Single sends the API wrote but did not relay (it crashed in between), and scheduled ones the
+# tick has just made pending (only a due one is pending with a send_at), any tenant's.
 STALE_SINGLE_SENDS = (
     sa.select(messages)
     .where(
         messages.c.status == _PENDING,
         messages.c.campaign_id.is_(None),
-        messages.c.created_at < sa.bindparam("before", type_=UtcDateTime()),
+        sa.or_(
+            messages.c.created_at < sa.bindparam("before", type_=UtcDateTime()),
+            messages.c.send_at.is_not(None),
+        ),
     )
     .order_by(messages.c.created_at)
     .limit(sa.bindparam("limit"))
+)
+# Scheduled single sends now due → pending, in one UPDATE on the partial index of scheduled rows.
+_SCHEDULED_DUE = (
+    messages.update()
+    .where(messages.c.status == MessageStatus.SCHEDULED.value, messages.c.send_at <= _NOW)
+    .values(status=_PENDING, updated_at=_NOW)
 )
 _HAS_OUTBOX = sa.exists().where(
     messages.c.campaign_id == campaigns.c.id, messages.c.status == _PENDING
@@ -107,16 +127,46 @@ async def outbox_creators(connection: Connection) -> list[str]:
     return sorted({owner for owner, _ in rows})
 
 
-async def campaign_outbox(connection: Connection, user_id: str, limit: int) -> list[sa.Row[Any]]:
-    """Up to `limit` pending rows of the creator's running campaigns, oldest campaign first."""
+async def campaign_outbox(
+    connection: Connection, user_id: str, limit: int, caps: Mapping[int, int] | None = None
+) -> list[sa.Row[Any]]:
+    """Up to `limit` pending rows of the creator's running campaigns, oldest campaign first;
+    at most `caps[id]` of a campaign named in `caps` (a slow one leaves room for the others)."""
     query = CAMPAIGN_OUTBOXES.where(campaigns.c.user_id == user_id)
     found: list[sa.Row[Any]] = []
     for _, campaign_id in (await connection.execute(query)).all():
         if len(found) >= limit:
             break
-        params = {"campaign": campaign_id, "limit": limit - len(found)}
+        wanted = min(limit - len(found), (caps or {}).get(campaign_id, limit))
+        if wanted <= 0:
+            continue
+        params = {"campaign": campaign_id, "limit": wanted}
         found.extend(await connection.execute(CAMPAIGN_PENDING, params))
     return found
+
+
+_OF_CAMPAIGN = messages.c.campaign_id == campaigns.c.id
+# Running campaigns with a rate of their own and pending rows: their latest delivery and how
+# many of their rows are on the queue, each on the (campaign_id, status) index.
+_PACES = sa.select(
+    campaigns.c.id,
+    campaigns.c.rate_per_minute,
+    sa.select(sa.func.max(messages.c.sent_at))
+    .where(_OF_CAMPAIGN, messages.c.status == MessageStatus.SENT.value)
+    .scalar_subquery(),
+    sa.select(sa.func.count())
+    .select_from(messages)
+    .where(
+        _OF_CAMPAIGN,
+        messages.c.status.in_([MessageStatus.QUEUED.value, MessageStatus.SENDING.value]),
+    )
+    .scalar_subquery(),
+).where(
+    campaigns.c.user_id == sa.bindparam("owner"),
+    campaigns.c.status == _RUNNING,
+    campaigns.c.rate_per_minute.is_not(None),
+    _HAS_OUTBOX,
+)
 
 
 class SqlAlchemyOutboxRepository:
@@ -130,6 +180,9 @@ class SqlAlchemyOutboxRepository:
         params = {"owner": user_id, "message_ids": list(message_ids), "now": now}
         await self._connection.execute(_MARK_QUEUED, params)
 
+    async def count_interactive(self, user_id: str) -> int:
+        return await self._connection.scalar(COUNT_INTERACTIVE, {"owner": user_id}) or 0
+
     async def count_on_queue(self, user_id: str) -> int:
         return await self._connection.scalar(COUNT_ON_QUEUE, {"owner": user_id}) or 0
 
@@ -138,12 +191,21 @@ class SqlAlchemyOutboxRepository:
         rows = await self._connection.execute(STALE_SINGLE_SENDS, params)
         return [message_from_row(row) for row in rows]
 
+    async def pend_due_scheduled(self, now: datetime) -> int:
+        return (await self._connection.execute(_SCHEDULED_DUE, {"now": now})).rowcount
+
     async def outbox_creators(self) -> list[str]:
         return await outbox_creators(self._connection)
 
-    async def campaign_outbox(self, user_id: str, limit: int) -> list[Message]:
-        rows = await campaign_outbox(self._connection, user_id, limit)
+    async def campaign_outbox(
+        self, user_id: str, limit: int, caps: Mapping[int, int] | None = None
+    ) -> list[Message]:
+        rows = await campaign_outbox(self._connection, user_id, limit, caps)
         return [message_from_row(row) for row in rows]
+
+    async def campaign_paces(self, user_id: str) -> list[CampaignPace]:
+        rows = await self._connection.execute(_PACES, {"owner": user_id})
+        return [CampaignPace(*row) for row in rows]
 
     async def move_campaign_rows(
         self,

@@ -4,26 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, get, patch, post
 from litestar.di import NamedDependency
-from litestar.params import JSONBody
 
 from core.campaigns import (
     CancelCampaign,
     CreateCampaign,
+    EditScheduledCampaign,
     GetCampaign,
     ListCampaigns,
     PauseCampaign,
     ResumeCampaign,
     RetryFailedInCampaign,
+    UnsendUnreadInCampaign,
 )
 from entrypoints.http.controllers.params import Limit, Offset, PathId
 from entrypoints.http.schemas.campaigns import (
-    BulkMessageBody,
     BulkMessageResponse,
     CampaignBody,
     CampaignPage,
 )
+from entrypoints.http.schemas.examples import BulkMessageJson, CampaignEditJson
 
 AnyRequest = Request[str, Any, Any]
 
@@ -36,7 +37,7 @@ class CampaignController(Controller):
     async def bulk(
         self,
         request: AnyRequest,
-        data: JSONBody[BulkMessageBody],
+        data: BulkMessageJson,
         create_campaign: NamedDependency[CreateCampaign],
     ) -> BulkMessageResponse:
         """One message to many fans (≤ 100,000: ids and/or a segment), at the creator's pace."""
@@ -61,6 +62,18 @@ class CampaignController(Controller):
     ) -> CampaignBody:
         """One campaign with its counters."""
         return CampaignBody.of(await get_campaign.execute(request.user, campaign_id))
+
+    @patch("/crm/campaigns/{campaign_id:int}", operation_id="editScheduledCampaign")
+    async def edit(
+        self,
+        request: AnyRequest,
+        campaign_id: PathId,
+        data: CampaignEditJson,
+        edit_scheduled_campaign: NamedDependency[EditScheduledCampaign],
+    ) -> CampaignBody:
+        """Change a scheduled campaign (content, audience, time) until it starts; 409 after."""
+        edited = await edit_scheduled_campaign.execute(request.user, campaign_id, data.to_core())
+        return CampaignBody.of(edited)
 
     @post("/crm/campaigns/{campaign_id:int}/pause", status_code=200, operation_id="pauseCampaign")
     async def pause(
@@ -105,3 +118,18 @@ class CampaignController(Controller):
     ) -> CampaignBody:
         """Send the campaign's failed messages again; nothing else moves."""
         return CampaignBody.of(await retry_failed_campaign.execute(request.user, campaign_id))
+
+    @post(
+        "/crm/campaigns/{campaign_id:int}/unsend-unread",
+        status_code=200,
+        operation_id="unsendUnreadCampaignMessages",
+    )
+    async def unsend_unread(
+        self,
+        request: AnyRequest,
+        campaign_id: PathId,
+        unsend_unread_campaign: NamedDependency[UnsendUnreadInCampaign],
+    ) -> CampaignBody:
+        """Cancel what is not sent yet and take back every sent message not yet read; 503 (ask
+        again to carry on) when the bridge cannot be reached."""
+        return CampaignBody.of(await unsend_unread_campaign.execute(request.user, campaign_id))

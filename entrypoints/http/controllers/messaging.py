@@ -16,7 +16,9 @@ from core.messaging import (
     RetryFailedMessage,
     SendBatch,
     SendMessage,
+    UnsendMessage,
 )
+from entrypoints.http.schemas.examples import SendMessageJson
 from entrypoints.http.schemas.messaging import (
     FailedMessagesResponse,
     MessageView,
@@ -24,7 +26,6 @@ from entrypoints.http.schemas.messaging import (
     RetryResponse,
     SendBatchBody,
     SendBatchResponse,
-    SendMessageBody,
     SendMessageResponse,
 )
 
@@ -39,7 +40,7 @@ class MessagingController(Controller):
     async def send(
         self,
         request: AnyRequest,
-        data: JSONBody[SendMessageBody],
+        data: SendMessageJson,
         send_message: NamedDependency[SendMessage],
     ) -> SendMessageResponse:
         """Queue one message to a fan; it goes out when the creator's send bucket allows."""
@@ -81,6 +82,17 @@ class MessagingController(Controller):
         """Send a failed message again, with a fresh count of attempts."""
         message = await retry_failed.execute(request.user, message_id)
         return RetryResponse(success=True, message_id=message.id, status=message.status)
+
+    @post("/messaging/{message_id:uuid}/unsend", status_code=200, operation_id="unsendMessage")
+    async def unsend(
+        self,
+        request: AnyRequest,
+        message_id: FromPath[UUID],
+        unsend_message: NamedDependency[UnsendMessage],
+    ) -> MessageView:
+        """Not sent yet: cancelled. Sent and unread: taken back from the platform (`unsent`).
+        Read by the fan: 409. The bridge unreachable for now: 503, nothing changed."""
+        return MessageView.of(await unsend_message.execute(request.user, message_id))
 
     @get("/messaging/{message_id:uuid}", operation_id="getMessage")
     async def get_one(

@@ -7,7 +7,15 @@ from typing import Annotated
 
 import msgspec
 
-from core.campaigns import MAX_RECIPIENTS, Accepted, CampaignView, NewCampaign, Segment
+from core.campaigns import (
+    MAX_RECIPIENTS,
+    Accepted,
+    CampaignEdit,
+    CampaignLimits,
+    CampaignView,
+    NewCampaign,
+    Segment,
+)
 from core.campaigns.audience import MAX_EXCLUDE_HOURS, MAX_NAME_LENGTH
 from core.fans import MAX_TAG_LENGTH, MAX_TAGS, Platform
 from entrypoints.http.schemas import Body, Cents, Schema, not_blank, text
@@ -54,6 +62,12 @@ class BulkMessageBody(Body):
     priority: Priority = 5
     recipient_ids: FanIds = []
     segment: SegmentBody | None = None
+    # With a UTC offset, in the future: the campaign is `scheduled` until then.
+    send_at: datetime | None = None
+    # Its own limits: a slower rate (never above the account's), a stop time, a cap.
+    rate_per_minute: int | None = None
+    stop_at: datetime | None = None
+    max_messages: int | None = None
 
     def to_core(self) -> NewCampaign:
         return NewCampaign(
@@ -64,6 +78,42 @@ class BulkMessageBody(Body):
             priority=self.priority,
             recipient_ids=tuple(self.recipient_ids),
             segment=self.segment.to_core() if self.segment else None,
+            send_at=self.send_at,
+            limits=CampaignLimits(self.rate_per_minute, self.stop_at, self.max_messages),
+        )
+
+
+class CampaignEditBody(Schema):
+    """A scheduled campaign's changes: absent fields keep their value; `segment: null` drops
+    the segment (then `recipientIds` alone is the audience)."""
+
+    campaign_name: str | None = None
+    content: Content | None = None
+    media_urls: list[str] | None = None
+    price_cents: Cents | None = None
+    priority: Priority | None = None
+    recipient_ids: FanIds | None = None
+    segment: SegmentBody | msgspec.UnsetType | None = msgspec.UNSET
+    send_at: datetime | None = None
+    rate_per_minute: int | None = None
+    stop_at: datetime | None = None
+    max_messages: int | None = None
+
+    def to_core(self) -> CampaignEdit:
+        segment = self.segment if isinstance(self.segment, SegmentBody) else None
+        return CampaignEdit(
+            name=self.campaign_name,
+            content=self.content,
+            media_urls=None if self.media_urls is None else tuple(self.media_urls),
+            price_cents=self.price_cents,
+            priority=self.priority,
+            recipient_ids=None if self.recipient_ids is None else tuple(self.recipient_ids),
+            segment=segment.to_core() if segment else None,
+            clear_segment=self.segment is None,
+            send_at=self.send_at,
+            rate_per_minute=self.rate_per_minute,
+            stop_at=self.stop_at,
+            max_messages=self.max_messages,
         )
 
 
@@ -97,6 +147,7 @@ class Counters(Schema):
     failed: int
     held: int
     cancelled: int
+    unsent: int
     revenue_cents: int
     progress_percent: float
 
@@ -114,6 +165,11 @@ class CampaignBody(Schema):
     # then, and the campaign is not `completed` before it.
     fan_out_complete: bool
     fanned_out_at: datetime | None
+    # When a scheduled campaign starts; null for one started when accepted.
+    send_at: datetime | None
+    rate_per_minute: int | None
+    stop_at: datetime | None
+    max_messages: int | None
     created_at: datetime | None
     updated_at: datetime | None
 
@@ -137,11 +193,16 @@ class CampaignBody(Schema):
                 failed=c.failed,
                 held=c.held,
                 cancelled=c.cancelled,
+                unsent=c.unsent,
                 revenue_cents=campaign.revenue_cents,
                 progress_percent=view.progress_percent,
             ),
             fan_out_complete=view.fan_out_complete,
             fanned_out_at=campaign.fanned_out_at,
+            send_at=campaign.send_at,
+            rate_per_minute=campaign.limits.rate_per_minute,
+            stop_at=campaign.limits.stop_at,
+            max_messages=campaign.limits.max_messages,
             created_at=campaign.created_at,
             updated_at=campaign.updated_at,
         )

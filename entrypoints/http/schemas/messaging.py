@@ -37,11 +37,14 @@ class BatchItemBody(Body):
     media_urls: list[str] = []
     price_cents: Annotated[int, msgspec.Meta(ge=0)] | None = None
     priority: Priority = 5
+    # With a UTC offset, in the future: the message waits `scheduled` until then.
+    send_at: datetime | None = None
 
     def to_core(self) -> NewMessage:
         return NewMessage(
-            self.recipient_id, self.content, tuple(self.media_urls), self.price_cents, self.priority
-        )
+            self.recipient_id, self.content, tuple(self.media_urls), self.price_cents,
+            self.priority, self.send_at,
+        )  # fmt: skip
 
 
 class SendMessageBody(BatchItemBody):
@@ -113,6 +116,7 @@ class MessageView(Schema):
     queued_at: datetime | None
     sent_at: datetime | None
     read_at: datetime | None = None  # inbound messages: when the creator read them
+    send_at: datetime | None = None  # a scheduled send: when it goes out
 
     @classmethod
     def of(cls, m: Message) -> MessageView:
@@ -133,6 +137,7 @@ class MessageView(Schema):
             queued_at=m.queued_at,
             sent_at=m.sent_at,
             read_at=m.read_at,
+            send_at=m.send_at,
         )
 
 
