@@ -27,6 +27,20 @@ REQUEST_EXAMPLES: dict[str, Any] = {
         "campaignName": "spring sale",
         "content": "Spring sale: 20% off this week",
         "segment": {"tagsAny": ["vip"], "minValueCents": 1000},
+        # Scheduled, paced and bounded (each optional): without sendAt it starts at once.
+        "sendAt": "2030-03-20T18:00:00+01:00",
+        "ratePerMinute": 4,
+        "stopAt": "2030-03-20T23:00:00+01:00",
+        "maxMessages": 500,
+    },
+    "CampaignEditBody": {
+        "content": "Spring sale: 25% off tonight",
+        "sendAt": "2030-03-20T19:00:00Z",
+    },
+    "SettingsPatchBody": {
+        "timeZone": "Europe/Berlin",
+        "quietHours": {"start": "01:00", "end": "09:00"},
+        "blockedWords": ["paypal", "venmo", "cash app"],
     },
     "EventBody": {
         "id": "evt-1",

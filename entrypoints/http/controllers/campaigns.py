@@ -6,6 +6,7 @@ from typing import Any
 
 from litestar import Controller, Request, get, patch, post
 from litestar.di import NamedDependency
+from litestar.params import JSONBody
 
 from core.campaigns import (
     CancelCampaign,
@@ -20,11 +21,12 @@ from core.campaigns import (
 )
 from entrypoints.http.controllers.params import Limit, Offset, PathId
 from entrypoints.http.schemas.campaigns import (
+    BulkMessageBody,
     BulkMessageResponse,
     CampaignBody,
+    CampaignEditBody,
     CampaignPage,
 )
-from entrypoints.http.schemas.examples import BulkMessageJson, CampaignEditJson
 
 AnyRequest = Request[str, Any, Any]
 
@@ -37,7 +39,7 @@ class CampaignController(Controller):
     async def bulk(
         self,
         request: AnyRequest,
-        data: BulkMessageJson,
+        data: JSONBody[BulkMessageBody],
         create_campaign: NamedDependency[CreateCampaign],
     ) -> BulkMessageResponse:
         """One message to many fans (≤ 100,000: ids and/or a segment), at the creator's pace."""
@@ -68,7 +70,7 @@ class CampaignController(Controller):
         self,
         request: AnyRequest,
         campaign_id: PathId,
-        data: CampaignEditJson,
+        data: JSONBody[CampaignEditBody],
         edit_scheduled_campaign: NamedDependency[EditScheduledCampaign],
     ) -> CampaignBody:
         """Change a scheduled campaign (content, audience, time) until it starts; 409 after."""

@@ -18,7 +18,6 @@ from core.messaging import (
     SendMessage,
     UnsendMessage,
 )
-from entrypoints.http.schemas.examples import SendMessageJson
 from entrypoints.http.schemas.messaging import (
     FailedMessagesResponse,
     MessageView,
@@ -26,6 +25,7 @@ from entrypoints.http.schemas.messaging import (
     RetryResponse,
     SendBatchBody,
     SendBatchResponse,
+    SendMessageBody,
     SendMessageResponse,
 )
 
@@ -40,7 +40,7 @@ class MessagingController(Controller):
     async def send(
         self,
         request: AnyRequest,
-        data: SendMessageJson,
+        data: JSONBody[SendMessageBody],
         send_message: NamedDependency[SendMessage],
     ) -> SendMessageResponse:
         """Queue one message to a fan; it goes out when the creator's send bucket allows."""

@@ -16,12 +16,15 @@ from core.campaigns import (
     NewCampaign,
     Segment,
 )
-from core.campaigns.audience import MAX_EXCLUDE_HOURS, MAX_NAME_LENGTH
+from core.campaigns.audience import MAX_CAMPAIGN_RATE, MAX_EXCLUDE_HOURS, MAX_NAME_LENGTH
 from core.fans import MAX_TAG_LENGTH, MAX_TAGS, Platform
 from entrypoints.http.schemas import Body, Cents, Schema, not_blank, text
+from entrypoints.http.schemas.fans import ZonedTime
 from entrypoints.http.schemas.messaging import Content, FanId, MediaUrls, Priority
 
 FanIds = Annotated[list[FanId], msgspec.Meta(max_length=MAX_RECIPIENTS)]
+CampaignRate = Annotated[int, msgspec.Meta(ge=1, le=MAX_CAMPAIGN_RATE)]
+MaxMessages = Annotated[int, msgspec.Meta(ge=1, le=MAX_RECIPIENTS)]
 
 
 SegmentTags = Annotated[list[text(MAX_TAG_LENGTH)], msgspec.Meta(max_length=MAX_TAGS)]  # type: ignore[misc]
@@ -63,11 +66,11 @@ class BulkMessageBody(Body):
     recipient_ids: FanIds = []
     segment: SegmentBody | None = None
     # With a UTC offset, in the future: the campaign is `scheduled` until then.
-    send_at: datetime | None = None
+    send_at: ZonedTime | None = None
     # Its own limits: a slower rate (never above the account's), a stop time, a cap.
-    rate_per_minute: int | None = None
-    stop_at: datetime | None = None
-    max_messages: int | None = None
+    rate_per_minute: CampaignRate | None = None
+    stop_at: ZonedTime | None = None
+    max_messages: MaxMessages | None = None
 
     def to_core(self) -> NewCampaign:
         return NewCampaign(
@@ -83,21 +86,21 @@ class BulkMessageBody(Body):
         )
 
 
-class CampaignEditBody(Schema):
+class CampaignEditBody(Body):
     """A scheduled campaign's changes: absent fields keep their value; `segment: null` drops
     the segment (then `recipientIds` alone is the audience)."""
 
-    campaign_name: str | None = None
+    campaign_name: not_blank(MAX_NAME_LENGTH) | None = None  # type: ignore[valid-type]
     content: Content | None = None
-    media_urls: list[str] | None = None
+    media_urls: MediaUrls | None = None
     price_cents: Cents | None = None
     priority: Priority | None = None
     recipient_ids: FanIds | None = None
     segment: SegmentBody | msgspec.UnsetType | None = msgspec.UNSET
-    send_at: datetime | None = None
-    rate_per_minute: int | None = None
-    stop_at: datetime | None = None
-    max_messages: int | None = None
+    send_at: ZonedTime | None = None
+    rate_per_minute: CampaignRate | None = None
+    stop_at: ZonedTime | None = None
+    max_messages: MaxMessages | None = None
 
     def to_core(self) -> CampaignEdit:
         segment = self.segment if isinstance(self.segment, SegmentBody) else None

@@ -38,7 +38,7 @@ class BatchItemBody(Body):
     price_cents: Annotated[int, msgspec.Meta(ge=0)] | None = None
     priority: Priority = 5
     # With a UTC offset, in the future: the message waits `scheduled` until then.
-    send_at: datetime | None = None
+    send_at: Annotated[datetime, msgspec.Meta(tz=True)] | None = None
 
     def to_core(self) -> NewMessage:
         return NewMessage(

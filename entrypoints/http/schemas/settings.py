@@ -1,26 +1,44 @@
-"""Account settings schemas. Bounds are checked in the core, which names the field in its 400."""
+"""Account settings schemas: bounds in the schema (the published contract); the core checks them
+again, with the rules a schema cannot state (an IANA zone, a window that is not empty)."""
 
 from __future__ import annotations
 
 import re
 from datetime import datetime, time
-from typing import Any
+from typing import Annotated, Any
 
+import msgspec
 from msgspec import UNSET, UnsetType
 
 from core.errors import Invalid
 from core.planning import QuietHours
 from core.settings import AccountSettings, SettingsChanges
-from entrypoints.http.schemas import Schema
+from core.settings.records import (
+    MAX_BLOCKED_WORD_LENGTH,
+    MAX_BLOCKED_WORDS,
+    MAX_BURST,
+    MAX_RATE,
+    MIN_BURST,
+    MIN_RATE,
+)
+from entrypoints.http.schemas import Body, Schema, not_blank
 
 _WALL = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+Wall = Annotated[str, msgspec.Meta(pattern=_WALL.pattern)]
+Zone = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_+\-/]+$")]
+Rate = Annotated[int, msgspec.Meta(ge=MIN_RATE, le=MAX_RATE)]
+Burst = Annotated[int, msgspec.Meta(ge=MIN_BURST, le=MAX_BURST)]
+Words = Annotated[
+    list[not_blank(MAX_BLOCKED_WORD_LENGTH)],  # type: ignore[misc]
+    msgspec.Meta(max_length=MAX_BLOCKED_WORDS),
+]
 
 
-class QuietHoursBody(Schema):
+class QuietHoursBody(Body):
     """A daily window of local time, `HH:MM`; `start` after `end` runs across midnight."""
 
-    start: str
-    end: str
+    start: Wall
+    end: Wall
 
     def to_core(self) -> QuietHours:
         start, end = _wall(self.start, "quietHours.start"), _wall(self.end, "quietHours.end")
@@ -35,14 +53,14 @@ def _wall(value: str, name: str) -> time:
     return time.fromisoformat(value)
 
 
-class SettingsPatchBody(Schema):
+class SettingsPatchBody(Body):
     """Only the fields present change; `quietHours: null` removes the window."""
 
-    time_zone: str | UnsetType = UNSET
+    time_zone: Zone | UnsetType = UNSET
     quiet_hours: QuietHoursBody | UnsetType | None = UNSET
-    rate_per_minute: int | UnsetType = UNSET
-    burst: int | UnsetType = UNSET
-    blocked_words: list[str] | UnsetType = UNSET
+    rate_per_minute: Rate | UnsetType = UNSET
+    burst: Burst | UnsetType = UNSET
+    blocked_words: Words | UnsetType = UNSET
 
     def to_core(self) -> SettingsChanges:
         given: dict[str, Any] = {}
