@@ -63,9 +63,13 @@ def test_a_throttled_delivery_retries_after_the_platforms_wait_without_spending_
 
 def test_transient_failures_back_off_doubling_from_the_base():
     config = MessagingConfig(retry_base_s=3, max_attempts=4)
-    waits = []
+    retries = []
     for attempts in (0, 1, 2):
         envelope, row = sending_row(NOW, attempts=attempts)
         settled = settle([Claimed(0, envelope, row)], [TransientFailure("503")], config)
-        waits.append(settled.retries[0].copy.wait_s)
-    assert waits == [3, 6, 12]
+        retries.append(settled.retries[0].copy)
+    assert [(r.wait_s, r.reason) for r in retries] == [
+        (3, "transient"),
+        (6, "transient"),
+        (12, "transient"),
+    ]
