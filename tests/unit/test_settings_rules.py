@@ -189,3 +189,15 @@ def test_policy_and_rules_follow_the_settings() -> None:
     assert rules.policy == Policy(4, 2_000_000)
     assert rules.zone == ZoneInfo("Europe/Berlin")
     assert rules.quiet == quiet
+
+
+def test_a_zone_zoneinfo_could_load_but_not_listed_is_refused_naming_time_zone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import core.settings.records as records
+
+    monkeypatch.setattr(records, "_zone_names", lambda: {"UTC"})
+    assert ZoneInfo("Europe/Berlin").key == "Europe/Berlin"  # loadable …
+    with pytest.raises(Invalid) as caught:
+        zone("Europe/Berlin")  # … but not among the IANA names
+    assert caught.value.field == "timeZone"
