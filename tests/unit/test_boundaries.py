@@ -28,9 +28,10 @@ from core.fans.records import Fan, Platform
 from core.fans.updates import fan_version
 from core.logcontext import bound_values, log_context
 from core.messaging.config import MessagingConfig
-from core.messaging.eta import tokens_available, wait_for
+from core.messaging.eta import already_waiting, bucket_tat_us, tokens_available, wait_for
 from core.messaging.queries import _health
 from core.paging import MAX_OFFSET, MAX_PAGE_SIZE, Page, check_page
+from core.planning import Lane
 from core.ratelimit import MICROS, Decision, Policy, decide
 
 # --- core.ratelimit ------------------------------------------------------------------------------
@@ -353,3 +354,34 @@ def test_log_values_nest_and_are_gone_once_their_block_ends() -> None:
             assert bound_values() == {"request_id": "r1", "message_id": "m1"}
         assert bound_values() == {"request_id": "r1"}
     assert bound_values() == {}
+
+
+# --- core.messaging.eta: the bucket and the backlog as the planner takes them ------------------
+
+
+async def test_a_bucket_that_cannot_be_asked_is_planned_as_empty() -> None:
+    policy = Policy.per_minute(10)  # an interval of 6 s, 10 tokens
+    assert await bucket_tat_us(DownLimiter(), policy, "creator-a", 1_000_000) == 61_000_000
+
+
+async def test_a_bucket_is_planned_from_when_it_is_full_again() -> None:
+    clock = ManualClock(datetime(2026, 1, 1, tzinfo=UTC))
+    limiter = InMemoryRateLimiter(clock)
+    policy = Policy.per_minute(10)
+    await limiter.acquire(MessagingConfig.bucket_key("creator-a"), policy)
+    # One token spent: full again one interval (6 s) from now.
+    assert await bucket_tat_us(limiter, policy, "creator-a", 5_000_000) == 11_000_000
+
+
+def test_messages_already_waiting_form_one_group_ahead_of_any_new_one() -> None:
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    assert already_waiting(Lane.BULK, 0, now) == []
+    assert already_waiting(Lane.BULK, -1, now) == []
+    (group,) = already_waiting(Lane.INTERACTIVE, 3, now)
+    assert (group.lane, group.priority, group.arrival_us, group.key, group.count) == (
+        Lane.INTERACTIVE,
+        11,
+        1_767_225_599_999_999,
+        ("waiting", Lane.INTERACTIVE),
+        3,
+    )
