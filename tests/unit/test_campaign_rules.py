@@ -3,7 +3,7 @@ and stop, how fast it may go, how many it may send."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
 import pytest
 
@@ -54,6 +54,21 @@ def test_start_and_stop_must_lie_ahead_with_an_offset():
     refused("stopAt", lambda: new(send_at=later, limits=at_start).check_times(NOW, 10))
     before = CampaignLimits(stop_at=later - SECOND)
     refused("stopAt", lambda: new(send_at=later, limits=before).check_times(NOW, 10))
+
+
+class _NoOffset(tzinfo):
+    """A zone that cannot say its offset: as good as none."""
+
+    def utcoffset(self, dt: datetime | None) -> None:
+        return None
+
+    def dst(self, dt: datetime | None) -> None:
+        return None
+
+
+def test_a_start_in_a_zone_without_an_offset_is_refused():
+    vague = datetime(2027, 1, 1, tzinfo=_NoOffset())
+    refused("sendAt", lambda: new(send_at=vague).check_times(NOW, 10))
 
 
 def test_a_campaigns_rate_is_never_above_the_accounts():
