@@ -377,6 +377,7 @@ def test_messages_already_waiting_form_one_group_ahead_of_any_new_one() -> None:
     now = datetime(2026, 1, 1, tzinfo=UTC)
     assert already_waiting(Lane.BULK, 0, now) == []
     assert already_waiting(Lane.BULK, -1, now) == []
+    assert [g.count for g in already_waiting(Lane.BULK, 1, now)] == [1]
     (group,) = already_waiting(Lane.INTERACTIVE, 3, now)
     assert (group.lane, group.priority, group.arrival_us, group.key, group.count) == (
         Lane.INTERACTIVE,
