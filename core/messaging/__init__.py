@@ -3,7 +3,7 @@ and each creator's send bucket."""
 
 from core.messaging.config import MessagingConfig
 from core.messaging.consume import ConsumeEnvelopes
-from core.messaging.eta import already_waiting, plan_backlog, tokens_available, wait_for
+from core.messaging.eta import already_waiting, plan_backlog
 from core.messaging.gate import SendGate
 from core.messaging.gauges import RecordQueueGauges
 from core.messaging.ports import (
@@ -104,6 +104,4 @@ __all__ = [
     "already_waiting",
     "check_outbound",
     "plan_backlog",
-    "tokens_available",
-    "wait_for",
 ]

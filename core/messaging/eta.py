@@ -4,7 +4,7 @@ with the bucket as it is now, for every estimate the API gives and every delay t
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from core.errors import Unavailable
 from core.messaging.config import MessagingConfig
@@ -13,21 +13,6 @@ from core.planning import Lane, Waiting, from_micros, micros, plan
 from core.ports import RateLimiter
 from core.ratelimit import Policy
 from core.settings import AccountSettings
-
-
-async def tokens_available(limiter: RateLimiter, config: MessagingConfig, user_id: str) -> int:
-    """Tokens the creator's bucket holds now; none when it cannot be asked (fail closed)."""
-    try:
-        decision = await limiter.peek(MessagingConfig.bucket_key(user_id), config.send_policy)
-    except Unavailable:
-        return 0
-    return decision.remaining
-
-
-def wait_for(position: int, available: int, config: MessagingConfig) -> timedelta:
-    """How long the `position`-th message of a backlog waits, with `available` tokens now."""
-    waiting = max(0, position - available)
-    return timedelta(microseconds=waiting * config.send_policy.interval_us)
 
 
 async def bucket_tat_us(limiter: RateLimiter, policy: Policy, user_id: str, now_us: int) -> int:

@@ -28,7 +28,7 @@ from core.fans.records import Fan, Platform
 from core.fans.updates import fan_version
 from core.logcontext import bound_values, log_context
 from core.messaging.config import MessagingConfig
-from core.messaging.eta import already_waiting, bucket_tat_us, tokens_available, wait_for
+from core.messaging.eta import already_waiting, bucket_tat_us
 from core.messaging.queries import _health
 from core.paging import MAX_OFFSET, MAX_PAGE_SIZE, Page, check_page
 from core.planning import Lane
@@ -231,27 +231,6 @@ class DownLimiter:
 
     async def peek(self, key: str, policy: Policy) -> Decision:
         raise Unavailable("the bucket is down")
-
-
-async def test_no_tokens_are_counted_while_the_bucket_cannot_be_asked() -> None:
-    assert await tokens_available(DownLimiter(), MessagingConfig(), "creator-a") == 0
-
-
-async def test_the_tokens_are_those_of_the_creators_send_bucket() -> None:
-    limiter = InMemoryRateLimiter(ManualClock(datetime(2026, 1, 1, tzinfo=UTC)))
-    config = MessagingConfig(send_policy=Policy(capacity=3, interval_us=6_000_000))
-    assert await tokens_available(limiter, config, "creator-a") == 3
-    await limiter.acquire("send:creator-a", config.send_policy)
-    assert await tokens_available(limiter, config, "creator-a") == 2
-    assert await tokens_available(limiter, config, "creator-b") == 3
-
-
-def test_a_message_waits_one_interval_per_place_past_the_tokens() -> None:
-    config = MessagingConfig(send_policy=Policy(capacity=3, interval_us=6_000_000))
-    assert wait_for(3, 3, config) == timedelta(0)
-    assert wait_for(1, 3, config) == timedelta(0)
-    assert wait_for(4, 3, config) == timedelta(seconds=6)
-    assert wait_for(6, 1, config) == timedelta(seconds=30)
 
 
 # --- core.analytics.report -----------------------------------------------------------------------
