@@ -2,11 +2,12 @@
 
 A batch costs a constant number of round trips, however many envelopes it holds: its rows loaded
 in one query (triage.py sorts them), the bucket asked for all of them in one pipelined call (one
-atomic decision each, in envelope order), the claims in one statement, the deliveries run at once
-(within the process's delivery slots, slots.py), the delayed copies sent together and the
-outcomes recorded in one statement (settle.py). Deferral is a delayed copy, so waiting burns no
-receive; transient failures back off up to `max_attempts`. Each envelope gets True (done:
-acknowledge it) or False (leave it: the queue brings it back).
+atomic decision each, in batch order: replies and single sends first), the claims in one
+statement, the deliveries run at once (within the process's delivery slots, slots.py), the
+delayed copies sent together and the outcomes recorded in one statement (settle.py). Deferral
+is a delayed copy, so waiting burns no receive; transient failures back off up to
+`max_attempts`. Each envelope gets True (done: acknowledge it) or False (leave it: the queue
+brings it back).
 """
 
 from __future__ import annotations
@@ -68,7 +69,6 @@ class ConsumeEnvelopes:
         )
         self._storage = storage
         self._queue = queue
-        self._limiter = limiter
         self._gateway = gateway
         self._metrics = metrics
         self._clock = clock
