@@ -168,6 +168,10 @@ messages = sa.Table(
     sa.Column("lease_until", UtcDateTime),
     # A scheduled single send waits `scheduled` until then.
     sa.Column("send_at", UtcDateTime),
+    # Who sent it (core.accounts.Author): a member, an API key, the service token, a campaign or
+    # an automation; NULL on inbound rows and on rows from before authorship was recorded.
+    sa.Column("author_kind", sa.String(16)),
+    sa.Column("author_id", sa.String(128)),
     sa.Index(None, "user_id", "status"),
     sa.Index(None, "user_id", "created_at"),
     sa.Index(None, "conversation_id", "created_at"),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from core.accounts import Author
 from core.fans import Platform
 
 
@@ -69,6 +70,7 @@ class Message:
     # While `sending`: until when the claimant owns the row; after it, another may take over.
     lease_until: datetime | None = None
     send_at: datetime | None = None  # a scheduled single send goes out then, not before
+    author: Author | None = None  # who sent it (outbound); None for inbound and older rows
 
 
 @dataclass(frozen=True, slots=True)

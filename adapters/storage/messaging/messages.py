@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from adapters.storage.connection import Connection
 from adapters.storage.tables import campaigns, fans, messages
 from adapters.storage.types import UtcDateTime
+from core.accounts import Author, AuthorKind
 from core.campaigns import CampaignStatus
 from core.fans import Platform
 from core.messaging import (
@@ -168,6 +169,8 @@ def message_values(message: Message) -> dict[str, Any]:
         "updated_at": message.updated_at,
         "lease_until": message.lease_until,
         "send_at": message.send_at,
+        "author_kind": message.author.kind.value if message.author else None,
+        "author_id": message.author.id if message.author else None,
     }
 
 
@@ -207,6 +210,9 @@ def message_from_row(row: sa.Row[Any]) -> Message:
         updated_at=row.updated_at,
         lease_until=row.lease_until,
         send_at=row.send_at,
+        author=None
+        if row.author_kind is None
+        else Author(AuthorKind(row.author_kind), row.author_id),
     )
 
 
