@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool, QueuePool
 
 from adapters.storage.analytics import SqlAlchemyAnalyticsRepository
+from adapters.storage.audit import SqlAlchemyAuditRepository
 from adapters.storage.campaigns.repository import SqlAlchemyCampaignRepository
 from adapters.storage.connection import Connection, InlineConnection
 from adapters.storage.conversations import SqlAlchemyConversationRepository
@@ -55,6 +56,7 @@ class SqlAlchemyUnitOfWork:
 
     __slots__ = (
         "analytics",
+        "audit",
         "campaigns",
         "conversations",
         "fan_imports",
@@ -78,6 +80,7 @@ class SqlAlchemyUnitOfWork:
         self.quick_replies = SqlAlchemyQuickReplyRepository(connection)
         self.purchases = SqlAlchemyPurchaseRepository(connection)
         self.analytics = SqlAlchemyAnalyticsRepository(connection)
+        self.audit = SqlAlchemyAuditRepository(connection)
         self.settings = SqlAlchemySettingsRepository(connection)
 
 

@@ -314,3 +314,21 @@ account_settings = sa.Table(
     sa.Column("blocked_words", Json, nullable=False, server_default="[]"),
     sa.Column("updated_at", UtcDateTime),
 )
+
+# Append-only: who did what in an account (core.audit). No text, tokens or passwords.
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("user_id", sa.String(128), nullable=False),  # the account, as on every table
+    sa.Column("at", UtcDateTime, nullable=False),
+    sa.Column("actor_kind", sa.String(16), nullable=False),
+    sa.Column("actor_id", sa.String(128)),
+    sa.Column("action", sa.String(64), nullable=False),
+    sa.Column("target", sa.String(128)),
+    sa.Column("detail", Json, nullable=False, server_default="{}"),
+    sa.Index(None, "user_id", "id"),
+    sa.Index(None, "user_id", "actor_id", "id"),
+    sa.Index(None, "user_id", "action", "id"),
+    **_IDS_NEVER_REUSED,
+)

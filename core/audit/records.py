@@ -1,0 +1,31 @@
+"""An audit entry: who did what in an account, and when. Never a message's text, a token or a
+password: only ids and short facts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from core.accounts import Author
+
+MAX_ACTION_LENGTH = 64
+MAX_TARGET_LENGTH = 128
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    account: str
+    at: datetime
+    actor: Author
+    action: str  # dotted, e.g. "login.ok", "member.role_changed", "campaign.pause"
+    target: str | None = None  # the id of what it acted on, when there is one
+    detail: dict[str, str | int | bool | None] = field(default_factory=dict)
+    id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditQuery:
+    limit: int = 50
+    offset: int = 0
+    member: str | None = None  # a user id: only what that member did
+    action: str | None = None
