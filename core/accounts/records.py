@@ -67,10 +67,12 @@ class Caller:
 
     `account` is the tenant every row carries (`user_id` in storage). `user_id` and
     `session_id` are set for a person signed in; an API key or the service token has neither.
+    `role` is None for a person signed in who acts in no account (a member of none): such a
+    caller may reach only what needs no account (their own profile, password, sign-out).
     """
 
     account: str
-    role: Role
+    role: Role | None
     author: Author
     user_id: str | None = None
     session_id: str | None = None
