@@ -30,6 +30,7 @@ from entrypoints.http.controllers.settings import SettingsController
 from entrypoints.http.docs import openapi_config, swagger_assets
 from entrypoints.http.errors import EXCEPTION_HANDLERS
 from entrypoints.http.middleware import ApiRateLimitMiddleware, RequestContextMiddleware
+from entrypoints.http.permissions import declare_permissions, enforce_permissions
 from entrypoints.http.query import refuse_repeated_single_values
 from entrypoints.http.requests import ApiRequest
 
@@ -74,6 +75,7 @@ def create_app(
             swagger_assets(),
         ],
         dependencies=dependencies_of(container),
+        guards=[enforce_permissions],
         middleware=[DefineMiddleware(_LazyRateLimit, resolved=resolved)],
         exception_handlers=EXCEPTION_HANDLERS,
         request_class=ApiRequest,
@@ -89,6 +91,7 @@ def create_app(
     # the auth middleware, turned into an answer by the exception handler around the route)
     # would otherwise never be seen, or be seen as an exception and logged as a 500.
     app.asgi_handler = RequestContextMiddleware(app.asgi_handler)
+    declare_permissions(app)  # a route without a rule stops the app here
     allow_header.learn(app)
     return app
 

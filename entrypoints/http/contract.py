@@ -36,6 +36,7 @@ _ERROR_REF = {"$ref": _REF.format(name="Error")}
 _WHY = {
     400: "Bad input: a parameter or body field (named in `error`), or a body nested too deeply",
     401: "No bearer token, or one that is invalid, expired or lives over 30 days",
+    403: "The caller's role may not do this, or it is no member of the account it names",
     404: "No such row for this account (another account's row is indistinguishable)",
     409: "The change conflicts with the current state (a handle taken, a campaign finished, …)",
     412: "If-Match names a version that is no longer the current one; nothing changed",
@@ -89,7 +90,7 @@ def _statuses(path: str, method: str, operation: dict[str, Any], public: bool) -
     if not public or path == EVENTS_PATH:
         statuses.append(401)
     if not public:
-        statuses.append(429)
+        statuses += [403, 429]
     # A path id, or an id in the body (a recipient, a fan), may name no row of the account.
     if "{" in path or path == "/metrics" or (method in _WRITES and not public):
         statuses.append(404)

@@ -27,6 +27,7 @@ from core.fans import (
 from core.fans.records import MAX_SEARCH_LENGTH
 from entrypoints.http.controllers.params import Limit, Offset, PathId
 from entrypoints.http.etags import IfMatch, accepted_versions, etag
+from entrypoints.http.permissions import refuse_fan_fields_beyond_role
 from entrypoints.http.schemas import NO_NUL, text
 from entrypoints.http.schemas.fans import FanBody, FanList, FanPage, FanPatchBody, FanView
 
@@ -122,7 +123,11 @@ class FanController(Controller):
         update_fan: NamedDependency[UpdateFan],
         if_match: IfMatch = None,
     ) -> Response[FanView]:
-        """Change only the fields given; `null` clears an optional one. `If-Match` as for PUT."""
+        """Change only the fields given; `null` clears an optional one. `If-Match` as for PUT.
+
+        A chatter may change only `notes` and `tags`.
+        """
+        refuse_fan_fields_beyond_role(request, data.given_fields())
         versions = accepted_versions(if_match)
         return _tagged(await update_fan.execute(request.user, fan_id, data.to_core(), versions))
 

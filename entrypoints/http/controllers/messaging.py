@@ -36,7 +36,7 @@ class MessagingController(Controller):
     path = "/api/onlyfans"
     tags = ["messaging"]
 
-    @post(["/messaging/send", "/messages/send"], status_code=202)
+    @post(["/messaging/send", "/messages/send"], status_code=202, name="sendMessage")
     async def send(
         self,
         request: AnyRequest,
@@ -57,7 +57,7 @@ class MessagingController(Controller):
         items = [item.to_core() for item in data.messages]
         return SendBatchResponse.of(await send_batch.execute(request.user, items))
 
-    @get(["/messaging/status", "/messages/status"])
+    @get(["/messaging/status", "/messages/status"], name="getQueueStatus")
     async def status(
         self, request: AnyRequest, queue_status: NamedDependency[GetQueueStatus]
     ) -> QueueStatusResponse:

@@ -81,6 +81,11 @@ class FanPatchBody(Body):
     subscribed_at: ZonedTime | UnsetType | None = UNSET
     last_active_at: ZonedTime | UnsetType | None = UNSET
 
+    def given_fields(self) -> list[str]:
+        """The names (as in the body) of the fields present."""
+        fields = msgspec.structs.fields(self)
+        return [f.encode_name for f in fields if getattr(self, f.name) is not UNSET]
+
     def to_core(self) -> FanChanges:
         changes: dict[str, Any] = {}
         for name in self.__struct_fields__:

@@ -1,0 +1,175 @@
+"""Who may call what: one table, every route of the app declared in it.
+
+A role includes what the roles below it may (chatter < manager < owner). An API key acts with
+its role; the service token acts as the account's owner. A route missing from the table stops
+the app from being built, so a new endpoint cannot ship without a decision about it.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+from litestar import Litestar
+from litestar.connection import ASGIConnection
+from litestar.exceptions import PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.handlers.http_handlers import HTTPRouteHandler
+from litestar.routes import HTTPRoute
+
+from core.accounts import Role
+from entrypoints.http.caller import caller_of
+
+
+class Access(enum.Enum):
+    PUBLIC = "public"  # no credential at all
+    SIGNED = "signed"  # the bridge's HMAC signature instead of a bearer token
+    PERSON = "person"  # a person signed in, whatever their accounts: their own profile
+
+
+Rule = Access | Role
+CHATTER, MANAGER, OWNER = Role.CHATTER, Role.MANAGER, Role.OWNER
+
+# Chatters answer fans: the inbox, threads and fans, single sends and replies, quick replies,
+# fan notes and tags (the fan handler refuses them other fields). Managers run the account:
+# imports, campaigns, revenue analytics, members and invitations. Owners also hold the keys.
+PERMISSIONS: Mapping[str, Rule] = {
+    # Open to anyone: probes, scrapes, the API document and signing in.
+    "health": Access.PUBLIC,
+    "metrics": Access.PUBLIC,
+    "receiveEvent": Access.SIGNED,
+    # Conversations and single sends.
+    "listConversations": CHATTER,
+    "getConversation": CHATTER,
+    "listConversationMessages": CHATTER,
+    "markConversationRead": CHATTER,
+    "replyInConversation": CHATTER,
+    "sendMessage": CHATTER,
+    "getQueueStatus": CHATTER,
+    "getMessage": CHATTER,
+    "listFailedMessages": CHATTER,
+    "retryMessage": CHATTER,
+    "unsendMessage": CHATTER,
+    "sendMessageBatch": MANAGER,
+    # Fans: chatters read them and edit notes and tags.
+    "listFans": CHATTER,
+    "topFans": CHATTER,
+    "getFan": CHATTER,
+    "updateFan": CHATTER,
+    "createFan": MANAGER,
+    "replaceFan": MANAGER,
+    "deleteFan": MANAGER,
+    "importFansCsv": MANAGER,
+    "importErrorsCsv": MANAGER,
+    # Quick replies: chatters use them, managers write them.
+    "listQuickReplies": CHATTER,
+    "getQuickReply": CHATTER,
+    "createQuickReply": MANAGER,
+    "replaceQuickReply": MANAGER,
+    "updateQuickReply": MANAGER,
+    "deleteQuickReply": MANAGER,
+    # The account's sending rules: everyone reads them (quiet hours shape a chatter's day).
+    "getSettings": CHATTER,
+    "updateSettings": MANAGER,
+    # Campaigns, revenue and the health of the pipeline.
+    "sendBulkMessage": MANAGER,
+    "listCampaigns": MANAGER,
+    "getCampaign": MANAGER,
+    "editScheduledCampaign": MANAGER,
+    "pauseCampaign": MANAGER,
+    "resumeCampaign": MANAGER,
+    "cancelCampaign": MANAGER,
+    "retryFailedCampaignMessages": MANAGER,
+    "unsendUnreadCampaignMessages": MANAGER,
+    "analytics": MANAGER,
+    "monitoring": MANAGER,
+}
+
+# Served by Litestar itself or as files (the OpenAPI document, Swagger UI and its assets): they
+# carry no operation id, so they are declared by path. Everything under them is public.
+PUBLIC_PREFIXES = ("/schema", "/static/")
+_RULE = "permission"
+
+
+class MissingRule(LookupError):
+    """A route the permission table does not declare: the app refuses to start."""
+
+
+def declare_permissions(app: Litestar) -> None:
+    """Attach each route handler's rule; raise `MissingRule` naming every undeclared route.
+
+    Public and signed routes are excluded from bearer authentication here, so the table is
+    also the one list of what needs no token.
+    """
+    missing = []
+    for path, handler in routes_of(app):
+        rule = rule_for(path, handler)
+        if rule is None:
+            missing.append(f"{sorted(handler.http_methods)[0]} {path} ({permission_key(handler)})")
+            continue
+        handler.opt[_RULE] = rule
+        if rule in (Access.PUBLIC, Access.SIGNED):
+            handler.opt["exclude_from_auth"] = True
+    if missing:
+        raise MissingRule("no permission rule for: " + ", ".join(missing))
+
+
+def routes_of(app: Litestar) -> Iterator[tuple[str, HTTPRouteHandler]]:
+    """Every (path, handler) the app serves, but the OPTIONS answers Litestar makes itself."""
+    for route in app.routes:
+        if isinstance(route, HTTPRoute):
+            for handler in route.route_handlers:
+                if handler.http_methods != {"OPTIONS"}:
+                    yield route.path, handler
+
+
+def permission_key(handler: HTTPRouteHandler) -> str | None:
+    """The operation id, or the name of a handler published under several paths."""
+    if isinstance(handler.operation_id, str):
+        return handler.operation_id
+    return handler.name
+
+
+def rule_for(path: str, handler: HTTPRouteHandler) -> Rule | None:
+    key = permission_key(handler)
+    if key is not None and key in PERMISSIONS:
+        return PERMISSIONS[key]
+    if path.startswith(PUBLIC_PREFIXES):
+        return Access.PUBLIC
+    return None
+
+
+def enforce_permissions(
+    connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
+) -> None:
+    """The guard on every route: the caller's role (read afresh on this request) meets the rule."""
+    rule = handler.opt.get(_RULE)
+    if rule is None or rule in (Access.PUBLIC, Access.SIGNED):
+        return  # OPTIONS, and routes with no bearer token to judge
+    caller = caller_of(connection)
+    if rule is Access.PERSON:
+        if caller.user_id is None:
+            raise PermissionDeniedException("only a person signed in may do this, not a key")
+        return
+    if caller.role is None or not caller.role.includes(rule):
+        held = caller.role.value if caller.role else "no role"
+        raise PermissionDeniedException(f"this needs the {rule.value} role; the caller has {held}")
+
+
+# What a chatter may change of a fan (PATCH): the rest of the record is the managers'.
+CHATTER_FAN_FIELDS = frozenset({"notes", "tags"})
+
+
+def refuse_fan_fields_beyond_role(
+    connection: ASGIConnection[Any, Any, Any, Any], fields: Iterable[str]
+) -> None:
+    """A chatter's fan edit may touch only notes and tags; 403 naming the others."""
+    caller = caller_of(connection)
+    if caller.role is not Role.CHATTER:
+        return
+    beyond = sorted(set(fields) - CHATTER_FAN_FIELDS)
+    if beyond:
+        raise PermissionDeniedException(
+            f"a chatter may change only notes and tags of a fan, not {', '.join(beyond)}"
+        )
