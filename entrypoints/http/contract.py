@@ -9,18 +9,16 @@ auth exclusions, the signed events endpoint) is added here, once, before the fir
 from __future__ import annotations
 
 import copy
-import re
 from typing import Any
 
 import msgspec
 
 from adapters.delivery.signature import SIGNATURE_HEADER
 from core.checks import MAX_ID
-from entrypoints.http.auth import PUBLIC_PATHS
+from entrypoints.http.permissions import Access, Rule
 from entrypoints.http.schemas import Body
 from entrypoints.http.schemas.events import EventBody
 
-EVENTS_PATH = "/api/onlyfans/events"
 ERROR_SCHEMA = {
     "type": "object",
     "description": "Every error answer: a message for people, and details for programs.",
@@ -50,15 +48,19 @@ _RETRY_AFTER = {
 _WRITES = {"post", "put", "patch", "delete"}
 
 
-def complete(document: dict[str, Any], examples: dict[str, Any]) -> dict[str, Any]:
-    """A copy of Litestar's `document`, made exact; `examples` are request bodies by schema."""
+def complete(
+    document: dict[str, Any], examples: dict[str, Any], rules: dict[tuple[str, str], Rule]
+) -> dict[str, Any]:
+    """A copy of Litestar's `document`, made exact; `examples` are request bodies by schema,
+    `rules` the permission table's rule of each (path, method)."""
     document = copy.deepcopy(document)
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     schemas["Error"] = ERROR_SCHEMA
     schemas.update(_request_body_schemas())
     for path, item in document["paths"].items():
         for method, operation in item.items():
-            _complete_operation(path, method, operation, examples, schemas)
+            rule = rules[(path, method)]
+            _complete_operation(path, method, operation, examples, schemas, rule)
     _integer_bounds(document)
     return document
 
@@ -69,26 +71,29 @@ def _complete_operation(
     operation: dict[str, Any],
     examples: dict[str, Any],
     schemas: dict[str, Any],
+    rule: Rule,
 ) -> None:
-    public = _is_public(path)
-    if path == EVENTS_PATH:
+    public = rule in (Access.PUBLIC, Access.SIGNED)
+    if rule is Access.SIGNED:
         _describe_signed_events(operation)
     if public:
         operation["security"] = []  # no bearer token: /health, /metrics, the signed events
+    operation["x-fancrm-access"] = rule.value  # who may call it: the permission table's rule
     body = operation.get("requestBody")
     for media in (body or {}).get("content", {}).values():
         name = _schema_name(media.get("schema", {}))
         if name in examples:
             media["example"] = examples[name]
     responses = operation.setdefault("responses", {})
-    for status in _statuses(path, method, operation, public):
+    for status in _statuses(path, method, operation, rule):
         responses[str(status)] = _error_response(status)
 
 
-def _statuses(path: str, method: str, operation: dict[str, Any], public: bool) -> list[int]:
+def _statuses(path: str, method: str, operation: dict[str, Any], rule: Rule) -> list[int]:
+    public = rule in (Access.PUBLIC, Access.SIGNED)
     statuses = [400]
-    if not public or path == EVENTS_PATH:
-        statuses.append(401)
+    if rule is not Access.PUBLIC:
+        statuses.append(401)  # no bearer token, or (signed) no valid signature
     if not public:
         statuses += [403, 429]
     # A path id, or an id in the body (a recipient, a fan), may name no row of the account.
@@ -155,10 +160,6 @@ def _request_body_schemas() -> dict[str, Any]:
 
 def _schema_name(schema: dict[str, Any]) -> str:
     return str(schema.get("$ref", "")).rpartition("/")[2]
-
-
-def _is_public(path: str) -> bool:
-    return path == EVENTS_PATH or any(re.match(pattern, path) for pattern in PUBLIC_PATHS)
 
 
 def _integer_bounds(node: Any) -> None:

@@ -13,6 +13,7 @@ from litestar.static_files import create_static_files_router
 
 from entrypoints.http.contract import complete
 from entrypoints.http.examples import REQUEST_EXAMPLES
+from entrypoints.http.permissions import rules_by_operation
 
 ASSETS_PATH = "/static/swagger-ui"
 _ASSETS = Path(__file__).parent / "static" / "swagger-ui"
@@ -24,9 +25,10 @@ class PublishedContract:
     def __init__(self) -> None:
         self._document: dict[str, Any] | None = None
 
-    def of(self, generated: dict[str, Any]) -> dict[str, Any]:
+    def of(self, request: Request[Any, Any, Any], generated: dict[str, Any]) -> dict[str, Any]:
         if self._document is None:
-            self._document = complete(generated, REQUEST_EXAMPLES)
+            rules = rules_by_operation(request.app)
+            self._document = complete(generated, REQUEST_EXAMPLES, rules)
         return self._document
 
 
@@ -36,7 +38,7 @@ class _ContractJson(JsonRenderPlugin):
         self._contract = contract
 
     def render(self, request: Request[Any, Any, Any], openapi_schema: dict[str, Any]) -> bytes:
-        return super().render(request, self._contract.of(openapi_schema))
+        return super().render(request, self._contract.of(request, openapi_schema))
 
 
 class _OfflineSwagger(SwaggerRenderPlugin):
@@ -51,7 +53,7 @@ class _OfflineSwagger(SwaggerRenderPlugin):
         self._contract = contract
 
     def render(self, request: Request[Any, Any, Any], openapi_schema: dict[str, Any]) -> bytes:
-        return super().render(request, self._contract.of(openapi_schema))
+        return super().render(request, self._contract.of(request, openapi_schema))
 
 
 def openapi_config() -> OpenAPIConfig:

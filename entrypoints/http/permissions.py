@@ -8,6 +8,7 @@ the app from being built, so a new endpoint cannot ship without a decision about
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
@@ -122,6 +123,19 @@ def routes_of(app: Litestar) -> Iterator[tuple[str, HTTPRouteHandler]]:
             for handler in route.route_handlers:
                 if handler.http_methods != {"OPTIONS"}:
                     yield route.path, handler
+
+
+def rules_by_operation(app: Litestar) -> dict[tuple[str, str], Rule]:
+    """(path as the OpenAPI document writes it, lower-case method) → the rule declared for it."""
+    rules: dict[tuple[str, str], Rule] = {}
+    for path, handler in routes_of(app):
+        documented = _CONVERTER.sub(r"{\1}", path)
+        for method in handler.http_methods:
+            rules[(documented, method.lower())] = handler.opt[_RULE]
+    return rules
+
+
+_CONVERTER = re.compile(r"{(\w+):[^}]+}")  # `{fan_id:int}` is `{fan_id}` in the document
 
 
 def permission_key(handler: HTTPRouteHandler) -> str | None:
