@@ -11,12 +11,15 @@ from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from core.planning import (
     Lane,
     QuietHours,
     SendRules,
     Waiting,
+    _jump_past,
     _take,
     from_micros,
     lane_policy,
@@ -179,6 +182,35 @@ def test_a_window_starting_in_the_skipped_hour_closes_at_the_jump() -> None:
     assert rules.next_close(utc(2026, 3, 29, 0, 59, 59)) == utc(2026, 3, 29, 1)
     assert rules.is_quiet(utc(2026, 3, 29, 1)) is True
     assert rules.is_quiet(utc(2026, 3, 29, 1) - 1) is False
+
+
+@pytest.mark.parametrize(
+    ("zone", "start", "jump"),
+    [
+        # Each zone's 2026 jump forward, and a quiet start inside the hour (or half hour) skipped.
+        ("America/New_York", time(2, 30), utc(2026, 3, 8, 7)),
+        ("America/St_Johns", time(2, 30), utc(2026, 3, 8, 5, 30)),
+        ("Europe/London", time(1, 30), utc(2026, 3, 29, 1)),
+        ("Australia/Lord_Howe", time(2, 15), utc(2026, 10, 3, 15, 30)),
+    ],
+)
+def test_a_window_starting_in_a_skipped_time_closes_exactly_at_the_jump_in_any_zone(
+    zone: str, start: time, jump: int
+) -> None:
+    rules = SendRules(Policy(1, S), ZoneInfo(zone), QuietHours(start, time(6)))
+    assert rules.next_close(jump - 3600 * S) == jump
+    assert rules.is_quiet(jump) is True
+    assert rules.is_quiet(jump - 1) is False
+
+
+@given(before=st.integers(1, 3600 * S), after=st.integers(0, 3600 * S))
+def test_the_search_for_a_jump_finds_its_exact_microsecond_from_any_bracket(
+    before: int, after: int
+) -> None:
+    # New York jumps from 02:00 EST to 03:00 EDT at 07:00 UTC: 02:30 is skipped.
+    jump, skipped = utc(2026, 3, 8, 7), datetime(2026, 3, 8, 2, 30)
+    zone = ZoneInfo("America/New_York")
+    assert _jump_past(jump - before, jump + after, skipped, zone) == jump
 
 
 def test_a_window_ending_in_the_skipped_hour_opens_at_the_jump() -> None:
