@@ -21,6 +21,7 @@ from core.messaging import (
     SendReceipt,
 )
 from entrypoints.http.schemas import Body, Cents, Schema, not_blank, text
+from entrypoints.http.schemas.authors import AuthorView
 
 Content = not_blank(MAX_CONTENT_LENGTH)
 MediaUrls = list[text(MAX_MEDIA_URL_LENGTH)]  # type: ignore[misc]
@@ -117,6 +118,9 @@ class MessageView(Schema):
     sent_at: datetime | None
     read_at: datetime | None = None  # inbound messages: when the creator read them
     send_at: datetime | None = None  # a scheduled send: when it goes out
+    # Who sent it (outbound): a purchase naming it credits this author. null on inbound
+    # messages and on messages stored before authorship was recorded.
+    author: AuthorView | None = None
 
     @classmethod
     def of(cls, m: Message) -> MessageView:
@@ -138,6 +142,7 @@ class MessageView(Schema):
             sent_at=m.sent_at,
             read_at=m.read_at,
             send_at=m.send_at,
+            author=AuthorView.of_optional(m.author),
         )
 
 
@@ -147,6 +152,7 @@ class FailedMessage(Schema):
     content: str
     failed_at: datetime | None
     error: str | None
+    author: AuthorView | None = None  # who sent it; a retry keeps it
 
 
 class FailedMessagesResponse(Schema):
@@ -162,6 +168,7 @@ class FailedMessagesResponse(Schema):
                 content=m.text,
                 failed_at=m.updated_at,
                 error=m.error,
+                author=AuthorView.of_optional(m.author),
             )
             for m in messages
         ]
