@@ -15,7 +15,6 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
-
 from dependency_injector import providers
 
 from adapters.storage.database import is_in_memory
@@ -116,7 +115,8 @@ async def test_a_chatters_send_and_its_purchase_credit_that_chatter_alone(api: A
     assert (message["author"], message["content"]) == ({"kind": "member", "id": "u-chatter"}, TEXT)
     everything = await api.client.get("/api/crm/audit", headers=api.auth(ACCOUNT))
     assert everything.json()["total"] == 3  # the two sends and the purchase
-    assert TEXT not in everything.text and "hello" not in everything.text
+    assert TEXT not in everything.text
+    assert "hello" not in everything.text
     audit = await get(api, "/api/crm/audit?member=u-chatter")
     assert [(e["action"], e["target"]) for e in audit["items"]] == [("message.send", bought)]
     [purchase] = (await get(api, "/api/crm/audit?action=ppv.purchased"))["items"]
