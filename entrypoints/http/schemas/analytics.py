@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 import msgspec
+from msgspec import Meta
 
 from core.analytics import (
     AnalyticsReport,
@@ -118,12 +120,24 @@ class MemberFiguresView(Schema):
     """One member's figures over the period (definitions: README, "Team analytics")."""
 
     user_id: str
-    messages_sent: int
-    conversations_answered: int
-    revenue_cents: int  # PPV purchases in the period naming a message they sent
+    messages_sent: Annotated[int, Meta(description="Messages they wrote sent in the period.")]
+    conversations_answered: Annotated[
+        int, Meta(description="Distinct conversations of those messages.")
+    ]
+    revenue_cents: Annotated[
+        int, Meta(description="PPV purchases in the period naming a message they wrote.")
+    ]
     purchases: int
-    replies_timed: int  # their messages that answered a fan's message
-    median_reply_seconds: float | None  # null when none did
+    replies_timed: Annotated[
+        int, Meta(description="Their messages sent in the period that answered a fan's message.")
+    ]
+    median_reply_seconds: Annotated[
+        float | None,
+        Meta(
+            description="The median, over those replies, of the seconds from the fan's latest "
+            "unanswered message to the reply; null when none answered a fan."
+        ),
+    ]
 
     @classmethod
     def of(cls, m: MemberFigures) -> MemberFiguresView:

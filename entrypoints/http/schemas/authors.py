@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
-from core.accounts import Author
+from typing import Annotated
+
+import msgspec
+
+from core.accounts import Author, AuthorKind
 from entrypoints.http.schemas import Schema
+
+_KINDS = (
+    "`member` (id: their user id), `key` (an API key's id), `service` (the shared-secret service "
+    "token; no id), `campaign` (its id), `automation` (its id); as an audit actor only, `bridge` "
+    "(the platform bridge's signed events; no id)"
+)
 
 
 class AuthorView(Schema):
@@ -11,12 +21,12 @@ class AuthorView(Schema):
     shared-secret service token; no id), `campaign` (its id), `automation` (its id), or, as an
     audit actor only, `bridge` (the platform bridge's signed events; no id)."""
 
-    kind: str
+    kind: Annotated[AuthorKind, msgspec.Meta(description=_KINDS)]
     id: str | None
 
     @classmethod
     def of(cls, author: Author) -> AuthorView:
-        return cls(kind=author.kind.value, id=author.id)
+        return cls(kind=author.kind, id=author.id)
 
     @classmethod
     def of_optional(cls, author: Author | None) -> AuthorView | None:

@@ -27,6 +27,10 @@ Content = not_blank(MAX_CONTENT_LENGTH)
 MediaUrls = list[text(MAX_MEDIA_URL_LENGTH)]  # type: ignore[misc]
 Priority = Annotated[int, msgspec.Meta(ge=MIN_PRIORITY, le=MAX_PRIORITY)]
 FanId = Annotated[int, msgspec.Meta(ge=1, le=MAX_ID)]
+_AUTHOR = (
+    "Who sent it (a retry keeps it): a PPV purchase naming the message credits this author. "
+    "null on inbound messages and on messages stored before authorship was recorded."
+)
 
 
 class BatchItemBody(Body):
@@ -118,9 +122,7 @@ class MessageView(Schema):
     sent_at: datetime | None
     read_at: datetime | None = None  # inbound messages: when the creator read them
     send_at: datetime | None = None  # a scheduled send: when it goes out
-    # Who sent it (outbound): a purchase naming it credits this author. null on inbound
-    # messages and on messages stored before authorship was recorded.
-    author: AuthorView | None = None
+    author: Annotated[AuthorView | None, msgspec.Meta(description=_AUTHOR)] = None
 
     @classmethod
     def of(cls, m: Message) -> MessageView:
@@ -152,7 +154,7 @@ class FailedMessage(Schema):
     content: str
     failed_at: datetime | None
     error: str | None
-    author: AuthorView | None = None  # who sent it; a retry keeps it
+    author: Annotated[AuthorView | None, msgspec.Meta(description=_AUTHOR)] = None
 
 
 class FailedMessagesResponse(Schema):
