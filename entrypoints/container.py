@@ -12,7 +12,8 @@ from typing import TypeVar
 
 from dependency_injector import containers, providers
 
-from core.analytics import GetAnalytics
+from core.analytics import GetAnalytics, GetTeamAnalytics
+from core.audit import ListAudit
 from core.campaigns import (
     BackgroundFanOuts,
     CancelCampaign,
@@ -193,7 +194,7 @@ class Container(containers.DeclarativeContainer):
     get_fan = providers.Factory(GetFan, storage=storage)
     top_fans = providers.Factory(TopFans, storage=storage)
     update_fan = providers.Factory(UpdateFan, storage=storage, clock=clock)
-    delete_fan = providers.Factory(DeleteFan, storage=storage)
+    delete_fan = providers.Factory(DeleteFan, storage=storage, clock=clock)
     import_fans_csv = providers.Factory(ImportFansCsv, storage=storage, clock=clock)
     get_import_errors = providers.Factory(GetImportErrors, storage=storage)
     create_quick_reply = providers.Factory(CreateQuickReply, storage=storage, clock=clock)
@@ -211,6 +212,8 @@ class Container(containers.DeclarativeContainer):
     bridge_signature = providers.Singleton(lazy.bridge_signature, config.delivery_webhook_secret)
     process_inbound_event = providers.Factory(ProcessInboundEvent, storage=storage, clock=clock)
     get_analytics = providers.Factory(GetAnalytics, storage=storage, clock=clock)
+    get_team_analytics = providers.Factory(GetTeamAnalytics, storage=storage, clock=clock)
+    list_audit = providers.Factory(ListAudit, storage=storage)
 
     send_gate = providers.Factory(
         SendGate,

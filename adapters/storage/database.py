@@ -29,6 +29,7 @@ from adapters.storage.messaging.outbox import SqlAlchemyOutboxRepository
 from adapters.storage.quick_replies import SqlAlchemyQuickReplyRepository
 from adapters.storage.settings import SqlAlchemySettingsRepository
 from adapters.storage.tables import metadata
+from adapters.storage.team import SqlAlchemyTeamAnalyticsRepository
 from core.errors import Unavailable
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
@@ -67,6 +68,7 @@ class SqlAlchemyUnitOfWork:
         "purchases",
         "quick_replies",
         "settings",
+        "team",
     )
 
     def __init__(self, connection: Connection) -> None:
@@ -82,6 +84,7 @@ class SqlAlchemyUnitOfWork:
         self.analytics = SqlAlchemyAnalyticsRepository(connection)
         self.audit = SqlAlchemyAuditRepository(connection)
         self.settings = SqlAlchemySettingsRepository(connection)
+        self.team = SqlAlchemyTeamAnalyticsRepository(connection)
 
 
 class SqlAlchemyStorage:

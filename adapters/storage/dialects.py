@@ -61,3 +61,27 @@ def _utc_day_postgresql(element: utc_day, compiler: SQLCompiler, **kw: Any) -> s
 def _utc_day_sqlite(element: utc_day, compiler: SQLCompiler, **kw: Any) -> str:
     # UtcDateTime stores the UTC wall time as text: its first ten characters are the day.
     return f"date({compiler.process(element.clauses, **kw)})"
+
+
+class epoch_micros(FunctionElement[Any]):  # lower case: it reads as the SQL function it is
+    """A time column as integer microseconds since the epoch: differences of two are exact."""
+
+    type = sa.BigInteger()
+    inherit_cache = True
+
+
+@compiles(epoch_micros, "postgresql")
+def _epoch_micros_postgresql(element: epoch_micros, compiler: SQLCompiler, **kw: Any) -> str:
+    # EXTRACT returns an exact numeric (PostgreSQL 14+), so the product is whole microseconds.
+    return (
+        f"CAST(EXTRACT(EPOCH FROM {compiler.process(element.clauses, **kw)}) * 1000000 AS BIGINT)"
+    )
+
+
+@compiles(epoch_micros, "sqlite")
+def _epoch_micros_sqlite(element: epoch_micros, compiler: SQLCompiler, **kw: Any) -> str:
+    # UtcDateTime stores `YYYY-MM-DD HH:MM:SS.ffffff`: whole seconds from strftime, then the six
+    # digits after the point; integers throughout (julianday's float would round).
+    column = compiler.process(element.clauses, **kw)
+    seconds = f"CAST(strftime('%s', {column}) AS INTEGER)"
+    return f"({seconds} * 1000000 + CAST(substr({column}, 21, 6) AS INTEGER))"

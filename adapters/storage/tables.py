@@ -196,6 +196,16 @@ sa.Index(
     sqlite_where=messages.c.status == "failed",
 )
 
+# Team analytics: a member's messages sent in a period. Only members' rows, so a campaign's
+# fan-out (most of the table) never writes to it.
+sa.Index(
+    "ix_messages_member_sent",
+    messages.c.user_id,
+    messages.c.sent_at,
+    postgresql_where=messages.c.author_kind == "member",
+    sqlite_where=messages.c.author_kind == "member",
+)
+
 # The ticks' search for scheduled single sends now due: only scheduled rows, so it stays small.
 sa.Index(
     "ix_messages_scheduled_send_at",
@@ -232,12 +242,26 @@ purchases = sa.Table(
     sa.Column("campaign_id", BigId, sa.ForeignKey("campaigns.id", ondelete="SET NULL")),
     # No foreign key: the message goes with its fan, the purchase stays.
     sa.Column("message_id", sa.Uuid),
+    # The author of that message when the purchase came in (core.accounts.Author), credited
+    # with it; kept here so the credit outlives the message. NULL when it named none.
+    sa.Column("author_kind", sa.String(16)),
+    sa.Column("author_id", sa.String(128)),
     # Revenue per day and top spenders: a range of the tenant's purchase times, read from the
     # index alone (fan and amount ride along).
     sa.Index(None, "user_id", "occurred_at", "fan_id", "amount_cents"),
     # Lets a fan's deletion find its purchases without a scan.
     sa.Index(None, "fan_id"),
     **_IDS_NEVER_REUSED,
+)
+# Team analytics: the revenue credited to members in a period, read from the index alone.
+sa.Index(
+    "ix_purchases_member_credit",
+    purchases.c.user_id,
+    purchases.c.occurred_at,
+    purchases.c.author_id,
+    purchases.c.amount_cents,
+    postgresql_where=purchases.c.author_kind == "member",
+    sqlite_where=purchases.c.author_kind == "member",
 )
 
 # The sent and failed messages of deleted fans, per UTC day: a fan's deletion takes its messages

@@ -31,6 +31,7 @@ class AuthorKind(enum.StrEnum):
     SERVICE = "service"  # the shared-secret service token (no id)
     CAMPAIGN = "campaign"  # a bulk campaign, by campaign id
     AUTOMATION = "automation"  # an automation, by automation id
+    BRIDGE = "bridge"  # the platform bridge's signed events (an audit actor, never an author)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +60,10 @@ class Author:
     @classmethod
     def automation(cls, automation_id: int) -> Author:
         return cls(AuthorKind.AUTOMATION, str(automation_id))
+
+    @classmethod
+    def bridge(cls) -> Author:
+        return cls(AuthorKind.BRIDGE)
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,8 +2,9 @@
 
 from core.analytics.get import DEFAULT_TOP, GetAnalytics
 from core.analytics.period import parse_day
-from core.analytics.records import FanSpend, Spend
+from core.analytics.records import FanSpend, MemberSends, ReplyTimes, Spend
 from core.analytics.report import AnalyticsReport, CampaignFigures, DayFigures, Figures
+from core.analytics.team import GetTeamAnalytics, MemberFigures, TeamReport
 
 __all__ = [
     "DEFAULT_TOP",
@@ -13,6 +14,11 @@ __all__ = [
     "FanSpend",
     "Figures",
     "GetAnalytics",
+    "GetTeamAnalytics",
+    "MemberFigures",
+    "MemberSends",
+    "ReplyTimes",
     "Spend",
+    "TeamReport",
     "parse_day",
 ]

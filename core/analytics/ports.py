@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Protocol
 
-from core.analytics.records import FanSpend, Spend
+from core.analytics.records import FanSpend, MemberSends, ReplyTimes, Spend
 from core.campaigns import Campaign, CampaignRepository
 from core.ports import Storage
 
@@ -54,3 +54,27 @@ class AnalyticsStore(Protocol):
 
 
 AnalyticsStorage = Storage[AnalyticsStore]
+
+
+class TeamAnalyticsRepository(Protocol):
+    """An account's figures per member over `[start, end)`, keyed by the member's user id; a
+    member with nothing to count is left out (definitions: core/analytics/team.py)."""
+
+    async def member_sends(
+        self, account: str, start: datetime, end: datetime
+    ) -> dict[str, MemberSends]: ...
+
+    async def member_revenue(
+        self, account: str, start: datetime, end: datetime
+    ) -> dict[str, Spend]: ...
+
+    async def member_reply_times(
+        self, account: str, start: datetime, end: datetime
+    ) -> dict[str, ReplyTimes]: ...
+
+
+class TeamAnalyticsStore(Protocol):
+    team: TeamAnalyticsRepository
+
+
+TeamAnalyticsStorage = Storage[TeamAnalyticsStore]

@@ -1,4 +1,4 @@
-"""Money over a period."""
+"""Money over a period, and a member's sends and reply times (team analytics)."""
 
 from __future__ import annotations
 
@@ -19,3 +19,15 @@ class Spend:
 class FanSpend:
     fan: Fan
     spend: Spend
+
+
+@dataclass(frozen=True, slots=True)
+class MemberSends:
+    messages: int  # sent in the period
+    conversations: int  # distinct conversations of those messages
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyTimes:
+    replies: int  # the messages that answered an inbound message (have a reply time)
+    median_s: float  # the median of their reply times, in seconds

@@ -3,6 +3,7 @@ password: only ids and short facts."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -10,6 +11,8 @@ from core.accounts import Author
 
 MAX_ACTION_LENGTH = 64
 MAX_TARGET_LENGTH = 128
+
+Detail = dict[str, str | int | bool | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,7 +22,7 @@ class AuditEntry:
     actor: Author
     action: str  # dotted, e.g. "login.ok", "member.role_changed", "campaign.pause"
     target: str | None = None  # the id of what it acted on, when there is one
-    detail: dict[str, str | int | bool | None] = field(default_factory=dict)
+    detail: Detail = field(default_factory=dict)
     id: int | None = None
 
 
@@ -29,3 +32,14 @@ class AuditQuery:
     offset: int = 0
     member: str | None = None  # a user id: only what that member did
     action: str | None = None
+
+
+def field_list(names: Iterable[str]) -> str:
+    """Field names as the API spells them (`value_cents` → `valueCents`), comma-separated: what
+    an entry says was changed, never the values."""
+    return ",".join(_camel(name) for name in names)
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)

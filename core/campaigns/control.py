@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Collection
 
+from core.accounts import Author
+from core.audit import AuditEntry, Detail
 from core.campaigns.ports import CampaignStorage
 from core.campaigns.records import CampaignStatus
 from core.campaigns.views import CampaignView, GetCampaign
@@ -40,8 +42,11 @@ class _Control:
         rows_from: Collection[MessageStatus],
         rows_to: MessageStatus,
         verb: str,
+        actor: Author,
+        action: str,
         stored_from: Collection[CampaignStatus] | None = None,
     ) -> int:
+        """The transition, its messages moved, and `action` audited, in one transaction."""
         view = await self._get.execute(user_id, campaign_id)  # NotFound for another tenant's
         if view.status not in allowed:
             raise Conflict(f"campaign {campaign_id} is {view.status}: it cannot be {verb}")
@@ -52,9 +57,12 @@ class _Control:
                 user_id, campaign_id, to, now, only_from=only_from
             ):
                 raise Conflict(f"campaign {campaign_id} changed meanwhile: it cannot be {verb}")
-            return await uow.outbox.move_campaign_rows(
+            moved = await uow.outbox.move_campaign_rows(
                 user_id, campaign_id, rows_from, rows_to, now, reset_attempts=verb == "retried"
             )
+            detail: Detail = {"messages": moved}
+            await uow.audit.add([AuditEntry(user_id, now, actor, action, str(campaign_id), detail)])
+            return moved
 
     async def _relay(self, user_id: str) -> None:
         try:
@@ -64,31 +72,33 @@ class _Control:
 
 
 class PauseCampaign(_Control):
-    async def execute(self, user_id: str, campaign_id: int) -> CampaignView:
+    async def execute(self, user_id: str, campaign_id: int, *, actor: Author) -> CampaignView:
         await self._move(
             user_id, campaign_id, allowed=[Status.RUNNING], to=Status.PAUSED,
             rows_from=[Row.QUEUED], rows_to=Row.HELD, verb="paused",
+            actor=actor, action="campaign.pause",
         )  # fmt: skip
         return await self._get.execute(user_id, campaign_id)
 
 
 class ResumeCampaign(_Control):
-    async def execute(self, user_id: str, campaign_id: int) -> CampaignView:
+    async def execute(self, user_id: str, campaign_id: int, *, actor: Author) -> CampaignView:
         await self._move(
             user_id, campaign_id, allowed=[Status.PAUSED], to=Status.RUNNING,
             rows_from=[Row.HELD], rows_to=Row.PENDING, verb="resumed",
+            actor=actor, action="campaign.resume",
         )  # fmt: skip
         await self._relay(user_id)
         return await self._get.execute(user_id, campaign_id)
 
 
 class CancelCampaign(_Control):
-    async def execute(self, user_id: str, campaign_id: int) -> CampaignView:
+    async def execute(self, user_id: str, campaign_id: int, *, actor: Author) -> CampaignView:
         await self._move(
             user_id, campaign_id, allowed=[Status.SCHEDULED, Status.RUNNING, Status.PAUSED],
             to=Status.CANCELLED,
             rows_from=[Row.PENDING, Row.QUEUED, Row.HELD], rows_to=Row.CANCELLED,
-            verb="cancelled",
+            verb="cancelled", actor=actor, action="campaign.cancel",
         )  # fmt: skip
         return await self._get.execute(user_id, campaign_id)
 
@@ -102,14 +112,14 @@ class RetryFailedInCampaign(_Control):
         super().__init__(storage, sweep, clock)
         self._config = config
 
-    async def execute(self, user_id: str, campaign_id: int) -> CampaignView:
+    async def execute(self, user_id: str, campaign_id: int, *, actor: Author) -> CampaignView:
         self._config.ensure_enabled()
         view = await self._get.execute(user_id, campaign_id)
         stays = Status.PAUSED if view.status is Status.PAUSED else Status.RUNNING
         await self._move(
             user_id, campaign_id, allowed=[Status.RUNNING, Status.COMPLETED, Status.PAUSED],
             to=stays, rows_from=[Row.FAILED], rows_to=Row.PENDING, verb="retried",
-            stored_from=[stays],
+            actor=actor, action="campaign.retry_failed", stored_from=[stays],
         )  # fmt: skip
         await self._relay(user_id)
         return await self._get.execute(user_id, campaign_id)

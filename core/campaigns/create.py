@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from core.accounts import Author
+from core.audit import AuditEntry, Detail
 from core.campaigns.audience import MAX_RECIPIENTS, NewCampaign
 from core.campaigns.fan_out import BackgroundFanOuts
 from core.campaigns.ports import CampaignStorage
@@ -44,7 +46,8 @@ class CreateCampaign:
     config: MessagingConfig
     rules: AccountRules
 
-    async def execute(self, user_id: str, new: NewCampaign) -> Accepted:
+    async def execute(self, user_id: str, new: NewCampaign, *, actor: Author) -> Accepted:
+        """`actor` is who asked for it (audited); its messages' author is the campaign."""
         self.config.ensure_enabled()
         campaign = new.to_campaign(user_id)
         settings = await self.rules.of(user_id)
@@ -68,6 +71,9 @@ class CreateCampaign:
                 replace(campaign, created_at=now, updated_at=now, fanned_out_at=done_at)
             )
             assert stored.id is not None
+            detail: Detail = {"fans": fans, "scheduled": scheduled}
+            entry = AuditEntry(user_id, now, actor, "campaign.create", str(stored.id), detail)
+            await uow.audit.add([entry])
             unsent = await uow.messages.count_unsent(user_id)
             interactive = await uow.outbox.count_interactive(user_id)
         self.metrics.increment("onlyfans.bulk.campaign")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from core.audit import AuditRepository
 from core.campaigns.records import Campaign, CampaignAudience, CampaignCounters, CampaignStatus
 from core.messaging import MessageRepository, OutboxRepository
 from core.paging import Page
@@ -110,6 +111,7 @@ class CampaignStore(Protocol):
     campaigns: CampaignRepository
     messages: MessageRepository
     outbox: OutboxRepository
+    audit: AuditRepository
 
 
 CampaignStorage = Storage[CampaignStore]

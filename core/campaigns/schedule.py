@@ -11,9 +11,11 @@ tick carries on (core/campaigns/fan_out.py).
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
 
+from core.accounts import Author
+from core.audit import AuditEntry, Detail, field_list
 from core.campaigns.audience import NewCampaign, Segment
 from core.campaigns.fan_out import FanOutCampaign
 from core.campaigns.ports import CampaignStorage
@@ -104,6 +106,11 @@ class CampaignEdit:
     stop_at: datetime | None = None
     max_messages: int | None = None
 
+    def named(self) -> str:
+        """The fields this edit changes, by their API names, comma-separated (for the audit)."""
+        given = [f.name for f in fields(self) if getattr(self, f.name) not in (None, False)]
+        return field_list(given)
+
     def applied_to(self, current: NewCampaign) -> NewCampaign:
         changes: dict[str, object] = {
             name: value
@@ -137,7 +144,9 @@ class EditScheduledCampaign:
     clock: Clock
     rules: AccountRules
 
-    async def execute(self, user_id: str, campaign_id: int, edit: CampaignEdit) -> CampaignView:
+    async def execute(
+        self, user_id: str, campaign_id: int, edit: CampaignEdit, *, actor: Author
+    ) -> CampaignView:
         now = self.clock.now()
         async with self.storage.begin() as uow:
             stored = found(await uow.campaigns.get(user_id, campaign_id), "campaign", campaign_id)
@@ -153,4 +162,7 @@ class EditScheduledCampaign:
         async with self.storage.begin() as uow:
             if not await uow.campaigns.edit_scheduled(edited, now):
                 raise Conflict(f"campaign {campaign_id} started or was cancelled meanwhile")
+            detail: Detail = {"fields": edit.named()}
+            entry = AuditEntry(user_id, now, actor, "campaign.edit", str(campaign_id), detail)
+            await uow.audit.add([entry])
         return await GetCampaign(self.storage).execute(user_id, campaign_id)

@@ -12,6 +12,8 @@ import contextlib
 from dataclasses import dataclass
 from uuid import UUID
 
+from core.accounts import Author
+from core.audit import AuditEntry, Detail
 from core.campaigns.ports import CampaignStorage
 from core.campaigns.records import CampaignStatus
 from core.campaigns.views import CampaignView, GetCampaign
@@ -29,10 +31,12 @@ class UnsendUnreadInCampaign:
     unsend: UnsendMessage
     clock: Clock
 
-    async def execute(self, user_id: str, campaign_id: int) -> CampaignView:
+    async def execute(self, user_id: str, campaign_id: int, *, actor: Author) -> CampaignView:
+        """Each step audited as it commits: the cancel (`campaign.cancel`) and each message
+        taken back (`message.unsend`)."""
         view = await GetCampaign(self.storage).execute(user_id, campaign_id)  # 404 for another's
         if view.status in _UNFINISHED:
-            await self._cancel_the_rest(user_id, campaign_id)
+            await self._cancel_the_rest(user_id, campaign_id, actor)
         after: UUID | None = None
         while True:
             async with self.storage.begin() as uow:
@@ -40,20 +44,23 @@ class UnsendUnreadInCampaign:
             for message_id in ids:
                 # Read meanwhile, or refused for good (Conflict): it stays sent.
                 with contextlib.suppress(Conflict):
-                    await self.unsend.execute(user_id, message_id)
+                    await self.unsend.execute(user_id, message_id, actor=actor)
             if len(ids) < PAGE:
                 return await GetCampaign(self.storage).execute(user_id, campaign_id)
             after = ids[-1]
 
-    async def _cancel_the_rest(self, user_id: str, campaign_id: int) -> None:
+    async def _cancel_the_rest(self, user_id: str, campaign_id: int, actor: Author) -> None:
         now = self.clock.now()
         async with self.storage.begin() as uow:
             await uow.campaigns.set_status(
                 user_id, campaign_id, CampaignStatus.CANCELLED, now, only_from=_UNFINISHED
             )
-            await uow.outbox.move_campaign_rows(
+            moved = await uow.outbox.move_campaign_rows(
                 user_id, campaign_id,
                 [MessageStatus.SCHEDULED, MessageStatus.PENDING, MessageStatus.QUEUED,
                  MessageStatus.HELD],
                 MessageStatus.CANCELLED, now,
             )  # fmt: skip
+            detail: Detail = {"messages": moved, "by": "unsend_unread"}
+            entry = AuditEntry(user_id, now, actor, "campaign.cancel", str(campaign_id), detail)
+            await uow.audit.add([entry])

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core.accounts import Author
 from core.conversations.ports import ConversationQuery, ConversationStorage
 from core.conversations.records import ConversationSummary
 from core.errors import NotFound
@@ -74,12 +75,15 @@ class SendInConversation:
     storage: ConversationStorage
     send_message: SendMessage
 
-    async def execute(self, user_id: str, conversation_id: int, reply: Reply) -> SendReceipt:
+    async def execute(
+        self, user_id: str, conversation_id: int, reply: Reply, *, author: Author
+    ) -> SendReceipt:
         async with self.storage.begin() as uow:
             found = await uow.conversations.get(user_id, conversation_id)
         if found is None:
             raise not_found(conversation_id)
-        return await self.send_message.execute(user_id, reply.to(found.conversation.fan_id))
+        new = reply.to(found.conversation.fan_id)
+        return await self.send_message.execute(user_id, new, author=author)
 
 
 @dataclass(frozen=True, slots=True)

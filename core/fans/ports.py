@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from core.audit import AuditRepository
 from core.fans.records import Fan, Platform
 from core.paging import Page
 from core.ports import Storage
@@ -95,6 +96,7 @@ class FanStore(Protocol):
     """One transaction, as the fans use cases see it."""
 
     fans: FanRepository
+    audit: AuditRepository
 
 
 FanStorage = Storage[FanStore]

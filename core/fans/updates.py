@@ -7,6 +7,8 @@ from collections.abc import Collection
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime, timedelta
 
+from core.accounts import Author
+from core.audit import AuditEntry, Detail, field_list
 from core.errors import PreconditionFailed, found, removed
 from core.fans.ports import FanStorage
 from core.fans.records import Fan, NewFan, Platform
@@ -66,11 +68,14 @@ class UpdateFan:
         fan_id: int,
         changes: FanChanges,
         if_version: Collection[str] | None = None,
+        *,
+        actor: Author,
     ) -> Fan:
         """The fan after the change; a handle another of the creator's fans has is a Conflict.
 
         `if_version`: apply only when the stored fan is at one of these versions (`fan_version`),
         so an edit made from a stale copy cannot write back a value that changed meanwhile.
+        A change is audited with the names of the fields it changed, never their values.
         """
         now = self.clock.now()
         async with self.storage.begin() as uow:
@@ -87,14 +92,24 @@ class UpdateFan:
                 current, **{name: getattr(valid, name) for name in _EDITABLE}, updated_at=now
             )
             await uow.fans.update(updated)
+            changed = [
+                name for name in _EDITABLE if getattr(current, name) != getattr(updated, name)
+            ]
+            if changed:
+                detail: Detail = {"fields": field_list(changed)}
+                entry = AuditEntry(user_id, now, actor, "fan.update", str(fan_id), detail)
+                await uow.audit.add([entry])
         return updated
 
 
 @dataclass(frozen=True, slots=True)
 class DeleteFan:
     storage: FanStorage
+    clock: Clock
 
-    async def execute(self, user_id: str, fan_id: int) -> None:
+    async def execute(self, user_id: str, fan_id: int, *, actor: Author) -> None:
         """Its conversations and messages go with it; the consumer drops envelopes left queued."""
         async with self.storage.begin() as uow:
             removed(await uow.fans.delete(user_id, fan_id), "fan", fan_id)
+            entry = AuditEntry(user_id, self.clock.now(), actor, "fan.delete", str(fan_id))
+            await uow.audit.add([entry])

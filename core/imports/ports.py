@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
+from core.audit import AuditRepository
 from core.imports.records import (
     ImportMode,
     ImportReport,
@@ -56,6 +57,7 @@ class ImportStore(Protocol):
     """One transaction, as the imports use cases see it."""
 
     fan_imports: FanImportRepository
+    audit: AuditRepository
 
 
 ImportStorage = Storage[ImportStore]

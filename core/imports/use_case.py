@@ -11,9 +11,12 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import IO
 from uuid import uuid4
 
+from core.accounts import Author
+from core.audit import AuditEntry, Detail
 from core.errors import DomainError, Invalid, Unavailable
 from core.imports.columns import match_columns
 from core.imports.ports import FanImportRepository, ImportStorage
@@ -48,9 +51,12 @@ class ImportFansCsv:
         file: IO[bytes],
         options: ImportOptions,
         progress: Progress | None = None,
+        *,
+        actor: Author,
     ) -> ImportReport:
         """Raises Invalid for a file that cannot be imported at all (encoding, no handle column),
-        Unavailable when the database fails mid-way; either way nothing was written."""
+        Unavailable when the database fails mid-way; either way nothing was written. An import
+        (not a dry run, which changes nothing) is audited with its counts, in its transaction."""
         source = CsvSource(file)
         try:
             columns = match_columns(source.header)
@@ -61,6 +67,8 @@ class ImportFansCsv:
             try:
                 async with self.storage.begin() as uow:
                     report = await run.into(uow.fan_imports, source)
+                    if not report.dry_run:
+                        await uow.audit.add([_audited(user_id, now, actor, report)])
             except DomainError:
                 raise
             except Exception as exc:
@@ -73,6 +81,17 @@ class ImportFansCsv:
             return report
         finally:
             source.detach()
+
+
+def _audited(user_id: str, now: datetime, actor: Author, report: ImportReport) -> AuditEntry:
+    detail: Detail = {
+        "totalRows": report.total_rows,
+        "inserted": report.inserted,
+        "updated": report.updated,
+        "skipped": report.skipped,
+        "errors": report.error_count,
+    }
+    return AuditEntry(user_id, now, actor, "import.csv", str(report.id), detail)
 
 
 class _Run:

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import uuid4
 
+from core.accounts import Author
+from core.audit import AuditEntry, Detail
 from core.errors import Conflict
 from core.fans import MAX_VALUE_CENTS, Fan
 from core.inbound.events import InboundEvent, MessageReceived, PpvPurchased, SubscriptionChanged
@@ -110,6 +112,7 @@ async def _add_purchase(
     a total would pass MAX_VALUE_CENTS: a capped total would be wrong and look right.
 
     The purchase itself is kept too, at the time it occurred: revenue per day is summed from it.
+    It credits the author of the message it names, and is audited (the bridge is the actor).
     """
     user_id, amount = event.user_id, payload.amount_cents
     if not await uow.fans.add_value(user_id, fan_id, amount, now):
@@ -123,17 +126,30 @@ async def _add_purchase(
         user_id, campaign_id, amount, now
     ):
         raise _too_much("the campaign's revenue")
-    await uow.purchases.add(
-        Purchase(
-            None,
-            user_id,
-            fan_id,
-            amount,
-            event.occurred_at,
-            campaign_id=campaign_id,
-            message_id=None if message is None else message.id,
-        )
+    purchase = Purchase(
+        None,
+        user_id,
+        fan_id,
+        amount,
+        event.occurred_at,
+        campaign_id=campaign_id,
+        message_id=None if message is None else message.id,
+        credited=None if message is None else message.author,
     )
+    await uow.purchases.add(purchase)
+    await uow.audit.add([_audited(purchase, now)])
+
+
+def _audited(purchase: Purchase, now: datetime) -> AuditEntry:
+    credited = purchase.credited
+    detail: Detail = {
+        "fanId": purchase.fan_id,
+        "amountCents": purchase.amount_cents,
+        "creditedKind": None if credited is None else credited.kind.value,
+        "creditedId": None if credited is None else credited.id,
+    }
+    target = None if purchase.message_id is None else str(purchase.message_id)
+    return AuditEntry(purchase.user_id, now, Author.bridge(), "ppv.purchased", target, detail)
 
 
 def _too_much(total: str) -> Conflict:

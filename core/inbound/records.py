@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from core.accounts import Author
+
 
 @dataclass(frozen=True, slots=True)
 class Purchase:
@@ -19,3 +21,6 @@ class Purchase:
     occurred_at: datetime  # the event's occurredAt, not when we heard of it
     campaign_id: int | None = None
     message_id: UUID | None = None  # the creator's message whose content was bought
+    # That message's author, credited with the sale (team analytics); kept on the purchase so
+    # the credit outlives the message (it goes when its fan is deleted).
+    credited: Author | None = None

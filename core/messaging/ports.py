@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
+from core.audit import AuditRepository
 from core.fans import FanRepository, Platform
 from core.messaging.records import Deliverable, Envelope, Message, MessageStatus, Outbound, Outcome
 from core.paging import Page
@@ -279,6 +280,7 @@ class MessagingStore(Protocol):
     conversations: ConversationIndex
     campaigns: CampaignStates
     settings: SettingsRepository
+    audit: AuditRepository
 
 
 MessagingStorage = Storage[MessagingStore]

@@ -1,11 +1,14 @@
-"""Retrying a failed message: back to `pending` with a fresh attempt count, then relayed."""
+"""Retrying a failed message: back to `pending` with a fresh attempt count, then relayed. It
+keeps its author: whoever retries it is the audit entry's actor, not its sender."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from uuid import UUID
 
+from core.accounts import Author
 from core.errors import Conflict, Unavailable, found
+from core.messaging.audited import acted_on
 from core.messaging.config import MessagingConfig
 from core.messaging.ports import MessagingStorage
 from core.messaging.records import Message, MessageStatus
@@ -20,15 +23,16 @@ class RetryFailedMessage:
     clock: Clock
     config: MessagingConfig
 
-    async def execute(self, user_id: str, message_id: UUID) -> Message:
+    async def execute(self, user_id: str, message_id: UUID, *, actor: Author) -> Message:
         self.config.ensure_enabled()
+        now = self.clock.now()
         async with self.storage.begin() as uow:
             message = found(await uow.messages.get(user_id, message_id), "message", message_id)
             moved = await uow.messages.set_status(
                 user_id,
                 message_id,
                 MessageStatus.PENDING,
-                self.clock.now(),
+                now,
                 attempts=0,
                 only_from=MessageStatus.FAILED,
             )
@@ -36,6 +40,7 @@ class RetryFailedMessage:
                 raise Conflict(
                     f"message {message_id} is {message.status}, only a failed one can be retried"
                 )
+            await uow.audit.add([acted_on(message, actor, "message.retry", now)])
         pending = replace(message, status=MessageStatus.PENDING, attempts=0, error=None)
         if await self.relay.relay([pending]):
             raise Unavailable("the queue is unreachable; the message is still failed")

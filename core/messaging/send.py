@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from core.accounts import Author
 from core.batching import MicroBatcher
 from core.errors import Invalid, Unavailable
 from core.messaging.config import MessagingConfig
@@ -46,10 +47,11 @@ class SendMessage:
         # Concurrent sends share one write: the batcher is this use case's only state.
         self._batcher = MicroBatcher[Request, SendReceipt](self._flush, MAX_BATCH_SIZE)
 
-    async def execute(self, user_id: str, new: NewMessage) -> SendReceipt:
+    async def execute(self, user_id: str, new: NewMessage, *, author: Author) -> SendReceipt:
+        """Queue `new` for the creator `user_id`, sent by `author` (on the row and audited)."""
         self.config.ensure_enabled()
         new.validate()
-        return await self._batcher.submit((user_id, new))
+        return await self._batcher.submit(Request(user_id, new, author))
 
     async def _flush(self, requests: Sequence[Request]) -> list[SendReceipt | Exception]:
         written = await self.writer.write(requests)
@@ -62,11 +64,14 @@ class SendBatch:
     writer: OutboundWriter
     config: MessagingConfig
 
-    async def execute(self, user_id: str, items: Sequence[NewMessage]) -> list[BatchItemResult]:
+    async def execute(
+        self, user_id: str, items: Sequence[NewMessage], *, author: Author
+    ) -> list[BatchItemResult]:
         self.config.ensure_enabled()
         if not 1 <= len(items) <= MAX_BATCH_SIZE:
             raise Invalid(f"a batch holds 1 to {MAX_BATCH_SIZE} messages", field="messages")
-        written = await self.writer.write([(user_id, item) for item in items])
+        requests = [Request(user_id, item, author) for item in items]
+        written = await self.writer.write(requests, batch=True)
         return [_item_result(i, outcome, written) for i, outcome in enumerate(written.outcomes)]
 
 

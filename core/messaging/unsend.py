@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
+from core.accounts import Author
 from core.errors import Conflict, Unavailable, found
+from core.messaging.audited import acted_on
 from core.messaging.ports import (
     DeliveryGateway,
     MessagingStorage,
@@ -34,33 +36,38 @@ class UnsendMessage:
     gateway: DeliveryGateway
     clock: Clock
 
-    async def execute(self, user_id: str, message_id: UUID) -> Message:
+    async def execute(self, user_id: str, message_id: UUID, *, actor: Author) -> Message:
+        """`actor` is recorded in the audit log, in the transaction that moves the message."""
         message = await self._get(user_id, message_id)
         if message.direction is Direction.IN:
             raise Conflict(f"message {message_id} is inbound: only what was sent can be unsent")
         if message.status in NOT_SENT_YET:
-            return await self._cancel(message)
+            return await self._cancel(message, actor)
         if message.status is not MessageStatus.SENT:
             raise Conflict(f"message {message_id} is {message.status}: nothing to unsend")
         if message.read_at is not None:
             raise Conflict(f"message {message_id} was read by the fan: it cannot be unsent")
-        return await self._take_back(message)
+        return await self._take_back(message, actor)
 
     async def _get(self, user_id: str, message_id: UUID) -> Message:
         async with self.storage.begin() as uow:
             return found(await uow.messages.get(user_id, message_id), "message", message_id)
 
-    async def _cancel(self, message: Message) -> Message:
+    async def _cancel(self, message: Message, actor: Author) -> Message:
+        now = self.clock.now()
         async with self.storage.begin() as uow:
             moved = await uow.messages.set_status(
-                message.user_id, message.id, MessageStatus.CANCELLED, self.clock.now(),
+                message.user_id, message.id, MessageStatus.CANCELLED, now,
                 only_from=message.status,
             )  # fmt: skip
+            if moved:
+                entry = acted_on(message, actor, "message.unsend", now, outcome="cancelled")
+                await uow.audit.add([entry])
         if not moved:  # relayed or delivered meanwhile: its new state decides
             raise Conflict(f"message {message.id} changed meanwhile; ask again")
         return await self._get(message.user_id, message.id)
 
-    async def _take_back(self, message: Message) -> Message:
+    async def _take_back(self, message: Message, actor: Author) -> Message:
         async with self.storage.begin() as uow:
             fan = await uow.fans.get(message.user_id, message.fan_id)
         if fan is None:
@@ -72,9 +79,12 @@ class UnsendMessage:
                               detail={"messageId": str(message.id)})  # fmt: skip
         if isinstance(result, PermanentFailure):
             raise Conflict(f"the platform bridge refused to unsend it: {result.reason}")
+        now = self.clock.now()
         async with self.storage.begin() as uow:
-            await uow.messages.set_status(
-                message.user_id, message.id, MessageStatus.UNSENT, self.clock.now(),
+            if await uow.messages.set_status(
+                message.user_id, message.id, MessageStatus.UNSENT, now,
                 only_from=MessageStatus.SENT,
-            )  # fmt: skip
+            ):  # fmt: skip
+                entry = acted_on(message, actor, "message.unsend", now, outcome="unsent")
+                await uow.audit.add([entry])
         return await self._get(message.user_id, message.id)

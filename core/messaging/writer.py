@@ -9,8 +9,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from uuid import UUID, uuid4
 
+from core.accounts import Author
 from core.checks import MAX_BIGINT, MAX_ID, check_text
 from core.errors import DomainError, Invalid, NotFound
+from core.messaging import audited
 from core.messaging.backlog import BacklogCounter
 from core.messaging.config import MessagingConfig
 from core.messaging.eta import already_waiting, plan_backlog
@@ -82,7 +84,15 @@ class Slot:
     wait: timedelta  # until the send bucket should let it through
 
 
-Request = tuple[str, NewMessage]  # (user id, message)
+@dataclass(frozen=True, slots=True)
+class Request:
+    """A message to write for a creator, and who sends it (recorded on the row)."""
+
+    user_id: str
+    new: NewMessage
+    author: Author
+
+
 Outcome = Message | DomainError
 
 
@@ -114,11 +124,13 @@ class OutboundWriter:
         self._config = config
         self._backlog = BacklogCounter()
 
-    async def write(self, requests: Sequence[Request]) -> Written:
-        settings = {user: await self._rules.of(user) for user in {user for user, _ in requests}}
+    async def write(self, requests: Sequence[Request], *, batch: bool = False) -> Written:
+        """`batch`: the requests are one client's batch, audited as one entry with its counts;
+        otherwise each message written is an entry of its own."""
+        settings = {user: await self._rules.of(user) for user in {r.user_id for r in requests}}
         now = self._clock.now()
-        refused = [_invalid(new, settings[user], now) for user, new in requests]
-        outcomes, backlog = await self._store(requests, refused)
+        refused = [_invalid(r.new, settings[r.user_id], now) for r in requests]
+        outcomes, backlog = await self._store(requests, refused, batch)
         written = [m for m in outcomes if isinstance(m, Message)]
         messages = [m for m in written if m.send_at is None]
         slots = await self._later(written, settings)
@@ -144,10 +156,10 @@ class OutboundWriter:
         return slots
 
     async def _store(
-        self, requests: Sequence[Request], refused: list[Invalid | None]
+        self, requests: Sequence[Request], refused: list[Invalid | None], batch: bool
     ) -> tuple[list[Outcome], dict[str, int]]:
-        """Pending rows for `requests` (but the `refused`), in one transaction, and each
-        creator's backlog of replies and single sends after it."""
+        """Pending rows for `requests` (but the `refused`) and their audit entries, in one
+        transaction, and each creator's backlog of replies and single sends after it."""
         now = self._clock.now()
         outcomes: list[Outcome | None] = list(refused)
         valid = [i for i, outcome in enumerate(outcomes) if outcome is None]
@@ -157,6 +169,7 @@ class OutboundWriter:
                 outcomes[i] = outcome
             messages = [m for m in built if isinstance(m, Message)]
             await uow.messages.add_many(messages)
+            await uow.audit.add(audited.sends(messages, now, batch=batch, asked=len(requests)))
             await _move_conversations_up(uow, messages, now)
             written_by = Counter(m.user_id for m in messages if m.send_at is None)
             backlog = {
@@ -170,22 +183,21 @@ class OutboundWriter:
     ) -> list[Outcome]:
         """A pending message per request, or NotFound when the recipient is not the sender's fan."""
         recipients: dict[str, set[int]] = defaultdict(set)
-        for user_id, new in requests:
-            recipients[user_id].add(new.recipient_id)
+        for request in requests:
+            recipients[request.user_id].add(request.new.recipient_id)
         conversation_ids: dict[tuple[str, int], int | None] = {}
         for user_id, fan_ids in recipients.items():
             conversations = await uow.conversations.get_or_create_many(user_id, fan_ids)
             conversation_ids.update({(user_id, fan): c.id for fan, c in conversations.items()})
         built: list[Outcome] = []
-        for user_id, new in requests:
-            conversation_id = conversation_ids.get((user_id, new.recipient_id))
+        for request in requests:
+            fan_id = request.new.recipient_id
+            conversation_id = conversation_ids.get((request.user_id, fan_id))
             if conversation_id is None:
-                error = NotFound(
-                    f"recipient {new.recipient_id} not found", detail={"field": "recipientId"}
-                )
+                error = NotFound(f"recipient {fan_id} not found", detail={"field": "recipientId"})
                 built.append(error)
             else:
-                built.append(_pending(user_id, conversation_id, new, now))
+                built.append(_pending(request, conversation_id, now))
         return built
 
     async def _schedule(
@@ -233,10 +245,11 @@ def _invalid(new: NewMessage, settings: AccountSettings, now: datetime) -> Inval
     return None
 
 
-def _pending(user_id: str, conversation_id: int, new: NewMessage, now: datetime) -> Message:
+def _pending(request: Request, conversation_id: int, now: datetime) -> Message:
+    new = request.new
     return Message(
         id=uuid4(),
-        user_id=user_id,
+        user_id=request.user_id,
         conversation_id=conversation_id,
         fan_id=new.recipient_id,
         direction=Direction.OUT,
@@ -247,4 +260,5 @@ def _pending(user_id: str, conversation_id: int, new: NewMessage, now: datetime)
         price_cents=new.price_cents,
         priority=new.priority,
         send_at=new.send_at,
+        author=request.author,
     )

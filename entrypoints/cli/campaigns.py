@@ -14,6 +14,7 @@ from rich.table import Table
 from core.campaigns import CampaignEdit, CampaignLimits, CampaignView, NewCampaign, Segment
 from core.fans import Platform
 from entrypoints.cli.common import (
+    CLI_AUTHOR,
     Instant,
     load_settings,
     run_in_container,
@@ -81,7 +82,8 @@ def create(
     )  # fmt: skip
 
     async def run(container: Container) -> None:
-        accepted = await (await resolve(container.create_campaign)).execute(user, new)
+        create = await resolve(container.create_campaign)
+        accepted = await create.execute(user, new, actor=CLI_AUTHOR)
         click.echo(
             f"campaign {accepted.campaign_id} {accepted.status}: {accepted.queued} to send, "
             f"{len(accepted.failed_recipient_ids)} failed, done by "
@@ -125,7 +127,11 @@ def list_campaigns(user: str, limit: int, offset: int) -> None:
 @click.option("--user", required=True)
 def show(campaign_id: int, user: str) -> None:
     """One campaign and its counters."""
-    _control("get_campaign", campaign_id, user)
+
+    async def run(container: Container) -> None:
+        _print(await (await resolve(container.get_campaign)).execute(user, campaign_id))
+
+    _run(run)
 
 
 def _control_command(name: str, provider: str, help_text: str) -> None:
@@ -169,7 +175,7 @@ def edit(
 
     async def run(container: Container) -> None:
         use_case = await resolve(container.edit_scheduled_campaign)
-        _print(await use_case.execute(user, campaign_id, changes))
+        _print(await use_case.execute(user, campaign_id, changes, actor=CLI_AUTHOR))
 
     _run(run)
 
@@ -177,7 +183,7 @@ def edit(
 def _control(provider: str, campaign_id: int, user: str) -> None:
     async def run(container: Container) -> None:
         use_case = await resolve(container.providers[provider])
-        _print(await use_case.execute(user, campaign_id))
+        _print(await use_case.execute(user, campaign_id, actor=CLI_AUTHOR))
 
     _run(run)
 

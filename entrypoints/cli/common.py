@@ -12,11 +12,16 @@ from typing import Any
 
 import click
 
+from core.accounts import Author
 from core.errors import DomainError
 from entrypoints import container as composition
 from entrypoints.config import ConfigError, Settings
 from entrypoints.container import Container, build_container
 from entrypoints.logs import configure_logging
+
+# Who the CLI acts as: whoever runs it holds the deployment's secrets, so its sends and changes
+# are the service's (the shared-secret credential), as the audit log and message authors say.
+CLI_AUTHOR = Author.service()
 
 
 def load_settings(dev: bool = False, *, needs_jwt_secret: bool = False) -> Settings:

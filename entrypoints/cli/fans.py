@@ -19,7 +19,7 @@ from rich.progress import (
 from adapters.storage.database import is_in_memory
 from core.fans import Platform
 from core.imports import ImportMode, ImportOptions, ImportReport
-from entrypoints.cli.common import load_settings, run_in_container
+from entrypoints.cli.common import CLI_AUTHOR, load_settings, run_in_container
 from entrypoints.container import Container, resolve
 from entrypoints.runtime import tune_garbage_collector
 
@@ -75,7 +75,9 @@ def import_fans(
         tune_garbage_collector()  # a million short-lived rows: fewer full collections
         use_case = await resolve(container.import_fans_csv)
         with file.open("rb") as binary, _progress_bar(size) as advance:
-            report = await use_case.execute(user, binary, options, progress=advance)
+            report = await use_case.execute(
+                user, binary, options, progress=advance, actor=CLI_AUTHOR
+            )
         _print_summary(report)
         if errors_out is not None:
             errors = await (await resolve(container.get_import_errors)).execute(user, report.id)

@@ -14,6 +14,7 @@ import uvicorn
 from core.messaging import NewMessage
 from entrypoints.cli.campaigns import campaigns
 from entrypoints.cli.common import (
+    CLI_AUTHOR,
     Instant,
     load_settings,
     run_in_container,
@@ -146,7 +147,8 @@ def send(
     new = NewMessage(recipient_id, content, priority=priority, send_at=send_at)
 
     async def run(container: Container) -> None:
-        receipt = await (await resolve(container.send_message)).execute(user, new)
+        send_message = await resolve(container.send_message)
+        receipt = await send_message.execute(user, new, author=CLI_AUTHOR)
         eta = receipt.estimated_send_time.isoformat(timespec="seconds")
         click.echo(
             f"{receipt.message_id} {receipt.status} position={receipt.queue_position} eta={eta}"

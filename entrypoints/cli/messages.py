@@ -6,7 +6,7 @@ from uuid import UUID
 
 import click
 
-from entrypoints.cli.common import load_settings, run_in_container
+from entrypoints.cli.common import CLI_AUTHOR, load_settings, run_in_container
 from entrypoints.container import Container, resolve
 
 
@@ -22,7 +22,8 @@ def unsend(message_id: UUID, user: str) -> None:
     """Cancel it if not sent yet; take it back if sent and not read (else an error)."""
 
     async def run(container: Container) -> None:
-        message = await (await resolve(container.unsend_message)).execute(user, message_id)
+        unsend_message = await resolve(container.unsend_message)
+        message = await unsend_message.execute(user, message_id, actor=CLI_AUTHOR)
         click.echo(f"{message.id} {message.status}")
 
     run_in_container(load_settings(), run)

@@ -16,7 +16,8 @@ from entrypoints import container as composition
 from entrypoints.container import Container, resolve
 from entrypoints.http.allow import AllowHeader
 from entrypoints.http.auth import jwt_auth
-from entrypoints.http.controllers.analytics import analytics
+from entrypoints.http.controllers.analytics import analytics, team_analytics
+from entrypoints.http.controllers.audit import audit_log
 from entrypoints.http.controllers.campaigns import CampaignController
 from entrypoints.http.controllers.conversations import ConversationController
 from entrypoints.http.controllers.events import receive_event
@@ -69,6 +70,8 @@ def create_app(
             CampaignController,
             receive_event,
             analytics,
+            team_analytics,
+            audit_log,
             health,
             monitoring,
             scrape_metrics,

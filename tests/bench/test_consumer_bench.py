@@ -29,6 +29,7 @@ from entrypoints.lambda_consumer.handler import SqsBatchConsumer
 from entrypoints.runtime import tune_garbage_collector
 from tests.bench.wrk import machine
 from tests.conftest import TEST_REDIS_URL
+from tests.support.authors import SERVICE
 from tests.support.postgres import fresh_database
 from tests.support.redis import open_test_limiter
 from tests.support.sqs_events import failed_ids, sqs_event
@@ -75,7 +76,7 @@ def queued_envelopes(consumer: SqsBatchConsumer, count: int) -> list[Envelope]:
         envelopes = []
         for start in range(0, count, 100):
             items = [NewMessage(fan.id, f"m{i}") for i in range(start, min(start + 100, count))]
-            for result in await send_batch.execute(user, items):
+            for result in await send_batch.execute(user, items, author=SERVICE):
                 assert result.message_id is not None, result
                 envelopes.append(Envelope(result.message_id, user, fan.id))
         return envelopes

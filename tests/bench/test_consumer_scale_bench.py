@@ -39,6 +39,7 @@ from tests.bench.lambda_package import (
 from tests.bench.wrk import machine
 from tests.conftest import TEST_REDIS_URL, service_unreachable
 from tests.e2e.conftest import free_port, wait_until_listening
+from tests.support.authors import SERVICE
 from tests.support.infra import load_infra_script
 from tests.support.postgres import fresh_database
 from tests.support.redis import open_test_limiter
@@ -68,7 +69,7 @@ async def write(container: Container, creators: int, per_creator: int) -> int:
         user = f"creator-{c}"
         fan = await create_fan.execute(user, NewFan(Platform.ONLYFANS, "fan"))
         items = [NewMessage(fan.id, f"m{i}") for i in range(per_creator)]
-        results = await send_batch.execute(user, items)
+        results = await send_batch.execute(user, items, author=SERVICE)
         assert all(r.message_id is not None for r in results)
     return creators * per_creator
 

@@ -25,6 +25,7 @@ from core.messaging.config import MessagingConfig
 from core.messaging.records import MessageStatus
 from core.messaging.relay import OutboxRelay
 from core.messaging.sweep import SweepOutbox
+from tests.support.authors import SERVICE
 from tests.support.storage import T0, add_fan
 
 CONFIG = MessagingConfig(fan_out_chunk=3)
@@ -131,7 +132,7 @@ async def test_a_cancel_waits_for_the_chunk_in_flight_and_cancels_its_rows(
         assert locked is not None
         await uow.campaigns.fan_out(locked, T0, 3)
         cancelling = asyncio.create_task(
-            cancel_use_case(storage).execute(campaign.user_id, campaign.id)
+            cancel_use_case(storage).execute(campaign.user_id, campaign.id, actor=SERVICE)
         )
         await asyncio.sleep(0.3)
         assert not cancelling.done()  # it waits for the chunk's lock

@@ -21,6 +21,7 @@ from core.fans.records import Fan, NewFan, Platform
 from core.imports.error_file import GetImportErrors
 from core.imports.records import ImportMode, ImportOptions, ImportReport
 from core.imports.use_case import ImportFansCsv
+from tests.support.authors import SERVICE
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
 FILE = b"""handle,name,email,value,tags,platform,last seen
@@ -36,7 +37,7 @@ async def run(
     storage: SqlAlchemyStorage, user: str, data: bytes, **options: object
 ) -> ImportReport:
     use_case = ImportFansCsv(storage, ManualClock(NOW))
-    return await use_case.execute(user, io.BytesIO(data), ImportOptions(**options))  # type: ignore[arg-type]
+    return await use_case.execute(user, io.BytesIO(data), ImportOptions(**options), actor=SERVICE)  # type: ignore[arg-type]
 
 
 async def fans_of(storage: SqlAlchemyStorage, user: str) -> dict[tuple[str, str], Fan]:
@@ -130,7 +131,9 @@ async def test_a_crash_mid_import_leaves_fans_and_reports_as_they_were(
 
     use_case = ImportFansCsv(storage, ManualClock(NOW))
     with pytest.raises(Unavailable, match="nothing was imported"):
-        await use_case.execute(user, io.BytesIO(data), ImportOptions(), progress=crash)
+        await use_case.execute(
+            user, io.BytesIO(data), ImportOptions(), progress=crash, actor=SERVICE
+        )
 
     fans = await fans_of(storage, user)
     assert [(f.handle, f.name) for f in fans.values()] == [("fan1", "Kept")]

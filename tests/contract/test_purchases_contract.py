@@ -20,6 +20,7 @@ from core.fans.updates import DeleteFan
 from core.inbound.events import EventType, FanRef, InboundEvent, PpvPurchased
 from core.inbound.process import ProcessInboundEvent
 from core.inbound.records import Purchase
+from tests.support.authors import SERVICE
 from tests.support.storage import ALICE, BOB, T0, add_campaign, add_fan, add_message
 
 OCCURRED = T0 - timedelta(days=2)  # the bridge's time, days before we process it (T0)
@@ -84,7 +85,7 @@ async def test_a_deleted_fan_s_purchases_still_count_as_revenue_but_name_no_fan(
     campaign_id = await add_campaign(storage, ALICE)
     async with storage.begin() as uow:
         await uow.purchases.add(Purchase(None, ALICE, luna.id, 900, T0, campaign_id=campaign_id))
-    await DeleteFan(storage).execute(ALICE, luna.id)
+    await DeleteFan(storage, ManualClock(T0)).execute(ALICE, luna.id, actor=SERVICE)
     async with storage.connection(transaction=True) as connection:
         await connection.execute(campaigns.delete().where(campaigns.c.id == campaign_id))
 

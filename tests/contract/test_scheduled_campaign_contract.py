@@ -26,6 +26,7 @@ from core.messaging.config import MessagingConfig
 from core.messaging.relay import OutboxRelay
 from core.messaging.sweep import SweepOutbox
 from core.settings import AccountRules
+from tests.support.authors import SERVICE
 from tests.support.storage import T0, add_fan
 
 CONFIG = MessagingConfig(fan_out_chunk=2)
@@ -109,14 +110,14 @@ async def test_edited_then_started_with_the_new_content_audience_and_time(
     )
     later = SEND_AT + timedelta(hours=1)
     edit = CampaignEdit(content="new text", recipient_ids=tuple(new_fans), send_at=later)
-    view = await editor(storage, ManualClock(T0)).execute(owner, campaign_id, edit)
+    view = await editor(storage, ManualClock(T0)).execute(owner, campaign_id, edit, actor=SERVICE)
     assert view.campaign.send_at == later
     assert view.status is CampaignStatus.SCHEDULED
     assert await starter(storage, ManualClock(SEND_AT)).execute() == []  # the old time is gone
     assert await starter(storage, ManualClock(later)).execute() == [campaign_id]
     assert await written(storage, campaign_id) == [(fan, "new text") for fan in new_fans]
     with pytest.raises(Conflict):  # started: no more edits
-        await editor(storage, ManualClock(later)).execute(owner, campaign_id, edit)
+        await editor(storage, ManualClock(later)).execute(owner, campaign_id, edit, actor=SERVICE)
 
 
 async def test_an_edit_is_checked_and_another_tenants_campaign_is_not_found(
@@ -129,13 +130,19 @@ async def test_an_edit_is_checked_and_another_tenants_campaign_is_not_found(
     )
     use_case = editor(storage, ManualClock(T0))
     with pytest.raises(Invalid) as past:
-        await use_case.execute(owner, campaign_id, CampaignEdit(send_at=T0 - timedelta(1)))
+        await use_case.execute(
+            owner, campaign_id, CampaignEdit(send_at=T0 - timedelta(1)), actor=SERVICE
+        )
     assert past.value.field == "sendAt"
     with pytest.raises(Invalid) as blocked:
-        await use_case.execute(owner, campaign_id, CampaignEdit(content="pay by zelle"))
+        await use_case.execute(
+            owner, campaign_id, CampaignEdit(content="pay by zelle"), actor=SERVICE
+        )
     assert blocked.value.field == "content"
     with pytest.raises(NotFound):
-        await use_case.execute("someone-else", campaign_id, CampaignEdit(content="x"))
+        await use_case.execute(
+            "someone-else", campaign_id, CampaignEdit(content="x"), actor=SERVICE
+        )
     async with storage.begin() as uow:
         stored = await uow.campaigns.get(owner, campaign_id)
     assert stored is not None
@@ -153,12 +160,14 @@ async def test_cancelled_never_starts(storage: SqlAlchemyStorage) -> None:
     queue = InMemoryMessageQueue(clock)
     relay = OutboxRelay(storage, queue, InMemoryMetrics(), clock, CONFIG)
     sweep = SweepOutbox(storage, relay, InMemoryRateLimiter(clock), clock, CONFIG)
-    view = await CancelCampaign(storage, sweep, clock).execute(owner, campaign_id)
+    view = await CancelCampaign(storage, sweep, clock).execute(owner, campaign_id, actor=SERVICE)
     assert view.status is CampaignStatus.CANCELLED
     assert await starter(storage, ManualClock(SEND_AT + timedelta(days=1))).execute() == []
     assert await written(storage, campaign_id) == []
     with pytest.raises(Conflict):
-        await editor(storage, clock).execute(owner, campaign_id, CampaignEdit(content="x"))
+        await editor(storage, clock).execute(
+            owner, campaign_id, CampaignEdit(content="x"), actor=SERVICE
+        )
 
 
 async def test_a_restart_in_between_loses_nothing(storage: SqlAlchemyStorage) -> None:

@@ -26,6 +26,7 @@ from core.messaging.writer import NewMessage
 from entrypoints.container import build_container, resolve
 from entrypoints.lambda_consumer import handler as lambda_module
 from entrypoints.lambda_consumer.handler import SqsBatchConsumer
+from tests.support.authors import SERVICE
 from tests.support.sqs import (
     FAKE_CREDENTIALS,
     QueuePair,
@@ -64,7 +65,9 @@ class LambdaWorld:
         fan = self.run(self.use("create_fan").execute(CREATOR, NewFan(Platform.ONLYFANS, "fan1")))
         send = self.use("send_message")
         return [
-            self.run(send.execute(CREATOR, NewMessage(fan.id, f"hello {i}"))).message_id
+            self.run(
+                send.execute(CREATOR, NewMessage(fan.id, f"hello {i}"), author=SERVICE)
+            ).message_id
             for i in range(count)
         ]
 

@@ -21,6 +21,7 @@ from core.campaigns.audience import NewCampaign, Segment
 from core.fans.records import NewFan, Platform
 from entrypoints.container import build_container, resolve
 from entrypoints.lambda_consumer.sweep import ScheduledSweep
+from tests.support.authors import SERVICE
 from tests.support.world import settings_for_tests
 
 CREATOR = "creator-a"
@@ -105,7 +106,7 @@ def test_a_schedule_survives_a_restart(tmp_path: Path) -> None:
             new = NewCampaign(
                 "eve", "hi", recipient_ids=tuple(fans), send_at=clock.now() + timedelta(hours=1)
             )
-            return (await create_campaign.execute(CREATOR, new)).campaign_id
+            return (await create_campaign.execute(CREATOR, new, actor=SERVICE)).campaign_id
 
         campaign_id = before.loop.run_until_complete(schedule())
     finally:

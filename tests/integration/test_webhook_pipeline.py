@@ -15,6 +15,7 @@ from adapters.delivery.webhook import WebhookDeliveryGateway
 from adapters.metrics.cloudwatch import CloudWatchEmfMetrics
 from core.messaging.records import MessageStatus
 from core.messaging.writer import NewMessage
+from tests.support.authors import SERVICE
 from tests.support.bridge import BRIDGE_SECRET, Bridge, answering, running_bridge
 from tests.support.world import World, world
 
@@ -40,7 +41,7 @@ def production_env(bridge: Bridge) -> dict[str, str]:
 async def send(w: World, content: str = "hello") -> UUID:
     fan = await w.fan(USER, "fan_7")
     use_case = await w.use("send_message")
-    return (await use_case.execute(USER, NewMessage(fan.id, content))).message_id
+    return (await use_case.execute(USER, NewMessage(fan.id, content), author=SERVICE)).message_id
 
 
 async def status(w: World, message_id: UUID) -> Any:

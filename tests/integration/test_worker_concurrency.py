@@ -14,6 +14,7 @@ from aiohttp import web
 
 from adapters.storage.tables import messages
 from core.messaging.writer import NewMessage
+from tests.support.authors import SERVICE
 from tests.support.bridge import BRIDGE_SECRET, Bridge, running_bridge
 from tests.support.world import World, world
 
@@ -75,7 +76,7 @@ async def test_the_worker_keeps_n_deliveries_under_way_and_never_more(bridge: Br
         send = await w.use("send_message")
         for i in range(60):
             fan = fans[i % len(fans)]
-            await send.execute(fan.user_id, NewMessage(fan.id, f"m{i}"))
+            await send.execute(fan.user_id, NewMessage(fan.id, f"m{i}"), author=SERVICE)
         worker = await w.use("worker")
         assert worker.pollers == 2  # 8 deliveries fit in one batch of 10, and one more batch
 

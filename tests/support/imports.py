@@ -9,11 +9,12 @@ from core.fans.ports import FanQuery
 from core.fans.records import Fan
 from core.imports.records import ImportOptions, ImportReport
 from entrypoints.container import Container, resolve
+from tests.support.authors import SERVICE
 
 
 async def import_csv(container: Container, user: str, data: bytes, **options: Any) -> ImportReport:
     use_case = await resolve(container.import_fans_csv)
-    return await use_case.execute(user, io.BytesIO(data), ImportOptions(**options))
+    return await use_case.execute(user, io.BytesIO(data), ImportOptions(**options), actor=SERVICE)
 
 
 async def error_file(container: Container, user: str, report: ImportReport) -> str:

@@ -2,12 +2,15 @@ from __future__ import annotations
 
 from core.messaging.backlog import BacklogCounter
 from core.messaging.writer import NewMessage
+from tests.support.authors import SERVICE
 from tests.support.world import World
 
 
 async def test_a_fresh_count_is_moved_on_by_writes_and_a_stale_one_is_read_again(w: World) -> None:
     fan = await w.fan("creator-a")
-    await (await w.use("send_batch")).execute("creator-a", [NewMessage(fan.id, "x")] * 3)
+    await (await w.use("send_batch")).execute(
+        "creator-a", [NewMessage(fan.id, "x")] * 3, author=SERVICE
+    )
     seconds = [100.0]
     counter = BacklogCounter(max_age_s=0.25, monotonic=lambda: seconds[0])
     storage = await w.use("storage")

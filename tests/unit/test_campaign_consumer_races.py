@@ -13,6 +13,7 @@ from core.campaigns.records import CampaignStatus
 from core.messaging.consume import ConsumeEnvelopes
 from core.messaging.records import Envelope, Message, MessageStatus, Outbound
 from core.messaging.worker import QueueWorker
+from tests.support.authors import SERVICE
 from tests.support.world import World
 
 ALICE = "alice"
@@ -39,12 +40,12 @@ async def test_a_resume_between_the_consumer_reading_paused_and_holding_loses_no
     fan = (await w.fan(ALICE, "luna")).id
     assert fan is not None
     created = await (await w.use("create_campaign")).execute(
-        ALICE, NewCampaign("spring", "hi", recipient_ids=(fan,))
+        ALICE, NewCampaign("spring", "hi", recipient_ids=(fan,)), actor=SERVICE
     )
     campaign = created.campaign_id
     sweep = await w.use("tick")
     await sweep.execute()  # the fan-out and the relay are done, whichever does them
-    await (await w.use("pause_campaign")).execute(ALICE, campaign)
+    await (await w.use("pause_campaign")).execute(ALICE, campaign, actor=SERVICE)
     # The sweep had read the row while it was pending, and marked it queued after the pause.
     storage = await w.use("storage")
     async with storage.connection(transaction=True) as connection:
@@ -59,7 +60,7 @@ async def test_a_resume_between_the_consumer_reading_paused_and_holding_loses_no
         await w.use("messaging_config"),
     )  # fmt: skip
     resume = await w.use("resume_campaign")
-    racing.resume = lambda: resume.execute(ALICE, campaign)
+    racing.resume = lambda: resume.execute(ALICE, campaign, actor=SERVICE)
     w.worker = QueueWorker(w.queue, racing, wait_s=0)
 
     for _ in range(20):

@@ -16,6 +16,7 @@ from core.campaigns.audience import NewCampaign
 from core.errors import Invalid
 from core.messaging.writer import NewMessage
 from core.settings import SettingsChanges
+from tests.support.authors import SERVICE
 from tests.support.world import World, world
 
 ALICE = "creator-a"
@@ -47,12 +48,15 @@ async def test_a_slow_campaign_keeps_its_own_pace_and_a_reply_still_goes_at_once
             ALICE,
             NewCampaign("slow", "hi", recipient_ids=tuple(fans),
                         limits=CampaignLimits(rate_per_minute=6)),
+            actor=SERVICE,
         )  # fmt: skip
         # 8 at 6 a minute: the last one 70 s after the first, not 8 s as the account would allow.
         assert accepted.estimated_completion_time >= w.clock.now() + timedelta(seconds=70)
         await (await w.use("background_fan_outs")).wait()
         await run_for(w, 25)
-        reply = await (await w.use("send_message")).execute(ALICE, NewMessage(fans[0], "re"))
+        reply = await (await w.use("send_message")).execute(
+            ALICE, NewMessage(fans[0], "re"), author=SERVICE
+        )
         assert reply.estimated_send_time - w.clock.now() <= timedelta(seconds=1)
         await run_for(w, 90)
         times = await sent_times(w, accepted.campaign_id)
@@ -74,7 +78,7 @@ async def test_bad_limits_are_invalid_naming_the_field(w: World, limits, field) 
     fan = await w.fan(ALICE)
     with pytest.raises(Invalid) as refused:
         await (await w.use("create_campaign")).execute(
-            ALICE, NewCampaign("x", "hi", recipient_ids=(fan.id,), limits=limits)
+            ALICE, NewCampaign("x", "hi", recipient_ids=(fan.id,), limits=limits), actor=SERVICE
         )
     assert refused.value.field == field
 
@@ -87,11 +91,14 @@ async def test_a_rate_above_the_accounts_and_a_past_stop_are_invalid(w: World) -
         await create.execute(
             ALICE, NewCampaign("x", "hi", recipient_ids=(fan.id,),
                                limits=CampaignLimits(rate_per_minute=11)),
+            actor=SERVICE,
         )  # fmt: skip
     assert faster.value.field == "ratePerMinute"
     past = CampaignLimits(stop_at=w.clock.now() - timedelta(seconds=1))
     with pytest.raises(Invalid) as stop:
-        await create.execute(ALICE, NewCampaign("x", "hi", recipient_ids=(fan.id,), limits=past))
+        await create.execute(
+            ALICE, NewCampaign("x", "hi", recipient_ids=(fan.id,), limits=past), actor=SERVICE
+        )
     assert stop.value.field == "stopAt"
     send_at = w.clock.now() + timedelta(hours=2)
     before_start = CampaignLimits(stop_at=send_at - timedelta(hours=1))
@@ -99,6 +106,7 @@ async def test_a_rate_above_the_accounts_and_a_past_stop_are_invalid(w: World) -
         await create.execute(
             ALICE,
             NewCampaign("x", "hi", recipient_ids=(fan.id,), send_at=send_at, limits=before_start),
+            actor=SERVICE,
         )
     assert order.value.field == "stopAt"
     listed = await (await w.use("list_campaigns")).execute(ALICE, 10, 0)
@@ -113,6 +121,7 @@ async def test_a_capped_campaign_says_so_and_a_stopped_one_cancels_the_rest(w: W
         ALICE,
         NewCampaign("cap", "hi", recipient_ids=tuple(fans),
                     limits=CampaignLimits(rate_per_minute=6, stop_at=stop_at, max_messages=5)),
+        actor=SERVICE,
     )  # fmt: skip
     assert accepted.queued == 5
     assert accepted.estimated_completion_time <= stop_at

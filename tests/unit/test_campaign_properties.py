@@ -20,6 +20,7 @@ from core.campaigns.audience import NewCampaign, Segment
 from core.campaigns.records import CampaignCounters, CampaignStatus
 from core.errors import Conflict
 from core.messaging.ports import PermanentFailure
+from tests.support.authors import SERVICE
 from tests.support.world import World, world
 
 FANS = 12
@@ -49,7 +50,9 @@ async def run(ops: list[str]) -> CampaignCounters:
         for i in range(FANS):
             await w.fan("alice", f"fan{i}")
         new = NewCampaign("spring", "hi", segment=Segment())
-        campaign = (await (await w.use("create_campaign")).execute("alice", new)).campaign_id
+        campaign = (
+            await (await w.use("create_campaign")).execute("alice", new, actor=SERVICE)
+        ).campaign_id
         await (await w.use("background_fan_outs")).close()  # an API shut down at once
         get, sweep = await w.use("get_campaign"), await w.use("tick")
         fan_out = await w.use("fan_out_campaign")
@@ -75,7 +78,7 @@ async def run(ops: list[str]) -> CampaignCounters:
                 w.gateway.script(PermanentFailure("refused"))
             else:
                 try:
-                    await control[op].execute("alice", campaign)
+                    await control[op].execute("alice", campaign, actor=SERVICE)
                 except Conflict:
                     assert (await get.execute("alice", campaign)).status == before.status
             after = await get.execute("alice", campaign)

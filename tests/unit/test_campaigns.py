@@ -8,6 +8,7 @@ from core.campaigns.audience import NewCampaign, Segment
 from core.campaigns.records import CampaignStatus
 from core.errors import Conflict, Invalid, NotFound
 from core.messaging.records import MessageStatus
+from tests.support.authors import SERVICE
 from tests.support.world import World
 
 ALICE, BOB = "alice", "bob"
@@ -19,7 +20,7 @@ async def fans(w: World, user: str, count: int) -> list[int]:
 
 async def create(w: World, user: str = ALICE, **fields) -> int:
     new = NewCampaign(name=fields.pop("name", "spring"), content="hi", **fields)
-    accepted = await (await w.use("create_campaign")).execute(user, new)
+    accepted = await (await w.use("create_campaign")).execute(user, new, actor=SERVICE)
     await (await w.use("background_fan_outs")).wait()  # the fan-out runs after the answer
     return accepted.campaign_id
 
@@ -46,7 +47,7 @@ async def test_recipients_are_deduplicated_and_strangers_counted_failed_and_list
     bobs = (await w.fan(BOB, "other")).id
     new = NewCampaign("spring", "hi", recipient_ids=(mine[0], mine[0], mine[1], bobs, 999_999))
 
-    accepted = await (await w.use("create_campaign")).execute(ALICE, new)
+    accepted = await (await w.use("create_campaign")).execute(ALICE, new, actor=SERVICE)
     await (await w.use("background_fan_outs")).wait()
 
     assert accepted.queued == 2
@@ -93,25 +94,25 @@ async def test_pause_holds_cancel_finishes_and_illegal_moves_are_conflicts(w: Wo
 
     await w.worker.run_once()  # one batch goes out
     sent_before = len(w.gateway.delivered)
-    await pause.execute(ALICE, campaign)
+    await pause.execute(ALICE, campaign, actor=SERVICE)
     await w.drain()
     assert len(w.gateway.delivered) == sent_before  # nothing after the pause
     with pytest.raises(Conflict):
-        await pause.execute(ALICE, campaign)
+        await pause.execute(ALICE, campaign, actor=SERVICE)
     with pytest.raises(NotFound):
-        await resume.execute(BOB, campaign)
+        await resume.execute(BOB, campaign, actor=SERVICE)
 
-    await resume.execute(ALICE, campaign)
+    await resume.execute(ALICE, campaign, actor=SERVICE)
     with pytest.raises(Conflict):
-        await resume.execute(ALICE, campaign)
-    await cancel.execute(ALICE, campaign)
+        await resume.execute(ALICE, campaign, actor=SERVICE)
+    await cancel.execute(ALICE, campaign, actor=SERVICE)
     await w.drain()
     left = await statuses(w, campaign)
     assert MessageStatus.PENDING not in left
     assert MessageStatus.QUEUED not in left
     assert left.count(MessageStatus.SENT) == len(w.gateway.delivered)
     with pytest.raises(Conflict):
-        await pause.execute(ALICE, campaign)
+        await pause.execute(ALICE, campaign, actor=SERVICE)
 
 
 async def test_a_bad_campaign_writes_nothing(w: World):
@@ -130,7 +131,9 @@ async def test_a_single_send_does_not_wait_behind_the_campaigns_outbox(w: World)
     await create(w, segment=Segment())
     from core.messaging.writer import NewMessage
 
-    receipt = await (await w.use("send_message")).execute(ALICE, NewMessage(1, "just you"))
+    receipt = await (await w.use("send_message")).execute(
+        ALICE, NewMessage(1, "just you"), author=SERVICE
+    )
 
     # Behind what is on the queue (at most 300 s of the bucket), not the 1000 in the outbox.
     assert receipt.queue_position <= 306

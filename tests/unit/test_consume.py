@@ -5,13 +5,17 @@ from datetime import timedelta
 from core.messaging.ports import PermanentFailure, Throttled, TransientFailure
 from core.messaging.records import Envelope, MessageStatus
 from core.messaging.writer import NewMessage
+from tests.support.authors import SERVICE
 from tests.support.world import World
 
 
 async def _send(w: World, n: int = 1, user: str = "creator-a") -> list:
     fan = await w.fan(user, f"fan-of-{user}")
     send = await w.use("send_message")
-    return [(await send.execute(user, NewMessage(fan.id, f"m{i}"))).message_id for i in range(n)]
+    return [
+        (await send.execute(user, NewMessage(fan.id, f"m{i}"), author=SERVICE)).message_id
+        for i in range(n)
+    ]
 
 
 async def _status(w: World, message_id, user: str = "creator-a"):
@@ -87,7 +91,7 @@ async def test_transient_failures_back_off_three_times_then_fail_and_retry_sends
     listed = (await (await w.use("list_failed")).execute("creator-a")).items
     assert [m.id for m in listed] == [message_id]
 
-    retried = await (await w.use("retry_failed")).execute("creator-a", message_id)
+    retried = await (await w.use("retry_failed")).execute("creator-a", message_id, actor=SERVICE)
     assert retried.status is MessageStatus.QUEUED
     await w.drain()
     sent = await _status(w, message_id)

@@ -9,12 +9,13 @@ from core.conversations.use_cases import Reply
 from core.errors import Invalid, NotFound, Unavailable
 from core.messaging.records import Direction, MessageStatus
 from core.messaging.writer import NewMessage
+from tests.support.authors import SERVICE
 from tests.support.world import World, world
 
 
 async def _conversation_with(w: World, user: str = "creator-a", handle: str = "luna") -> int:
     fan = await w.fan(user, handle)
-    await (await w.use("send_message")).execute(user, NewMessage(fan.id, "hello"))
+    await (await w.use("send_message")).execute(user, NewMessage(fan.id, "hello"), author=SERVICE)
     [summary] = (await (await w.use("list_conversations")).execute(user, ConversationQuery())).items
     assert summary.conversation.id is not None
     return summary.conversation.id
@@ -24,7 +25,9 @@ async def test_a_reply_is_sent_to_the_conversations_fan_through_the_queue(w: Wor
     conversation_id = await _conversation_with(w)
     reply = await w.use("send_in_conversation")
 
-    receipt = await reply.execute("creator-a", conversation_id, Reply("again", priority=9))
+    receipt = await reply.execute(
+        "creator-a", conversation_id, Reply("again", priority=9), author=SERVICE
+    )
 
     assert receipt.status is MessageStatus.QUEUED
     assert receipt.queue_position == 2  # behind the first send: one backlog for both paths
@@ -45,7 +48,7 @@ async def test_a_reply_in_another_creators_conversation_is_not_found_and_sends_n
     reply = await w.use("send_in_conversation")
 
     with pytest.raises(NotFound):
-        await reply.execute("creator-b", conversation_id, Reply("hi"))
+        await reply.execute("creator-b", conversation_id, Reply("hi"), author=SERVICE)
 
     assert (await (await w.use("queue_status")).execute("creator-b")).backlog == 0
 
@@ -59,7 +62,7 @@ async def test_a_reply_follows_the_kill_switch() -> None:
 
         with pytest.raises(Unavailable):
             await (await w.use("send_in_conversation")).execute(
-                "creator-a", conversation.id, Reply("hi")
+                "creator-a", conversation.id, Reply("hi"), author=SERVICE
             )
 
 

@@ -11,6 +11,7 @@ from core.errors import Conflict, Invalid, NotFound
 from core.fans.ports import FanQuery
 from core.fans.records import NewFan, Platform
 from core.fans.updates import FanChanges
+from tests.support.authors import SERVICE
 from tests.support.world import World
 
 
@@ -21,7 +22,10 @@ async def test_a_patch_keeps_what_it_does_not_name_and_stamps_updated_at(w: Worl
     w.clock.advance(30)
 
     updated = await (await w.use("update_fan")).execute(
-        "creator-a", created.id, FanChanges(name=None, handle="@Luna.Two", value_cents=70)
+        "creator-a",
+        created.id,
+        FanChanges(name=None, handle="@Luna.Two", value_cents=70),
+        actor=SERVICE,
     )
 
     assert updated == replace(
@@ -37,7 +41,7 @@ async def test_a_replacement_keeps_fields_no_request_can_set(w: World) -> None:
         await uow.fans.update(replace(fan, unsubscribed_at=unsubscribed))
 
     replaced = await (await w.use("update_fan")).execute(
-        "creator-a", fan.id, FanChanges.replacing(NewFan(Platform.FANSLY, "nova"))
+        "creator-a", fan.id, FanChanges.replacing(NewFan(Platform.FANSLY, "nova")), actor=SERVICE
     )
 
     assert (replaced.platform, replaced.handle) == (Platform.FANSLY, "nova")
@@ -63,7 +67,7 @@ async def test_bad_changes_name_the_field_and_change_nothing(
 ) -> None:
     fan = await w.fan("creator-a", "luna")
     with pytest.raises(Invalid) as raised:
-        await (await w.use("update_fan")).execute("creator-a", fan.id, changes)
+        await (await w.use("update_fan")).execute("creator-a", fan.id, changes, actor=SERVICE)
     assert raised.value.field == field
     assert await (await w.use("get_fan")).execute("creator-a", fan.id) == fan
 
@@ -72,25 +76,29 @@ async def test_updating_onto_a_taken_handle_is_a_conflict(w: World) -> None:
     await w.fan("creator-a", "taken")
     fan = await w.fan("creator-a", "luna")
     with pytest.raises(Conflict):
-        await (await w.use("update_fan")).execute("creator-a", fan.id, FanChanges(handle="TAKEN"))
+        await (await w.use("update_fan")).execute(
+            "creator-a", fan.id, FanChanges(handle="TAKEN"), actor=SERVICE
+        )
 
 
 async def test_another_creators_fan_cannot_be_updated_or_deleted(w: World) -> None:
     fan = await w.fan("creator-a", "luna")
     with pytest.raises(NotFound):
-        await (await w.use("update_fan")).execute("creator-b", fan.id, FanChanges(name="x"))
+        await (await w.use("update_fan")).execute(
+            "creator-b", fan.id, FanChanges(name="x"), actor=SERVICE
+        )
     with pytest.raises(NotFound):
-        await (await w.use("delete_fan")).execute("creator-b", fan.id)
+        await (await w.use("delete_fan")).execute("creator-b", fan.id, actor=SERVICE)
     assert await (await w.use("get_fan")).execute("creator-a", fan.id) == fan
 
 
 async def test_a_deleted_fan_is_gone(w: World) -> None:
     fan = await w.fan("creator-a", "luna")
-    await (await w.use("delete_fan")).execute("creator-a", fan.id)
+    await (await w.use("delete_fan")).execute("creator-a", fan.id, actor=SERVICE)
     with pytest.raises(NotFound):
         await (await w.use("get_fan")).execute("creator-a", fan.id)
     with pytest.raises(NotFound):
-        await (await w.use("delete_fan")).execute("creator-a", fan.id)
+        await (await w.use("delete_fan")).execute("creator-a", fan.id, actor=SERVICE)
 
 
 async def test_list_options_are_trimmed_and_bounded(w: World) -> None:

@@ -12,6 +12,7 @@ from core.errors import Invalid, NotFound, Unavailable
 from core.fans.records import Platform
 from core.imports.records import ImportMode, ImportOptions
 from entrypoints.container import resolve
+from tests.support.authors import SERVICE
 from tests.support.imports import all_fans, error_file, import_csv
 from tests.support.world import World
 
@@ -153,7 +154,9 @@ async def test_a_crash_mid_import_rolls_everything_back_and_says_so(w: World):
         raise RuntimeError("the process died")
 
     with pytest.raises(Unavailable, match="nothing was imported"):
-        await use_case.execute("creator-a", io.BytesIO(data), ImportOptions(), progress=crash)
+        await use_case.execute(
+            "creator-a", io.BytesIO(data), ImportOptions(), progress=crash, actor=SERVICE
+        )
 
     assert await all_fans(w.container, "creator-a") == {}
 

@@ -22,6 +22,7 @@ from core.inbound.events import (
     SubscriptionChanged,
 )
 from core.messaging.writer import NewMessage
+from tests.support.authors import SERVICE
 from tests.support.world import World
 
 AT = datetime(2025, 12, 31, 18, 0, tzinfo=UTC)
@@ -74,7 +75,9 @@ async def test_a_purchase_of_a_campaign_message_adds_to_the_campaign_revenue_too
         campaign = await uow.campaigns.add(
             Campaign(None, "creator-a", "spring", CampaignTemplate("hi"))
         )
-    receipt = await (await w.use("send_message")).execute("creator-a", NewMessage(fan.id, "pic"))
+    receipt = await (await w.use("send_message")).execute(
+        "creator-a", NewMessage(fan.id, "pic"), author=SERVICE
+    )
     async with storage.connection(transaction=True) as connection:
         await connection.execute(
             messages.update()

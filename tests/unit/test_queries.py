@@ -8,24 +8,30 @@ from core.errors import Conflict, NotFound
 from core.messaging.ports import PermanentFailure
 from core.messaging.records import MessageStatus
 from core.messaging.writer import NewMessage
+from tests.support.authors import SERVICE
 from tests.support.world import World
 
 
 async def test_another_creators_message_is_not_found(w: World) -> None:
     fan = await w.fan("creator-a")
-    receipt = await (await w.use("send_message")).execute("creator-a", NewMessage(fan.id, "hi"))
-    for use_case in ("get_message", "retry_failed"):
-        with pytest.raises(NotFound):
-            await (await w.use(use_case)).execute("creator-b", receipt.message_id)
+    receipt = await (await w.use("send_message")).execute(
+        "creator-a", NewMessage(fan.id, "hi"), author=SERVICE
+    )
+    with pytest.raises(NotFound):
+        await (await w.use("get_message")).execute("creator-b", receipt.message_id)
+    with pytest.raises(NotFound):
+        await (await w.use("retry_failed")).execute("creator-b", receipt.message_id, actor=SERVICE)
     with pytest.raises(NotFound):
         await (await w.use("get_message")).execute("creator-a", uuid.uuid4())
 
 
 async def test_only_a_failed_message_can_be_retried(w: World) -> None:
     fan = await w.fan("creator-a")
-    receipt = await (await w.use("send_message")).execute("creator-a", NewMessage(fan.id, "hi"))
+    receipt = await (await w.use("send_message")).execute(
+        "creator-a", NewMessage(fan.id, "hi"), author=SERVICE
+    )
     with pytest.raises(Conflict):
-        await (await w.use("retry_failed")).execute("creator-a", receipt.message_id)
+        await (await w.use("retry_failed")).execute("creator-a", receipt.message_id, actor=SERVICE)
     assert (await w.queue.stats()).depth == 1  # nothing was enqueued twice
 
 
@@ -33,7 +39,7 @@ async def test_queue_status_reports_the_creators_backlog_and_last_send(w: World)
     fan = await w.fan("creator-a")
     send = await w.use("send_message")
     for i in range(8):
-        await send.execute("creator-a", NewMessage(fan.id, f"m{i}"))
+        await send.execute("creator-a", NewMessage(fan.id, f"m{i}"), author=SERVICE)
     status = await (await w.use("queue_status")).execute("creator-a")
     stats = await w.queue.stats()  # the shared queue, for operators: the burst now, the rest later
     assert (stats.depth, stats.delayed) == (5, 3)
@@ -53,7 +59,9 @@ async def test_queue_status_reports_the_creators_backlog_and_last_send(w: World)
 
 async def test_a_failed_message_lists_with_its_error(w: World) -> None:
     fan = await w.fan("creator-a")
-    receipt = await (await w.use("send_message")).execute("creator-a", NewMessage(fan.id, "hi"))
+    receipt = await (await w.use("send_message")).execute(
+        "creator-a", NewMessage(fan.id, "hi"), author=SERVICE
+    )
     w.gateway.script(PermanentFailure("blocked"))
     await w.drain()
     page = await (await w.use("list_failed")).execute("creator-a")

@@ -14,6 +14,7 @@ from core.campaigns.audience import NewCampaign, Segment
 from core.messaging.writer import NewMessage
 from core.planning import QuietHours
 from core.settings import SettingsChanges
+from tests.support.authors import SERVICE
 from tests.support.world import World, world
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -50,14 +51,16 @@ async def test_a_campaign_at_2350_holds_through_the_night_and_completes_after_ei
             await w.fan(ALICE, f"fan{i}")
 
         accepted = await (await w.use("create_campaign")).execute(
-            ALICE, NewCampaign("night", "good night", segment=Segment())
+            ALICE, NewCampaign("night", "good night", segment=Segment()), actor=SERVICE
         )
         eta = accepted.estimated_completion_time.astimezone(BERLIN)
         await run_until(w, datetime(2026, 6, 2, 0, 0, 30, tzinfo=BERLIN), step_s=2)
         night = await sent_times(w)
         # A fan's own single send written at 03:00 waits for the morning as well.
         await run_until(w, datetime(2026, 6, 2, 3, 0, tzinfo=BERLIN), step_s=60)
-        receipt = await (await w.use("send_message")).execute(ALICE, NewMessage(1, "morning!"))
+        receipt = await (await w.use("send_message")).execute(
+            ALICE, NewMessage(1, "morning!"), author=SERVICE
+        )
         await run_until(w, datetime(2026, 6, 2, 7, 59, tzinfo=BERLIN), step_s=60)
         before_eight = await sent_times(w)
         await run_until(w, datetime(2026, 6, 2, 8, 20, tzinfo=BERLIN), step_s=2)

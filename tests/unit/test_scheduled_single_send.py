@@ -13,6 +13,7 @@ from core.messaging.records import MessageStatus
 from core.messaging.writer import NewMessage
 from core.planning import QuietHours
 from core.settings import SettingsChanges
+from tests.support.authors import SERVICE
 from tests.support.world import World
 
 ALICE = "creator-a"
@@ -36,10 +37,12 @@ async def test_a_scheduled_send_waits_until_its_time_then_goes_once(w: World) ->
     fan = await w.fan(ALICE)
     send_at = w.clock.now() + timedelta(hours=1)
     send = await w.use("send_message")
-    receipt = await send.execute(ALICE, NewMessage(fan.id, "later", send_at=send_at))
+    receipt = await send.execute(
+        ALICE, NewMessage(fan.id, "later", send_at=send_at), author=SERVICE
+    )
     assert receipt.status is MessageStatus.SCHEDULED
     assert receipt.estimated_send_time == send_at
-    now_one = await send.execute(ALICE, NewMessage(fan.id, "now"))
+    now_one = await send.execute(ALICE, NewMessage(fan.id, "now"), author=SERVICE)
     assert now_one.queue_position == 1  # the scheduled one is not ahead of it
 
     await run_until(w, send_at - timedelta(seconds=10))
@@ -65,7 +68,7 @@ async def test_a_scheduled_send_inside_quiet_hours_says_it_waits_for_the_morning
     )
     send_at = now + timedelta(hours=2)
     receipt = await (await w.use("send_message")).execute(
-        ALICE, NewMessage(fan.id, "night", send_at=send_at)
+        ALICE, NewMessage(fan.id, "night", send_at=send_at), author=SERVICE
     )
     opens = datetime.combine((now + timedelta(hours=3)).date(), end, tzinfo=now.tzinfo)
     assert receipt.estimated_send_time == opens
@@ -76,7 +79,9 @@ async def test_a_send_at_not_in_the_future_is_invalid_naming_it(w: World, offset
     fan = await w.fan(ALICE)
     send_at = w.clock.now() + timedelta(seconds=offset_s)
     with pytest.raises(Invalid) as refused:
-        await (await w.use("send_message")).execute(ALICE, NewMessage(fan.id, "x", send_at=send_at))
+        await (await w.use("send_message")).execute(
+            ALICE, NewMessage(fan.id, "x", send_at=send_at), author=SERVICE
+        )
     assert refused.value.field == "sendAt"
 
 
@@ -84,5 +89,7 @@ async def test_a_send_at_without_an_offset_is_invalid(w: World) -> None:
     fan = await w.fan(ALICE)
     naive = datetime.combine(w.clock.now().date() + timedelta(days=1), time(9))
     with pytest.raises(Invalid) as refused:
-        await (await w.use("send_message")).execute(ALICE, NewMessage(fan.id, "x", send_at=naive))
+        await (await w.use("send_message")).execute(
+            ALICE, NewMessage(fan.id, "x", send_at=naive), author=SERVICE
+        )
     assert refused.value.field == "sendAt"

@@ -5,6 +5,7 @@ import pytest
 from core.errors import Invalid
 from core.messaging.records import MessageStatus
 from core.messaging.writer import NewMessage
+from tests.support.authors import SERVICE
 from tests.support.world import World
 
 
@@ -18,7 +19,7 @@ async def test_each_item_gets_its_own_result_and_only_good_ones_are_queued(w: Wo
         NewMessage(mine.id, "two"),
     ]
 
-    results = await (await w.use("send_batch")).execute("creator-a", items)
+    results = await (await w.use("send_batch")).execute("creator-a", items, author=SERVICE)
 
     assert [r.index for r in results] == [0, 1, 2, 3]
     assert [r.status for r in results] == [MessageStatus.QUEUED, None, None, MessageStatus.QUEUED]
@@ -34,7 +35,7 @@ async def test_each_item_gets_its_own_result_and_only_good_ones_are_queued(w: Wo
 async def test_a_batch_of_100_goes_through_the_queue_in_groups(w: World) -> None:
     fan = await w.fan("creator-a")
     results = await (await w.use("send_batch")).execute(
-        "creator-a", [NewMessage(fan.id, f"m{i}") for i in range(100)]
+        "creator-a", [NewMessage(fan.id, f"m{i}") for i in range(100)], author=SERVICE
     )
     assert all(r.status is MessageStatus.QUEUED for r in results)
     stats = await w.queue.stats()
@@ -45,6 +46,8 @@ async def test_a_batch_of_100_goes_through_the_queue_in_groups(w: World) -> None
 async def test_a_batch_outside_1_to_100_is_refused(w: World, size: int) -> None:
     fan = await w.fan("creator-a")
     with pytest.raises(Invalid) as raised:
-        await (await w.use("send_batch")).execute("creator-a", [NewMessage(fan.id, "x")] * size)
+        await (await w.use("send_batch")).execute(
+            "creator-a", [NewMessage(fan.id, "x")] * size, author=SERVICE
+        )
     assert raised.value.field == "messages"
     assert (await w.queue.stats()).depth == 0

@@ -7,6 +7,7 @@ import pytest
 from core.errors import Invalid, NotFound, Unavailable
 from core.messaging.records import MessageStatus
 from core.messaging.writer import NewMessage
+from tests.support.authors import SERVICE
 from tests.support.world import World, world
 
 
@@ -14,7 +15,9 @@ async def test_send_writes_a_queued_row_and_puts_its_envelope_on_the_queue(w: Wo
     fan = await w.fan("creator-a")
     send = await w.use("send_message")
 
-    receipt = await send.execute("creator-a", NewMessage(fan.id, "hello", priority=7))
+    receipt = await send.execute(
+        "creator-a", NewMessage(fan.id, "hello", priority=7), author=SERVICE
+    )
 
     stored = await (await w.use("get_message")).execute("creator-a", receipt.message_id)
     assert stored.status is MessageStatus.QUEUED
@@ -30,7 +33,10 @@ async def test_send_writes_a_queued_row_and_puts_its_envelope_on_the_queue(w: Wo
 async def test_receipt_estimates_from_the_backlog_and_the_bucket(w: World) -> None:
     fan = await w.fan("creator-a")
     send = await w.use("send_message")
-    receipts = [await send.execute("creator-a", NewMessage(fan.id, f"m{i}")) for i in range(7)]
+    receipts = [
+        await send.execute("creator-a", NewMessage(fan.id, f"m{i}"), author=SERVICE)
+        for i in range(7)
+    ]
 
     # burst 5, one a second: the first five go at once, the 6th and 7th one and two seconds later
     assert [r.queue_position for r in receipts] == [1, 2, 3, 4, 5, 6, 7]
@@ -43,7 +49,7 @@ async def test_a_fan_of_another_creator_is_not_found_and_nothing_is_written(w: W
     send = await w.use("send_message")
 
     with pytest.raises(NotFound):
-        await send.execute("creator-b", NewMessage(fan.id, "hi"))
+        await send.execute("creator-b", NewMessage(fan.id, "hi"), author=SERVICE)
 
     assert (await w.queue.stats()).depth == 0
     assert (await (await w.use("queue_status")).execute("creator-b")).backlog == 0
@@ -68,7 +74,7 @@ async def test_a_fan_of_another_creator_is_not_found_and_nothing_is_written(w: W
 async def test_bad_input_names_the_field(w: World, message: NewMessage, field: str) -> None:
     await w.fan("creator-a")
     with pytest.raises(Invalid) as raised:
-        await (await w.use("send_message")).execute("creator-a", message)
+        await (await w.use("send_message")).execute("creator-a", message, author=SERVICE)
     assert raised.value.field == field
 
 
@@ -76,7 +82,9 @@ async def test_the_kill_switch_refuses_to_queue_anything() -> None:
     async with world(RATE_LIMITER_ENABLED="false") as off:
         fan = await off.fan("creator-a")
         with pytest.raises(Unavailable, match="switched off"):
-            await (await off.use("send_message")).execute("creator-a", NewMessage(fan.id, "hi"))
+            await (await off.use("send_message")).execute(
+                "creator-a", NewMessage(fan.id, "hi"), author=SERVICE
+            )
         assert (await off.queue.stats()).depth == 0
         assert (await (await off.use("queue_status")).execute("creator-a")).backlog == 0
 
@@ -86,12 +94,14 @@ async def test_an_unreachable_queue_leaves_a_failed_row_that_can_be_retried(w: W
     w.queue.available = False
 
     with pytest.raises(Unavailable) as raised:
-        await (await w.use("send_message")).execute("creator-a", NewMessage(fan.id, "hi"))
+        await (await w.use("send_message")).execute(
+            "creator-a", NewMessage(fan.id, "hi"), author=SERVICE
+        )
 
     [failed] = (await (await w.use("list_failed")).execute("creator-a")).items
     assert raised.value.detail == {"messageId": str(failed.id)}
     assert failed.error == "queue_unavailable"
     w.queue.available = True
-    await (await w.use("retry_failed")).execute("creator-a", failed.id)
+    await (await w.use("retry_failed")).execute("creator-a", failed.id, actor=SERVICE)
     await w.drain()
     assert w.gateway.delivered_ids() == [failed.id]

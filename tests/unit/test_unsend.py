@@ -18,6 +18,7 @@ from core.errors import Conflict, NotFound, Unavailable
 from core.messaging import PermanentFailure, Throttled, TransientFailure
 from core.messaging.records import MessageStatus
 from core.messaging.writer import NewMessage
+from tests.support.authors import SERVICE
 from tests.support.world import World
 
 ALICE, BOB = "creator-a", "creator-b"
@@ -25,7 +26,9 @@ ALICE, BOB = "creator-a", "creator-b"
 
 async def sent_message(w: World, text: str = "hi") -> UUID:
     fan = await w.fan(ALICE, f"fan-{text}")
-    receipt = await (await w.use("send_message")).execute(ALICE, NewMessage(fan.id, text))
+    receipt = await (await w.use("send_message")).execute(
+        ALICE, NewMessage(fan.id, text), author=SERVICE
+    )
     await w.drain()
     assert await status(w, receipt.message_id) is MessageStatus.SENT
     return receipt.message_id
@@ -45,16 +48,18 @@ async def mark_read(w: World, message_id: UUID) -> None:
 
 
 async def unsend(w: World, message_id: UUID, user: str = ALICE):
-    return await (await w.use("unsend_message")).execute(user, message_id)
+    return await (await w.use("unsend_message")).execute(user, message_id, actor=SERVICE)
 
 
 async def test_not_yet_sent_is_cancelled_and_never_goes(w: World) -> None:
     fan = await w.fan(ALICE)
     send = await w.use("send_message")
     later = await send.execute(
-        ALICE, NewMessage(fan.id, "later", send_at=w.clock.now() + timedelta(hours=1))
+        ALICE,
+        NewMessage(fan.id, "later", send_at=w.clock.now() + timedelta(hours=1)),
+        author=SERVICE,
     )
-    queued = await send.execute(ALICE, NewMessage(fan.id, "now"))
+    queued = await send.execute(ALICE, NewMessage(fan.id, "now"), author=SERVICE)
     assert (await unsend(w, later.message_id)).status is MessageStatus.CANCELLED
     assert (await unsend(w, queued.message_id)).status is MessageStatus.CANCELLED
     w.clock.advance(7200)
@@ -111,7 +116,7 @@ async def test_another_tenants_message_is_not_found(w: World) -> None:
 async def test_a_campaigns_unread_messages_are_taken_back(w: World) -> None:
     fans = [(await w.fan(ALICE, f"f{i}")).id for i in range(4)]
     accepted = await (await w.use("create_campaign")).execute(
-        ALICE, NewCampaign("spring", "hi", recipient_ids=tuple(fans))
+        ALICE, NewCampaign("spring", "hi", recipient_ids=tuple(fans)), actor=SERVICE
     )
     await (await w.use("background_fan_outs")).wait()
     await (await w.use("tick")).execute()
@@ -131,22 +136,26 @@ async def test_a_campaigns_unread_messages_are_taken_back(w: World) -> None:
     w.gateway.script(TransientFailure("503"))  # the first unsend fails for now
     use_case = await w.use("unsend_unread_campaign")
     with pytest.raises(Unavailable):
-        await use_case.execute(ALICE, accepted.campaign_id)
-    view = await use_case.execute(ALICE, accepted.campaign_id)  # asked again: carries on
+        await use_case.execute(ALICE, accepted.campaign_id, actor=SERVICE)
+    view = await use_case.execute(
+        ALICE, accepted.campaign_id, actor=SERVICE
+    )  # asked again: carries on
     assert (view.counters.sent, view.counters.unsent) == (1, 3)
     assert view.counters.targeted == 4
     assert sorted(w.gateway.unsent) == sorted(ids[1:])
     with pytest.raises(NotFound):
-        await use_case.execute(BOB, accepted.campaign_id)
+        await use_case.execute(BOB, accepted.campaign_id, actor=SERVICE)
 
 
 async def test_a_running_campaigns_rest_is_cancelled(w: World) -> None:
     fans = [(await w.fan(ALICE, f"f{i}")).id for i in range(3)]
     accepted = await (await w.use("create_campaign")).execute(
-        ALICE, NewCampaign("spring", "hi", recipient_ids=tuple(fans))
+        ALICE, NewCampaign("spring", "hi", recipient_ids=tuple(fans)), actor=SERVICE
     )
     await (await w.use("background_fan_outs")).wait()
-    view = await (await w.use("unsend_unread_campaign")).execute(ALICE, accepted.campaign_id)
+    view = await (await w.use("unsend_unread_campaign")).execute(
+        ALICE, accepted.campaign_id, actor=SERVICE
+    )
     assert view.status is CampaignStatus.CANCELLED
     assert view.counters.cancelled == 3
     assert w.gateway.unsent == []

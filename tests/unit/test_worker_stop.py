@@ -10,6 +10,7 @@ from core.messaging.ports import QueueStats
 from core.messaging.records import Envelope
 from core.messaging.worker import QueueWorker
 from core.messaging.writer import NewMessage
+from tests.support.authors import SERVICE
 from tests.support.world import World
 
 
@@ -37,7 +38,9 @@ async def test_stop_cuts_a_long_poll_short(w: World) -> None:
 
 async def test_a_batch_already_received_is_finished_before_stopping(w: World) -> None:
     fan = await w.fan("creator-a")
-    sent = await (await w.use("send_message")).execute("creator-a", NewMessage(fan.id, "hi"))
+    sent = await (await w.use("send_message")).execute(
+        "creator-a", NewMessage(fan.id, "hi"), author=SERVICE
+    )
     stop = asyncio.Event()
     consume = StopWhileProcessing(await w.use("consume"), stop)
 

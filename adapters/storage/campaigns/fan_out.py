@@ -17,6 +17,7 @@ from adapters.storage.campaigns.segments import among, audience_condition
 from adapters.storage.connection import Connection
 from adapters.storage.tables import campaigns, conversations, fans, messages
 from adapters.storage.types import Json, UtcDateTime
+from core.accounts import AuthorKind
 from core.campaigns import AudienceCount, Campaign, CampaignAudience, FanOutChunk
 from core.messaging import Direction, MessageStatus
 
@@ -102,6 +103,10 @@ async def _write(
             sa.literal(MessageStatus.PENDING.value),
             sa.literal(0),
             sa.literal(now, UtcDateTime()),
+            # Its author is the campaign (core.accounts.Author.campaign): a purchase of it
+            # credits the campaign, not whoever created it.
+            sa.literal(AuthorKind.CAMPAIGN.value),
+            sa.literal(str(campaign.id)),
         )
         .select_from(
             fans.join(
@@ -114,6 +119,7 @@ async def _write(
     columns = [
         "id", "user_id", "conversation_id", "fan_id", "direction", "text", "media_urls",
         "price_cents", "priority", "campaign_id", "status", "attempts", "created_at",
+        "author_kind", "author_id",
     ]  # fmt: skip
     written = await connection.execute(
         insert(messages)

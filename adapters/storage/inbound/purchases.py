@@ -21,5 +21,7 @@ class SqlAlchemyPurchaseRepository:
             "occurred_at": purchase.occurred_at,
             "campaign_id": purchase.campaign_id,
             "message_id": purchase.message_id,
+            "author_kind": None if purchase.credited is None else purchase.credited.kind.value,
+            "author_id": None if purchase.credited is None else purchase.credited.id,
         }
         await self._connection.execute(_INSERT, values)

@@ -1,4 +1,4 @@
-"""Analytics: what a creator earned, sent and gained, day by day."""
+"""Analytics: what a creator earned, sent and gained, day by day; and each member's share."""
 
 from __future__ import annotations
 
@@ -8,23 +8,23 @@ from litestar import Request, get
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 
-from core.analytics import DEFAULT_TOP, GetAnalytics, parse_day
+from core.analytics import DEFAULT_TOP, GetAnalytics, GetTeamAnalytics, parse_day
 from core.fans import MAX_TOP
-from entrypoints.http.schemas.analytics import AnalyticsView
+from entrypoints.http.schemas.analytics import AnalyticsView, TeamAnalyticsView
 
 _FIRST = "The first day, YYYY-MM-DD (UTC); default: 30 days ending at `to`."
 _LAST = "The last day, included, YYYY-MM-DD (UTC); default: today."
+# Strings, parsed by the core: a bad one is a 400 naming `from` (not the Python name).
+First = Annotated[str | None, QueryParameter(name="from", description=_FIRST, format="date")]
+Last = Annotated[str | None, QueryParameter(description=_LAST, format="date")]
 
 
 @get("/api/onlyfans/analytics", tags=["analytics"], operation_id="analytics")
 async def analytics(
     request: Request[str, Any, Any],
     get_analytics: NamedDependency[GetAnalytics],
-    # Strings, parsed by the core: a bad one is a 400 naming `from` (not the Python name).
-    from_: Annotated[
-        str | None, QueryParameter(name="from", description=_FIRST, format="date")
-    ] = None,
-    to: Annotated[str | None, QueryParameter(description=_LAST, format="date")] = None,
+    from_: First = None,
+    to: Last = None,
     top: Annotated[int, QueryParameter(ge=1, le=MAX_TOP)] = DEFAULT_TOP,
 ) -> AnalyticsView:
     """Revenue (PPV purchases), messages sent and failed, and new fans for every UTC day from
@@ -34,3 +34,20 @@ async def analytics(
     first, last = parse_day(from_, "from"), parse_day(to, "to")
     report = await get_analytics.execute(request.user, first, last, top)
     return AnalyticsView.of(report)
+
+
+@get("/api/onlyfans/analytics/team", tags=["analytics"], operation_id="getTeamAnalytics")
+async def team_analytics(
+    request: Request[str, Any, Any],
+    get_team_analytics: NamedDependency[GetTeamAnalytics],
+    from_: First = None,
+    to: Last = None,
+) -> TeamAnalyticsView:
+    """Per member of the account, over `from` … `to` (as for /api/onlyfans/analytics): messages
+    sent (those they wrote that reached `sent` in the period), conversations answered (distinct
+    conversations of those), PPV revenue credited (purchases in the period naming a message they
+    wrote) and the median time from a fan's message to their reply (README, "Team analytics").
+    Members with nothing in the period are left out."""
+    first, last = parse_day(from_, "from"), parse_day(to, "to")
+    report = await get_team_analytics.execute(request.user, first, last)
+    return TeamAnalyticsView.of(report)

@@ -19,6 +19,7 @@ from core.campaigns import (
     RetryFailedInCampaign,
     UnsendUnreadInCampaign,
 )
+from entrypoints.http.caller import caller_of
 from entrypoints.http.controllers.params import Limit, Offset, PathId
 from entrypoints.http.schemas.campaigns import (
     BulkMessageBody,
@@ -43,7 +44,9 @@ class CampaignController(Controller):
         create_campaign: NamedDependency[CreateCampaign],
     ) -> BulkMessageResponse:
         """One message to many fans (≤ 100,000: ids and/or a segment), at the creator's pace."""
-        return BulkMessageResponse.of(await create_campaign.execute(request.user, data.to_core()))
+        actor = caller_of(request).author
+        accepted = await create_campaign.execute(request.user, data.to_core(), actor=actor)
+        return BulkMessageResponse.of(accepted)
 
     @get("/crm/campaigns", operation_id="listCampaigns")
     async def list(
@@ -74,7 +77,9 @@ class CampaignController(Controller):
         edit_scheduled_campaign: NamedDependency[EditScheduledCampaign],
     ) -> CampaignBody:
         """Change a scheduled campaign (content, audience, time) until it starts; 409 after."""
-        edited = await edit_scheduled_campaign.execute(request.user, campaign_id, data.to_core())
+        edited = await edit_scheduled_campaign.execute(
+            request.user, campaign_id, data.to_core(), actor=caller_of(request).author
+        )
         return CampaignBody.of(edited)
 
     @post("/crm/campaigns/{campaign_id:int}/pause", status_code=200, operation_id="pauseCampaign")
@@ -85,7 +90,8 @@ class CampaignController(Controller):
         pause_campaign: NamedDependency[PauseCampaign],
     ) -> CampaignBody:
         """Stop sending; what reaches the consumer meanwhile is held until resumed."""
-        return CampaignBody.of(await pause_campaign.execute(request.user, campaign_id))
+        actor = caller_of(request).author
+        return CampaignBody.of(await pause_campaign.execute(request.user, campaign_id, actor=actor))
 
     @post("/crm/campaigns/{campaign_id:int}/resume", status_code=200, operation_id="resumeCampaign")
     async def resume(
@@ -95,7 +101,10 @@ class CampaignController(Controller):
         resume_campaign: NamedDependency[ResumeCampaign],
     ) -> CampaignBody:
         """Send the held and pending messages of a paused campaign."""
-        return CampaignBody.of(await resume_campaign.execute(request.user, campaign_id))
+        actor = caller_of(request).author
+        return CampaignBody.of(
+            await resume_campaign.execute(request.user, campaign_id, actor=actor)
+        )
 
     @post("/crm/campaigns/{campaign_id:int}/cancel", status_code=200, operation_id="cancelCampaign")
     async def cancel(
@@ -105,7 +114,10 @@ class CampaignController(Controller):
         cancel_campaign: NamedDependency[CancelCampaign],
     ) -> CampaignBody:
         """Nothing more is sent: every message not yet sent is cancelled."""
-        return CampaignBody.of(await cancel_campaign.execute(request.user, campaign_id))
+        actor = caller_of(request).author
+        return CampaignBody.of(
+            await cancel_campaign.execute(request.user, campaign_id, actor=actor)
+        )
 
     @post(
         "/crm/campaigns/{campaign_id:int}/retry-failed",
@@ -119,7 +131,9 @@ class CampaignController(Controller):
         retry_failed_campaign: NamedDependency[RetryFailedInCampaign],
     ) -> CampaignBody:
         """Send the campaign's failed messages again; nothing else moves."""
-        return CampaignBody.of(await retry_failed_campaign.execute(request.user, campaign_id))
+        actor = caller_of(request).author
+        view = await retry_failed_campaign.execute(request.user, campaign_id, actor=actor)
+        return CampaignBody.of(view)
 
     @post(
         "/crm/campaigns/{campaign_id:int}/unsend-unread",
@@ -134,4 +148,6 @@ class CampaignController(Controller):
     ) -> CampaignBody:
         """Cancel what is not sent yet and take back every sent message not yet read; 503 (ask
         again to carry on) when the bridge cannot be reached."""
-        return CampaignBody.of(await unsend_unread_campaign.execute(request.user, campaign_id))
+        actor = caller_of(request).author
+        view = await unsend_unread_campaign.execute(request.user, campaign_id, actor=actor)
+        return CampaignBody.of(view)

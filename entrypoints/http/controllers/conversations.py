@@ -16,6 +16,7 @@ from core.conversations import (
     MarkConversationRead,
     SendInConversation,
 )
+from entrypoints.http.caller import caller_of
 from entrypoints.http.controllers.params import Limit, Offset, PathId
 from entrypoints.http.schemas.conversations import (
     ConversationPage,
@@ -81,7 +82,9 @@ class ConversationController(Controller):
         send_in_conversation: NamedDependency[SendInConversation],
     ) -> SendMessageResponse:
         """Send to the conversation's fan, queued and throttled exactly like /send."""
-        receipt = await send_in_conversation.execute(request.user, conversation_id, data.to_core())
+        receipt = await send_in_conversation.execute(
+            request.user, conversation_id, data.to_core(), author=caller_of(request).author
+        )
         return SendMessageResponse.of(receipt)
 
     @post("/{conversation_id:int}/read", status_code=200, operation_id="markConversationRead")

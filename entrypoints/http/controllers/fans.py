@@ -25,6 +25,7 @@ from core.fans import (
     fan_version,
 )
 from core.fans.records import MAX_SEARCH_LENGTH
+from entrypoints.http.caller import caller_of
 from entrypoints.http.controllers.params import Limit, Offset, PathId
 from entrypoints.http.etags import IfMatch, accepted_versions, etag
 from entrypoints.http.permissions import refuse_fan_fields_beyond_role
@@ -112,7 +113,10 @@ class FanController(Controller):
         """
         changes = FanChanges.replacing(data.to_core())
         versions = accepted_versions(if_match)
-        return _tagged(await update_fan.execute(request.user, fan_id, changes, versions))
+        actor = caller_of(request).author
+        return _tagged(
+            await update_fan.execute(request.user, fan_id, changes, versions, actor=actor)
+        )
 
     @patch("/{fan_id:int}", operation_id="updateFan")
     async def update(
@@ -129,11 +133,14 @@ class FanController(Controller):
         """
         refuse_fan_fields_beyond_role(request, data.given_fields())
         versions = accepted_versions(if_match)
-        return _tagged(await update_fan.execute(request.user, fan_id, data.to_core(), versions))
+        updated = await update_fan.execute(
+            request.user, fan_id, data.to_core(), versions, actor=caller_of(request).author
+        )
+        return _tagged(updated)
 
     @delete("/{fan_id:int}", operation_id="deleteFan")
     async def remove(
         self, request: AnyRequest, fan_id: FanId, delete_fan: NamedDependency[DeleteFan]
     ) -> None:
         """Delete a fan with its conversations and messages; what it had queued is not sent."""
-        await delete_fan.execute(request.user, fan_id)
+        await delete_fan.execute(request.user, fan_id, actor=caller_of(request).author)

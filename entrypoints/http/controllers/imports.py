@@ -13,6 +13,7 @@ from litestar.params import Body, PathParameter
 from litestar.response import Stream
 
 from core.imports import GetImportErrors, ImportFansCsv
+from entrypoints.http.caller import caller_of
 from entrypoints.http.errors import problem
 from entrypoints.http.schemas.imports import ImportForm, ImportView
 
@@ -37,7 +38,9 @@ class ImportController(Controller):
         cannot be read at all is a 400, and then nothing was imported.
         """
         try:
-            report = await import_fans_csv.execute(request.user, data.file.file, data.to_options())
+            report = await import_fans_csv.execute(
+                request.user, data.file.file, data.to_options(), actor=caller_of(request).author
+            )
         finally:
             await data.file.close()
         return ImportView.of(report)

@@ -18,6 +18,7 @@ from core.messaging import (
     SendMessage,
     UnsendMessage,
 )
+from entrypoints.http.caller import caller_of
 from entrypoints.http.schemas.messaging import (
     FailedMessagesResponse,
     MessageView,
@@ -44,7 +45,9 @@ class MessagingController(Controller):
         send_message: NamedDependency[SendMessage],
     ) -> SendMessageResponse:
         """Queue one message to a fan; it goes out when the creator's send bucket allows."""
-        return SendMessageResponse.of(await send_message.execute(request.user, data.to_core()))
+        author = caller_of(request).author
+        receipt = await send_message.execute(request.user, data.to_core(), author=author)
+        return SendMessageResponse.of(receipt)
 
     @post("/messaging/send-batch", status_code=202, operation_id="sendMessageBatch")
     async def send_batch(
@@ -55,7 +58,8 @@ class MessagingController(Controller):
     ) -> SendBatchResponse:
         """Queue up to 100 messages; each gets its own result, so one bad item spoils nothing."""
         items = [item.to_core() for item in data.messages]
-        return SendBatchResponse.of(await send_batch.execute(request.user, items))
+        author = caller_of(request).author
+        return SendBatchResponse.of(await send_batch.execute(request.user, items, author=author))
 
     @get(["/messaging/status", "/messages/status"], name="getQueueStatus")
     async def status(
@@ -80,7 +84,9 @@ class MessagingController(Controller):
         retry_failed: NamedDependency[RetryFailedMessage],
     ) -> RetryResponse:
         """Send a failed message again, with a fresh count of attempts."""
-        message = await retry_failed.execute(request.user, message_id)
+        message = await retry_failed.execute(
+            request.user, message_id, actor=caller_of(request).author
+        )
         return RetryResponse(success=True, message_id=message.id, status=message.status)
 
     @post("/messaging/{message_id:uuid}/unsend", status_code=200, operation_id="unsendMessage")
@@ -92,7 +98,8 @@ class MessagingController(Controller):
     ) -> MessageView:
         """Not sent yet: cancelled. Sent and unread: taken back from the platform (`unsent`).
         Read by the fan: 409. The bridge unreachable for now: 503, nothing changed."""
-        return MessageView.of(await unsend_message.execute(request.user, message_id))
+        actor = caller_of(request).author
+        return MessageView.of(await unsend_message.execute(request.user, message_id, actor=actor))
 
     @get("/messaging/{message_id:uuid}", operation_id="getMessage")
     async def get_one(

@@ -1,12 +1,22 @@
-"""The answer of GET /api/onlyfans/analytics."""
+"""The answers of GET /api/onlyfans/analytics and of its team figures."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 import msgspec
+from msgspec import Meta
 
-from core.analytics import AnalyticsReport, CampaignFigures, DayFigures, FanSpend, Figures
+from core.analytics import (
+    AnalyticsReport,
+    CampaignFigures,
+    DayFigures,
+    FanSpend,
+    Figures,
+    MemberFigures,
+    TeamReport,
+)
 from entrypoints.http.schemas import Schema
 
 
@@ -103,4 +113,57 @@ class AnalyticsView(Schema):
             days=[DayView.of_day(d) for d in r.days],
             top_fans=[TopFanView.of(s) for s in r.top_fans],
             campaigns=[CampaignFiguresView.of(c) for c in r.campaigns],
+        )
+
+
+class MemberFiguresView(Schema):
+    """One member's figures over the period (definitions: README, "Team analytics")."""
+
+    user_id: str
+    messages_sent: Annotated[int, Meta(description="Messages they wrote sent in the period.")]
+    conversations_answered: Annotated[
+        int, Meta(description="Distinct conversations of those messages.")
+    ]
+    revenue_cents: Annotated[
+        int, Meta(description="PPV purchases in the period naming a message they wrote.")
+    ]
+    purchases: int
+    replies_timed: Annotated[
+        int, Meta(description="Their messages sent in the period that answered a fan's message.")
+    ]
+    median_reply_seconds: Annotated[
+        float | None,
+        Meta(
+            description="The median, over those replies, of the seconds from the fan's latest "
+            "unanswered message to the reply; null when none answered a fan."
+        ),
+    ]
+
+    @classmethod
+    def of(cls, m: MemberFigures) -> MemberFiguresView:
+        times = m.reply_times
+        return cls(
+            user_id=m.user_id,
+            messages_sent=m.sends.messages,
+            conversations_answered=m.sends.conversations,
+            revenue_cents=m.revenue.cents,
+            purchases=m.revenue.purchases,
+            replies_timed=0 if times is None else times.replies,
+            median_reply_seconds=None if times is None else times.median_s,
+        )
+
+
+class TeamAnalyticsView(Schema):
+    from_: date = msgspec.field(name="from")
+    to: date
+    timezone: str
+    members: list[MemberFiguresView]  # members with activity; most revenue first
+
+    @classmethod
+    def of(cls, r: TeamReport) -> TeamAnalyticsView:
+        return cls(
+            from_=r.period.first,
+            to=r.period.last,
+            timezone="UTC",
+            members=[MemberFiguresView.of(m) for m in r.members],
         )

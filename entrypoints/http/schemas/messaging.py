@@ -21,11 +21,16 @@ from core.messaging import (
     SendReceipt,
 )
 from entrypoints.http.schemas import Body, Cents, Schema, not_blank, text
+from entrypoints.http.schemas.authors import AuthorView
 
 Content = not_blank(MAX_CONTENT_LENGTH)
 MediaUrls = list[text(MAX_MEDIA_URL_LENGTH)]  # type: ignore[misc]
 Priority = Annotated[int, msgspec.Meta(ge=MIN_PRIORITY, le=MAX_PRIORITY)]
 FanId = Annotated[int, msgspec.Meta(ge=1, le=MAX_ID)]
+_AUTHOR = (
+    "Who sent it (a retry keeps it): a PPV purchase naming the message credits this author. "
+    "null on inbound messages and on messages stored before authorship was recorded."
+)
 
 
 class BatchItemBody(Body):
@@ -117,6 +122,7 @@ class MessageView(Schema):
     sent_at: datetime | None
     read_at: datetime | None = None  # inbound messages: when the creator read them
     send_at: datetime | None = None  # a scheduled send: when it goes out
+    author: Annotated[AuthorView | None, msgspec.Meta(description=_AUTHOR)] = None
 
     @classmethod
     def of(cls, m: Message) -> MessageView:
@@ -138,6 +144,7 @@ class MessageView(Schema):
             sent_at=m.sent_at,
             read_at=m.read_at,
             send_at=m.send_at,
+            author=AuthorView.of_optional(m.author),
         )
 
 
@@ -147,6 +154,7 @@ class FailedMessage(Schema):
     content: str
     failed_at: datetime | None
     error: str | None
+    author: Annotated[AuthorView | None, msgspec.Meta(description=_AUTHOR)] = None
 
 
 class FailedMessagesResponse(Schema):
@@ -162,6 +170,7 @@ class FailedMessagesResponse(Schema):
                 content=m.text,
                 failed_at=m.updated_at,
                 error=m.error,
+                author=AuthorView.of_optional(m.author),
             )
             for m in messages
         ]
