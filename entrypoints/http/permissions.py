@@ -84,6 +84,8 @@ PERMISSIONS: Mapping[str, Rule] = {
     "retryFailedCampaignMessages": MANAGER,
     "unsendUnreadCampaignMessages": MANAGER,
     "analytics": MANAGER,
+    "getTeamAnalytics": MANAGER,
+    "listAudit": MANAGER,
     "monitoring": MANAGER,
 }
 
