@@ -16,7 +16,7 @@ import msgspec
 
 from adapters.delivery.signature import SIGNATURE_HEADER
 from core.checks import MAX_ID
-from entrypoints.http.auth import PUBLIC_PATHS
+from entrypoints.http.auth import ACCOUNT_HEADER, PUBLIC_PATHS, SIGN_IN_ANSWERS
 from entrypoints.http.schemas import Body
 from entrypoints.http.schemas.events import EventBody
 
@@ -35,12 +35,16 @@ _REF = "#/components/schemas/{name}"
 _ERROR_REF = {"$ref": _REF.format(name="Error")}
 _WHY = {
     400: "Bad input: a parameter or body field (named in `error`), or a body nested too deeply",
-    401: "No bearer token, or one that is invalid, expired or lives over 30 days",
+    401: "No valid credential: no bearer token, or one invalid, expired, revoked or living over "
+    "30 days; on sign-in routes, a wrong password, refresh token or invitation password",
+    403: f"The credential may not act here: not a member of the account ({ACCOUNT_HEADER}), "
+    "a role too low, or a route for people signed in",
     404: "No such row for this account (another account's row is indistinguishable)",
     409: "The change conflicts with the current state (a handle taken, a campaign finished, …)",
     412: "If-Match names a version that is no longer the current one; nothing changed",
     413: "The body is larger than this endpoint accepts",
-    429: "The account's API rate limit; retry after `Retry-After` seconds",
+    429: "The account's API rate limit, or too many failed sign-ins; retry after `Retry-After` "
+    "seconds",
     503: "A dependency (database, queue, rate limiter) is unreachable, or sending is switched off",
 }
 _RETRY_AFTER = {
@@ -76,6 +80,7 @@ def _complete_operation(
         operation["security"] = []  # no bearer token: /health, /metrics, the signed events
     body = operation.get("requestBody")
     for media in (body or {}).get("content", {}).values():
+        _optional_body(body, media)
         name = _schema_name(media.get("schema", {}))
         if name in examples:
             media["example"] = examples[name]
@@ -84,12 +89,19 @@ def _complete_operation(
         responses[str(status)] = _error_response(status)
 
 
+def _optional_body(body: dict[str, Any], media: dict[str, Any]) -> None:
+    """A body the handler takes as `X | None` (the refresh token may come in a cookie
+    instead): X or null, and it may be left out (the server reads no body as null)."""
+    if {"type": "null"} in media.get("schema", {}).get("oneOf", []):
+        body["required"] = False
+
+
 def _statuses(path: str, method: str, operation: dict[str, Any], public: bool) -> list[int]:
-    statuses = [400]
+    statuses = [400, *SIGN_IN_ANSWERS.get(path, ())]
     if not public or path == EVENTS_PATH:
         statuses.append(401)
     if not public:
-        statuses.append(429)
+        statuses += [403, 429]
     # A path id, or an id in the body (a recipient, a fan), may name no row of the account.
     if "{" in path or path == "/metrics" or (method in _WRITES and not public):
         statuses.append(404)
@@ -101,7 +113,7 @@ def _statuses(path: str, method: str, operation: dict[str, Any], public: bool) -
         statuses.append(413)
     if path != "/health":
         statuses.append(503)
-    return statuses
+    return sorted(set(statuses))
 
 
 def _error_response(status: int) -> dict[str, Any]:
@@ -153,7 +165,9 @@ def _request_body_schemas() -> dict[str, Any]:
 
 
 def _schema_name(schema: dict[str, Any]) -> str:
-    return str(schema.get("$ref", "")).rpartition("/")[2]
+    """The body's schema, also when it is `X or null`."""
+    refs = [choice["$ref"] for choice in schema.get("oneOf", []) if "$ref" in choice]
+    return str(schema.get("$ref", refs[0] if len(refs) == 1 else "")).rpartition("/")[2]
 
 
 def _is_public(path: str) -> bool:

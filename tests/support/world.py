@@ -10,6 +10,7 @@ from typing import Any
 from dependency_injector import providers
 
 from adapters.clock import ManualClock
+from adapters.passwords import Argon2PasswordHasher
 from adapters.delivery.simulated import SimulatedDeliveryGateway
 from adapters.metrics.memory import InMemoryMetrics
 from adapters.queue.memory import InMemoryMessageQueue
@@ -61,6 +62,7 @@ async def world(**env: str) -> AsyncIterator[World]:
     container = build_container(settings_for_tests(**env))
     clock = ManualClock()
     container.clock.override(providers.Object(clock))
+    container.password_hasher.override(providers.Object(Argon2PasswordHasher.cheap()))
     await composition.start(container)
     try:
         queue = await resolve(container.queue)
