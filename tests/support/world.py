@@ -10,9 +10,9 @@ from typing import Any
 from dependency_injector import providers
 
 from adapters.clock import ManualClock
-from adapters.passwords import Argon2PasswordHasher
 from adapters.delivery.simulated import SimulatedDeliveryGateway
 from adapters.metrics.memory import InMemoryMetrics
+from adapters.passwords import Argon2PasswordHasher
 from adapters.queue.memory import InMemoryMessageQueue
 from core.fans.records import Fan, NewFan, Platform
 from core.messaging.worker import QueueWorker

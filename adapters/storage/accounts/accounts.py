@@ -19,8 +19,8 @@ _INSERT_ACCOUNT = InsertIgnoringConflicts(accounts, ["id"])
 _GET_ACCOUNT = sa.select(accounts).where(accounts.c.id == sa.bindparam("account_id"))
 
 _M = memberships.c
-_IN_ACCOUNT = _M.account_id == sa.bindparam("account_id")
-_ONE = (_IN_ACCOUNT, _M.user_id == sa.bindparam("user_id"))
+_IN_ACCOUNT = _M.account_id == sa.bindparam("account")
+_ONE = (_IN_ACCOUNT, _M.user_id == sa.bindparam("user"))
 _INSERT_MEMBERSHIP = InsertIgnoringConflicts(
     memberships, ["account_id", "user_id"], returning="user_id"
 )
@@ -47,7 +47,7 @@ _OWNERS = (
 _ACCOUNTS_OF = (
     sa.select(accounts.c.id, accounts.c.name, _M.role)
     .join(accounts, accounts.c.id == _M.account_id)
-    .where(_M.user_id == sa.bindparam("user_id"))
+    .where(_M.user_id == sa.bindparam("user"))
     .order_by(_M.created_at, _M.account_id)
 )
 
@@ -81,28 +81,28 @@ class SqlAlchemyMembershipRepository:
         return await _INSERT_MEMBERSHIP(self._connection, values) is not None
 
     async def get(self, account_id: str, user_id: str) -> Member | None:
-        params = {"account_id": account_id, "user_id": user_id}
+        params = {"account": account_id, "user": user_id}
         row = (await self._connection.execute(_GET_MEMBER, params)).first()
         return None if row is None else member_from_row(row)
 
     async def set_role(self, account_id: str, user_id: str, role: Role) -> None:
-        params = {"account_id": account_id, "user_id": user_id, "role": role.value}
+        params = {"account": account_id, "user": user_id, "role": role.value}
         await self._connection.execute(_SET_ROLE, params)
 
     async def remove(self, account_id: str, user_id: str) -> bool:
-        params = {"account_id": account_id, "user_id": user_id}
+        params = {"account": account_id, "user": user_id}
         return (await self._connection.execute(_REMOVE, params)).rowcount == 1
 
     async def owners(self, account_id: str) -> list[str]:
-        rows = await self._connection.execute(_OWNERS, {"account_id": account_id})
+        rows = await self._connection.execute(_OWNERS, {"account": account_id})
         return [row.user_id for row in rows]
 
     async def accounts_of(self, user_id: str) -> list[AccountRole]:
-        rows = await self._connection.execute(_ACCOUNTS_OF, {"user_id": user_id})
+        rows = await self._connection.execute(_ACCOUNTS_OF, {"user": user_id})
         return [AccountRole(row.id, row.name, Role(row.role)) for row in rows]
 
     async def list(self, account_id: str, limit: int, offset: int) -> Page[Member]:
-        params = {"account_id": account_id, "limit": limit, "offset": offset}
+        params = {"account": account_id, "limit": limit, "offset": offset}
         rows = await self._connection.execute(_LIST_MEMBERS, params)
-        total = await self._connection.scalar(_COUNT_MEMBERS, {"account_id": account_id})
+        total = await self._connection.scalar(_COUNT_MEMBERS, {"account": account_id})
         return Page([member_from_row(row) for row in rows], total or 0)

@@ -15,7 +15,7 @@ from core.identity import Invitation
 from core.paging import Page
 
 _I = invitations.c
-_IN_ACCOUNT = _I.account_id == sa.bindparam("account_id")
+_IN_ACCOUNT = _I.account_id == sa.bindparam("account")
 _PENDING = (_I.accepted_at.is_(None), _I.revoked_at.is_(None), _I.expires_at > sa.bindparam("now"))
 _INSERT = invitations.insert()
 _BY_TOKEN = sa.select(invitations).where(_I.token_hash == sa.bindparam("token_hash"))
@@ -34,7 +34,7 @@ _REVOKE = (
 )
 _REVOKE_FOR_EMAIL = (
     invitations.update()
-    .where(_IN_ACCOUNT, _I.email == sa.bindparam("email"), *_PENDING)
+    .where(_IN_ACCOUNT, _I.email == sa.bindparam("invited"), *_PENDING)
     .values(revoked_at=sa.bindparam("now"))
 )
 _ACCEPT = (
@@ -74,7 +74,7 @@ class SqlAlchemyInvitationRepository:
     async def pending(
         self, account_id: str, now: datetime, limit: int, offset: int
     ) -> Page[Invitation]:
-        where = {"account_id": account_id, "now": now}
+        where = {"account": account_id, "now": now}
         rows = await self._connection.execute(
             _LIST_PENDING, {**where, "limit": limit, "offset": offset}
         )
@@ -82,11 +82,11 @@ class SqlAlchemyInvitationRepository:
         return Page([invitation_from_row(row) for row in rows], total or 0)
 
     async def revoke(self, account_id: str, invitation_id: str, now: datetime) -> bool:
-        params = {"account_id": account_id, "invitation_id": invitation_id, "now": now}
+        params = {"account": account_id, "invitation_id": invitation_id, "now": now}
         return (await self._connection.execute(_REVOKE, params)).rowcount == 1
 
     async def revoke_pending_for(self, account_id: str, email: str, now: datetime) -> None:
-        params = {"account_id": account_id, "email": email, "now": now}
+        params = {"account": account_id, "invited": email, "now": now}
         await self._connection.execute(_REVOKE_FOR_EMAIL, params)
 
     async def accept(self, invitation_id: str, now: datetime) -> bool:

@@ -15,7 +15,7 @@ from core.identity import ApiKey
 from core.paging import Page
 
 _K = api_keys.c
-_IN_ACCOUNT = _K.account_id == sa.bindparam("account_id")
+_IN_ACCOUNT = _K.account_id == sa.bindparam("account")
 _INSERT = api_keys.insert()
 _GET = sa.select(api_keys).where(_K.id == sa.bindparam("key_id"))
 _LIST = (
@@ -61,13 +61,13 @@ class SqlAlchemyApiKeyRepository:
         return None if row is None else key_from_row(row)
 
     async def list(self, account_id: str, limit: int, offset: int) -> Page[ApiKey]:
-        params = {"account_id": account_id, "limit": limit, "offset": offset}
+        params = {"account": account_id, "limit": limit, "offset": offset}
         rows = await self._connection.execute(_LIST, params)
-        total = await self._connection.scalar(_COUNT, {"account_id": account_id})
+        total = await self._connection.scalar(_COUNT, {"account": account_id})
         return Page([key_from_row(row) for row in rows], total or 0)
 
     async def revoke(self, account_id: str, key_id: str, at: datetime) -> bool:
-        params = {"account_id": account_id, "key_id": key_id, "at": at}
+        params = {"account": account_id, "key_id": key_id, "at": at}
         return (await self._connection.execute(_REVOKE, params)).rowcount == 1
 
     async def record_use(self, key_id: str, at: datetime) -> None:

@@ -28,7 +28,7 @@ _TOKEN = (
 )  # fmt: skip
 _USE_TOKEN = (
     refresh_tokens.update()
-    .where(_T.token_hash == sa.bindparam("token_hash"), _T.used_at.is_(None))
+    .where(_T.token_hash == sa.bindparam("token"), _T.used_at.is_(None))
     .values(used_at=sa.bindparam("at"))
 )
 _REVOKE = (
@@ -39,7 +39,7 @@ _REVOKE = (
 _REVOKE_OTHERS = (
     sessions.update()
     .where(
-        _S.user_id == sa.bindparam("user_id"),
+        _S.user_id == sa.bindparam("user"),
         _S.id != sa.bindparam("keep"),
         _S.revoked_at.is_(None),
     )
@@ -99,14 +99,14 @@ class SqlAlchemySessionRepository:
         return None if row is None else _token_and_session(row)
 
     async def use_token(self, token_hash: str, at: datetime) -> bool:
-        params = {"token_hash": token_hash, "at": at}
+        params = {"token": token_hash, "at": at}
         return (await self._connection.execute(_USE_TOKEN, params)).rowcount == 1
 
     async def revoke(self, session_id: str, at: datetime) -> None:
         await self._connection.execute(_REVOKE, {"session_id": session_id, "at": at})
 
     async def revoke_others(self, user_id: str, keep: str, at: datetime) -> None:
-        await self._connection.execute(_REVOKE_OTHERS, {"user_id": user_id, "keep": keep, "at": at})
+        await self._connection.execute(_REVOKE_OTHERS, {"user": user_id, "keep": keep, "at": at})
 
     async def access(
         self, user_id: str, session_id: str, account: str | None

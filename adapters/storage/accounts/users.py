@@ -18,8 +18,8 @@ _BY_ID = sa.select(users).where(users.c.id == sa.bindparam("user_id"))
 _BY_EMAIL = sa.select(users).where(users.c.email == sa.bindparam("email"))
 _SET_PASSWORD = (
     users.update()
-    .where(users.c.id == sa.bindparam("user_id"))
-    .values(password_hash=sa.bindparam("password_hash"), password_changed_at=sa.bindparam("at"))
+    .where(users.c.id == sa.bindparam("user"))
+    .values(password_hash=sa.bindparam("new_hash"), password_changed_at=sa.bindparam("at"))
 )
 
 
@@ -50,5 +50,5 @@ class SqlAlchemyUserRepository:
         return None if row is None else user_from_row(row)
 
     async def set_password(self, user_id: str, password_hash: str, at: datetime) -> None:
-        params = {"user_id": user_id, "password_hash": password_hash, "at": at}
+        params = {"user": user_id, "new_hash": password_hash, "at": at}
         await self._connection.execute(_SET_PASSWORD, params)
