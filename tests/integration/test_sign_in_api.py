@@ -12,24 +12,14 @@ from typing import Any
 
 import jwt
 import pytest
-from litestar import Request, get
 
 from core.accounts import Role
 from entrypoints.http.auth import issue_token
-from entrypoints.http.caller import caller_of
 from tests.integration.conftest import DATABASES, Api, open_api_on
-from tests.support.people import PASSWORD, audit_of, bearer, person, sign_in
+from tests.support.people import PASSWORD, audit_of, bearer, person, sign_in, whoami
 from tests.support.world import TEST_SECRET
 
 ME, FANS = "/api/auth/me", "/api/crm/fans"
-
-
-@get("/test/whoami", include_in_schema=False)
-async def whoami(request: Request[Any, Any, Any]) -> dict[str, Any]:
-    """What the middleware resolved for this request (the lead's guard reads the same)."""
-    caller = caller_of(request)
-    role = None if caller.role is None else caller.role.value
-    return {"account": caller.account, "role": role, "author": caller.author.kind.value}
 
 
 @pytest.fixture(params=DATABASES)
@@ -65,15 +55,16 @@ async def test_login_answers_both_tokens_and_the_accounts_and_sets_the_refresh_c
 
 
 async def test_a_person_acts_in_their_earliest_account_or_the_one_named(api: Api):
-    await person(api, "ann@example.com", {"acct-a": Role.OWNER, "acct-b": Role.CHATTER})
+    ann = await person(api, "ann@example.com", {"acct-a": Role.OWNER, "acct-b": Role.CHATTER})
+    author = {"kind": "member", "id": ann.id}
     token = (await sign_in(api.client, "ann@example.com"))["accessToken"]
 
     default = await api.client.get("/test/whoami", headers=bearer(token))
     named = await api.client.get("/test/whoami", headers=bearer(token, "acct-b"))
     stranger = await api.client.get("/test/whoami", headers=bearer(token, "acct-c"))
 
-    assert default.json() == {"account": "acct-a", "role": "owner", "author": "member"}
-    assert named.json() == {"account": "acct-b", "role": "chatter", "author": "member"}
+    assert default.json() == {"account": "acct-a", "role": "owner", "author": author}
+    assert named.json() == {"account": "acct-b", "role": "chatter", "author": author}
     assert stranger.status_code == 403
     # The tenant the handlers read is the account: a fan made in acct-b is acct-b's.
     made = await api.client.post(
@@ -99,13 +90,14 @@ async def test_the_account_chosen_at_login_is_the_default_and_must_be_one_of_the
 
 
 async def test_a_member_of_no_account_is_signed_in_and_acts_in_none(api: Api):
-    await person(api, "solo@example.com")
+    solo = await person(api, "solo@example.com")
     token = (await sign_in(api.client, "solo@example.com"))["accessToken"]
 
     answer = await api.client.get("/test/whoami", headers=bearer(token))
     profile = await api.client.get(ME, headers=bearer(token))
 
-    assert answer.json() == {"account": "", "role": None, "author": "member"}
+    author = {"kind": "member", "id": solo.id}
+    assert answer.json() == {"account": "", "role": None, "author": author}
     assert profile.json()["accounts"] == []
 
 

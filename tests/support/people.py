@@ -13,11 +13,14 @@ import functools
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
+from litestar import Request, get
+
 from core.accounts import Role
 from core.audit import AuditEntry, AuditQuery
 from core.errors import Conflict
 from core.identity import User, operator_in
 from entrypoints.container import Container, resolve
+from entrypoints.http.caller import caller_of
 
 PASSWORD = "correct horse battery staple"
 T = TypeVar("T")
@@ -74,3 +77,12 @@ async def _audit_of(container: Container, account_id: str) -> list[AuditEntry]:
     storage = await resolve(container.storage)
     async with storage.begin() as uow:
         return (await uow.audit.list(account_id, AuditQuery(limit=200))).items
+
+
+@get("/test/whoami", include_in_schema=False)
+async def whoami(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    """What the middleware resolved for this request: register it on a test app."""
+    caller = caller_of(request)
+    role = None if caller.role is None else caller.role.value
+    author = {"kind": caller.author.kind.value, "id": caller.author.id}
+    return {"account": caller.account, "role": role, "author": author}
