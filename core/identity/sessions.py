@@ -102,9 +102,10 @@ class SignIn:
         async with self.storage.begin() as uow:
             user = await uow.users.by_email(email)
         # An unknown email is checked against a dummy hash: it answers as late as a wrong password.
-        if user is None or not await self.passwords.verify(
+        matched = await self.passwords.verify(
             None if user is None else user.password_hash, password
-        ):
+        )
+        if user is None or not matched:
             await self._failed(email, address, user)
             raise Unauthenticated(WRONG_CREDENTIALS)
         return await self._open_session(user, address, account)
