@@ -12,6 +12,7 @@ import click
 import uvicorn
 
 from core.messaging import NewMessage
+from entrypoints.cli.accounts import accounts, keys, members, users
 from entrypoints.cli.campaigns import campaigns
 from entrypoints.cli.common import (
     Instant,
@@ -165,6 +166,8 @@ cli.add_command(campaigns)
 cli.add_command(fans)
 cli.add_command(messages)
 cli.add_command(settings_commands)
+for group in (users, accounts, members, keys):
+    cli.add_command(group)
 
 
 @cli.group()
