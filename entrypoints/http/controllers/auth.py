@@ -47,12 +47,26 @@ RefreshCookie = Annotated[
     CookieParameter(name=REFRESH_COOKIE, description="The refresh token, when the body has none"),
 ]
 
+_SETS_COOKIE = Cookie(
+    key=REFRESH_COOKIE,
+    path=COOKIE_PATH,
+    httponly=True,
+    secure=True,
+    samesite="strict",
+    documentation_only=True,
+    description="The refresh token of the answer, for a browser (HttpOnly: no script reads it)",
+)
+_CLEARED_COOKIE = Cookie(
+    key=REFRESH_COOKIE, value="", path=COOKIE_PATH, max_age=0, httponly=True, secure=True,
+    samesite="strict",
+)  # fmt: skip
+
 
 class AuthController(Controller):
     path = "/api/auth"
     tags = ["auth"]
 
-    @post("/login", operation_id="login", status_code=200)
+    @post("/login", operation_id="login", status_code=200, response_cookies=[_SETS_COOKIE])
     async def login(
         self,
         request: AnyRequest,
@@ -74,7 +88,9 @@ class AuthController(Controller):
         )
         return Response(view, cookies=[_refresh_cookie(signed.refresh)])
 
-    @post("/refresh", operation_id="refreshSession", status_code=200)
+    @post(
+        "/refresh", operation_id="refreshSession", status_code=200, response_cookies=[_SETS_COOKIE]
+    )
     async def refresh(
         self,
         refresh_session: NamedDependency[RefreshSession],
@@ -87,17 +103,16 @@ class AuthController(Controller):
         issued = await refresh_session.execute(_refresh_token(data, refresh_cookie))
         return Response(_tokens(bearer_tokens, issued), cookies=[_refresh_cookie(issued)])
 
-    @post("/logout", operation_id="logout", status_code=204)
+    @post("/logout", operation_id="logout", status_code=204, response_cookies=[_CLEARED_COOKIE])
     async def logout(
         self,
         sign_out: NamedDependency[SignOut],
         refresh_cookie: RefreshCookie = None,
         data: JSONBody[RefreshBody | None] = None,
-    ) -> Response[None]:
+    ) -> None:
         """End the session of the refresh token (body or cookie) and clear the cookie. A token
         the server does not know changes nothing."""
         await sign_out.execute(_refresh_token(data, refresh_cookie))
-        return Response(None, status_code=204, cookies=[_cleared_cookie()])
 
     @post("/password", operation_id="changePassword", status_code=204)
     async def change_password(
@@ -169,10 +184,3 @@ def _refresh_cookie(issued: IssuedRefresh) -> Cookie:
         secure=True,
         samesite="strict",
     )
-
-
-def _cleared_cookie() -> Cookie:
-    return Cookie(
-        key=REFRESH_COOKIE, value="", path=COOKIE_PATH, max_age=0, httponly=True, secure=True,
-        samesite="strict",
-    )  # fmt: skip
