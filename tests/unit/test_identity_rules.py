@@ -7,7 +7,7 @@ import pytest
 from dependency_injector import providers
 
 from core.accounts import Author, Caller, Role
-from core.errors import Conflict, Forbidden, RateLimited, Unauthenticated
+from core.errors import Conflict, Forbidden, RateLimited, Unauthenticated, Unavailable
 from core.identity import FAILURES_PER_ADDRESS, FAILURES_PER_EMAIL, LoginThrottle, operator_in
 from core.identity.roles import account_of, may_grant, may_manage
 from tests.support.world import World
@@ -117,3 +117,28 @@ async def test_the_last_owner_stays_whoever_asks(w: World):
         await (await w.use("change_member_role")).execute(
             operator_in("acct"), owner.id, Role.CHATTER
         )
+
+
+class UnreachableLimiter:
+    """The bucket while Redis is down: every decision is Unavailable."""
+
+    async def acquire(self, key, policy, cost=1):
+        raise Unavailable("Redis unreachable")
+
+    async def peek(self, key, policy):
+        raise Unavailable("Redis unreachable")
+
+    async def acquire_many(self, requests):
+        raise Unavailable("Redis unreachable")
+
+
+async def test_without_the_bucket_no_password_is_checked(w: World):
+    """Fails closed, as sending does: a guess is never checked unthrottled."""
+    counting = CountingHasher(await w.use("password_hasher"))
+    w.container.password_hasher.override(providers.Object(counting))
+    w.container.rate_limiter.override(providers.Object(UnreachableLimiter()))
+    await (await w.use("create_user")).execute("ann@example.com", PASSWORD)
+
+    with pytest.raises(Unavailable):
+        await (await w.use("sign_in")).execute("ann@example.com", PASSWORD, "10.0.0.1")
+    assert counting.checks == 0
