@@ -149,17 +149,9 @@ class AcceptInvitation:
                 raise Conflict(f"{user.email} is a member of this account already")
             account = await uow.accounts.get(invitation.account_id)
             detail = {"role": invitation.role.value, "invitation": invitation.id}
+            actor = Author.member(user.id)
             await uow.audit.add(
-                [
-                    entry(
-                        joined.account_id,
-                        now,
-                        Author.member(user.id),
-                        "member.joined",
-                        user.id,
-                        detail,
-                    )
-                ]
+                [entry(joined.account_id, now, actor, "member.joined", user.id, detail)]
             )
         name = account.name if account is not None else invitation.account_id
         return Accepted(user, AccountRole(invitation.account_id, name, invitation.role))

@@ -76,9 +76,7 @@ def check_given_password(raw: str, field: str = "password") -> str:
     return raw
 
 
-def _new_refresh(
-    session_id: str, user_id: str, now: datetime
-) -> tuple[IssuedRefresh, RefreshToken]:
+def new_refresh(session_id: str, user_id: str, now: datetime) -> tuple[IssuedRefresh, RefreshToken]:
     token = new_secret()
     expires_at = now + REFRESH_TTL
     stored = RefreshToken(digest(token), session_id, now, expires_at)
@@ -126,7 +124,7 @@ class SignIn:
     async def _open_session(self, user: User, address: str | None, account: str | None) -> SignedIn:
         now = self.clock.now()
         session = Session(new_id(), user.id, account, now)
-        issued, stored = _new_refresh(session.id, user.id, now)
+        issued, stored = new_refresh(session.id, user.id, now)
         async with self.storage.begin() as uow:
             accounts = await uow.memberships.accounts_of(user.id)
             if account is not None and account not in {a.id for a in accounts}:
@@ -155,7 +153,7 @@ class RefreshSession:
         async with self.storage.begin() as uow:
             spent = await self._spend(uow, token_hash, now)
             if isinstance(spent, Session):
-                issued, stored = _new_refresh(spent.id, spent.user_id, now)
+                issued, stored = new_refresh(spent.id, spent.user_id, now)
                 await uow.sessions.add_token(stored)
         if isinstance(spent, str):
             raise Unauthenticated(spent)

@@ -23,7 +23,7 @@ from core.identity import (
     User,
     operator_in,
 )
-from core.identity.sessions import _new_refresh
+from core.identity.sessions import new_refresh
 from core.identity.tokens import new_id
 
 T0 = datetime(2026, 3, 1, 12, tzinfo=UTC)
@@ -54,7 +54,7 @@ async def signed_in(
 ) -> Signed:
     user = await a_person(storage, memberships)
     session = Session(new_id(), user.id, chosen, T0)
-    issued, stored = _new_refresh(session.id, user.id, T0)
+    issued, stored = new_refresh(session.id, user.id, T0)
     async with storage.begin() as uow:
         await uow.sessions.add(session, stored)
     return Signed(user, session.id, issued.token)
