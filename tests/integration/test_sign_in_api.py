@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -364,3 +365,19 @@ async def test_sign_ins_are_in_the_audit_log_of_each_account(api: Api):
         [ok] = [e for e in await audit_of(api, account_id) if e.action == "login.ok"]
         assert ok.actor.kind.value == "member"
         assert set(ok.detail) == {"address", "session"}
+
+
+async def test_no_password_or_token_reaches_the_log(api: Api, caplog: pytest.LogCaptureFixture):
+    caplog.set_level(logging.DEBUG)
+    await person(api, "ann@example.com")
+    wrong = {"email": "ann@example.com", "password": "a wrong guess here"}
+    await api.client.post("/api/auth/login", json=wrong)
+    await api.client.post("/api/auth/login", json={**wrong, "email": "nobody@example.com"})
+    signed = await sign_in(api.client, "ann@example.com")
+    change = {"currentPassword": PASSWORD, "newPassword": "the next passphrase"}
+    await api.client.post("/api/auth/password", json=change, headers=bearer(signed["accessToken"]))
+
+    logged = caplog.text + repr([record.__dict__ for record in caplog.records])
+    assert "sign-in for an unknown email" in logged
+    for secret in (PASSWORD, "a wrong guess here", "the next passphrase", signed["refreshToken"]):
+        assert secret not in logged
