@@ -28,6 +28,14 @@ class Invalid(DomainError):
         self.field = field
 
 
+class Unauthenticated(DomainError):
+    """No credential, or one that is wrong, expired or revoked: the caller must sign in again."""
+
+
+class Forbidden(DomainError):
+    """The caller is known but may not do this here (not a member, or a role too low)."""
+
+
 class Conflict(DomainError):
     """A valid request that clashes with the current state (a duplicate, an illegal transition)."""
 

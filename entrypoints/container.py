@@ -38,6 +38,30 @@ from core.conversations import (
     SendInConversation,
 )
 from core.fans import CreateFan, DeleteFan, GetFan, ListFans, TopFans, UpdateFan
+from core.identity import (
+    AcceptInvitation,
+    AddMember,
+    AuthenticateKey,
+    AuthenticatePerson,
+    ChangeMemberRole,
+    ChangePassword,
+    CreateAccount,
+    CreateApiKey,
+    CreateUser,
+    FindUser,
+    GetProfile,
+    InviteMember,
+    ListApiKeys,
+    ListInvitations,
+    ListMembers,
+    LoginThrottle,
+    RefreshSession,
+    RemoveMember,
+    RevokeApiKey,
+    RevokeInvitation,
+    SignIn,
+    SignOut,
+)
 from core.imports import GetImportErrors, ImportFansCsv
 from core.inbound import ProcessInboundEvent
 from core.messaging import (
@@ -293,6 +317,47 @@ class Container(containers.DeclarativeContainer):
         clock=clock,
         config=messaging_config,
     )
+    # People and their accounts (core.identity): argon2id is imported only by what hashes.
+    password_hasher = providers.Singleton(lazy.password_hasher)
+    login_throttle = providers.Factory(LoginThrottle, limiter=rate_limiter)
+    sign_in = providers.Factory(
+        SignIn, storage=storage, passwords=password_hasher, throttle=login_throttle, clock=clock
+    )
+    refresh_session = providers.Factory(RefreshSession, storage=storage, clock=clock)
+    sign_out = providers.Factory(SignOut, storage=storage, clock=clock)
+    change_password = providers.Factory(
+        ChangePassword,
+        storage=storage,
+        passwords=password_hasher,
+        throttle=login_throttle,
+        clock=clock,
+    )
+    get_profile = providers.Factory(GetProfile, storage=storage)
+    authenticate_person = providers.Factory(AuthenticatePerson, storage=storage)
+    authenticate_key = providers.Factory(AuthenticateKey, storage=storage, clock=clock)
+    list_members = providers.Factory(ListMembers, storage=storage)
+    change_member_role = providers.Factory(ChangeMemberRole, storage=storage, clock=clock)
+    remove_member = providers.Factory(RemoveMember, storage=storage, clock=clock)
+    add_member = providers.Factory(AddMember, storage=storage, clock=clock)
+    invite_member = providers.Factory(InviteMember, storage=storage, clock=clock)
+    list_invitations = providers.Factory(ListInvitations, storage=storage, clock=clock)
+    revoke_invitation = providers.Factory(RevokeInvitation, storage=storage, clock=clock)
+    accept_invitation = providers.Factory(
+        AcceptInvitation,
+        storage=storage,
+        passwords=password_hasher,
+        throttle=login_throttle,
+        clock=clock,
+    )
+    create_api_key = providers.Factory(CreateApiKey, storage=storage, clock=clock)
+    list_api_keys = providers.Factory(ListApiKeys, storage=storage)
+    revoke_api_key = providers.Factory(RevokeApiKey, storage=storage, clock=clock)
+    create_user = providers.Factory(
+        CreateUser, storage=storage, passwords=password_hasher, clock=clock
+    )
+    create_account = providers.Factory(CreateAccount, storage=storage, clock=clock)
+    find_user = providers.Factory(FindUser, storage=storage)
+
     worker = providers.Factory(
         QueueWorker,
         queue=queue,

@@ -1,12 +1,20 @@
-"""Dev mode: a few demo fans for a demo creator, and a token and curl line that work as pasted."""
+"""Dev mode: a few demo fans for a demo creator, its demo owner and chatter, and a token, a
+curl line and the two logins that work as pasted."""
 
 from __future__ import annotations
 
+import contextlib
+import json
+import secrets
 import shlex
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+from core.accounts import Role
+from core.errors import Conflict
 from core.fans import Fan, FanQuery, NewFan, Platform
+from core.identity import operator_in
 from entrypoints.container import Container, resolve
 from entrypoints.http.auth import issue_token
 
@@ -27,7 +35,58 @@ async def seed_demo_fans(container: Container) -> list[Fan]:
     return [await create.execute(DEV_USER, fan) for fan in DEMO_FANS]
 
 
-def banner(base_url: str, secret: str, fans: list[Fan], kept_in: Path | None = None) -> str:
+DEMO_PEOPLE = (("owner@demo.fancrm.test", Role.OWNER), ("chatter@demo.fancrm.test", Role.CHATTER))
+
+
+@dataclass(frozen=True, slots=True)
+class DemoLogin:
+    email: str
+    role: Role
+    password: str | None  # None: made by an earlier run (a persistent DATABASE_URL)
+
+
+async def seed_demo_people(container: Container) -> list[DemoLogin]:
+    """The demo account with a demo owner and a demo chatter, each with a random password (a
+    known one would open any persistent database dev mode once ran on)."""
+    with contextlib.suppress(Conflict):  # made by an earlier run
+        await (await resolve(container.create_account)).execute("Demo creator", DEV_USER)
+    create_user = await resolve(container.create_user)
+    add_member = await resolve(container.add_member)
+    logins = []
+    for email, role in DEMO_PEOPLE:
+        password = secrets.token_urlsafe(12)
+        try:
+            await create_user.execute(email, password, "Demo " + role.value)
+            await add_member.execute(operator_in(DEV_USER), email, role)
+        except Conflict:
+            logins.append(DemoLogin(email, role, None))
+            continue
+        logins.append(DemoLogin(email, role, password))
+    return logins
+
+
+def _people_lines(base_url: str, people: list[DemoLogin]) -> list[str]:
+    lines = ["  people (sign in with POST /api/auth/login):"]
+    for person in people:
+        password = person.password or "(made by an earlier run: as printed then)"
+        lines.append(f"    {person.role.value:<8} {person.email:<26} password: {password}")
+    first = next((p for p in people if p.password), None)
+    if first is not None:
+        body = shlex.quote(json.dumps({"email": first.email, "password": first.password}))
+        lines.append(
+            f"    curl -s -X POST {base_url}/api/auth/login "
+            f"-H 'Content-Type: application/json' -d {body}"
+        )
+    return lines
+
+
+def banner(
+    base_url: str,
+    secret: str,
+    fans: list[Fan],
+    kept_in: Path | None = None,
+    people: list[DemoLogin] | None = None,
+) -> str:
     """`kept_in`: the file the made-up secret lives in, when it was made up."""
     token = issue_token(secret, DEV_USER, ttl=timedelta(days=7))
     auth = shlex.quote(f"Authorization: Bearer {token}")
@@ -37,13 +96,14 @@ def banner(base_url: str, secret: str, fans: list[Fan], kept_in: Path | None = N
         [
             "",
             f"fancrm dev server on {base_url} (everything in memory unless configured)",
-            f"  user:  {DEV_USER}     demo fans: {fan_list}",
-            f"  token: {token}",
+            f"  account: {DEV_USER}     demo fans: {fan_list}",
+            f"  token: {token}   (the service token: acts as the account's owner)",
             "  send a message:",
             f"    curl -s -X POST {base_url}/api/onlyfans/messaging/send -H {auth} "
             f"-H 'Content-Type: application/json' -d {body}",
             "  then watch the queue:",
             f"    curl -s {base_url}/api/onlyfans/messaging/status -H {auth}",
+            *_people_lines(base_url, people or []),
             f"  API docs: {base_url}/schema",
             *(
                 [f"  tokens outlive restarts: the secret is kept in {kept_in} (or set JWT_SECRET)"]

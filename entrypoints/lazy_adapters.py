@@ -84,6 +84,12 @@ async def redis_rate_limiter(url: str | None) -> AsyncIterator[Any]:
         yield limiter
 
 
+def password_hasher() -> Any:
+    from adapters.passwords import Argon2PasswordHasher
+
+    return Argon2PasswordHasher()
+
+
 def simulated_delivery(clock: Any) -> Any:
     from adapters.delivery.simulated import SimulatedDeliveryGateway
 

@@ -15,6 +15,14 @@ from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool, QueuePool
 
+from adapters.storage.accounts import (
+    SqlAlchemyAccountRepository,
+    SqlAlchemyApiKeyRepository,
+    SqlAlchemyInvitationRepository,
+    SqlAlchemyMembershipRepository,
+    SqlAlchemySessionRepository,
+    SqlAlchemyUserRepository,
+)
 from adapters.storage.analytics import SqlAlchemyAnalyticsRepository
 from adapters.storage.audit import SqlAlchemyAuditRepository
 from adapters.storage.campaigns.repository import SqlAlchemyCampaignRepository
@@ -56,19 +64,25 @@ class SqlAlchemyUnitOfWork:
     """The repositories of one transaction, all on the same connection."""
 
     __slots__ = (
+        "accounts",
         "analytics",
+        "api_keys",
         "audit",
         "campaigns",
         "conversations",
         "fan_imports",
         "fans",
+        "invitations",
+        "memberships",
         "messages",
         "outbox",
         "processed_events",
         "purchases",
         "quick_replies",
+        "sessions",
         "settings",
         "team",
+        "users",
     )
 
     def __init__(self, connection: Connection) -> None:
@@ -85,6 +99,12 @@ class SqlAlchemyUnitOfWork:
         self.audit = SqlAlchemyAuditRepository(connection)
         self.settings = SqlAlchemySettingsRepository(connection)
         self.team = SqlAlchemyTeamAnalyticsRepository(connection)
+        self.users = SqlAlchemyUserRepository(connection)
+        self.accounts = SqlAlchemyAccountRepository(connection)
+        self.memberships = SqlAlchemyMembershipRepository(connection)
+        self.sessions = SqlAlchemySessionRepository(connection)
+        self.api_keys = SqlAlchemyApiKeyRepository(connection)
+        self.invitations = SqlAlchemyInvitationRepository(connection)
 
 
 class SqlAlchemyStorage:

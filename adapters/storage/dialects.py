@@ -28,7 +28,9 @@ class InsertIgnoringConflicts:
         conflict_columns: Sequence[str],
         *,
         source: sa.Select[Any] | None = None,
+        returning: str = "id",
     ) -> None:
+        """`returning`: a column every inserted row has a value in (a table without `id`)."""
         self._by_dialect: dict[str, sa.Insert] = {}
         for name, insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert)):
             statement = insert(table)
@@ -36,10 +38,10 @@ class InsertIgnoringConflicts:
                 statement = statement.from_select(list(source.selected_columns.keys()), source)
             self._by_dialect[name] = statement.on_conflict_do_nothing(
                 index_elements=list(conflict_columns)
-            ).returning(table.c.id)
+            ).returning(table.c[returning])
 
-    async def __call__(self, connection: Connection, values: dict[str, Any]) -> int | None:
-        """The new row's id, or None when nothing was inserted."""
+    async def __call__(self, connection: Connection, values: dict[str, Any]) -> Any:
+        """The new row's id (or `returning` column), or None when nothing was inserted."""
         statement = self._by_dialect[connection.dialect.name]
         return (await connection.execute(statement, values)).scalar_one_or_none()
 

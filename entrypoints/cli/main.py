@@ -12,6 +12,7 @@ import click
 import uvicorn
 
 from core.messaging import NewMessage
+from entrypoints.cli.accounts import accounts, keys, members, users
 from entrypoints.cli.campaigns import campaigns
 from entrypoints.cli.common import (
     CLI_AUTHOR,
@@ -27,7 +28,7 @@ from entrypoints.cli.settings import settings as settings_commands
 from entrypoints.cli.workers import serve_workers
 from entrypoints.config import MAX_WORKER_CONCURRENCY, dev_secret_path
 from entrypoints.container import Container, build_container, resolve
-from entrypoints.dev import banner, seed_demo_fans
+from entrypoints.dev import banner, seed_demo_fans, seed_demo_people
 from entrypoints.http.app import create_app
 from entrypoints.http.auth import MAX_TOKEN_TTL, issue_token
 from entrypoints.http.protocol import JsonErrorsHttpToolsProtocol
@@ -68,9 +69,10 @@ def serve(dev: bool, host: str | None, port: int | None, workers: int) -> None:
     async def on_startup(c: Container) -> None:
         if dev:
             fans = await seed_demo_fans(c)
+            people = await seed_demo_people(c)
             kept_in = None if os.environ.get("JWT_SECRET") else dev_secret_path(os.environ)
             base_url = f"http://{host}:{port}"
-            click.echo(banner(base_url, settings.jwt_secret, fans, kept_in), err=False)
+            click.echo(banner(base_url, settings.jwt_secret, fans, kept_in, people), err=False)
 
     app = create_app(container, run_worker=run_worker, on_startup=on_startup)
     tune_garbage_collector()
@@ -167,6 +169,8 @@ cli.add_command(campaigns)
 cli.add_command(fans)
 cli.add_command(messages)
 cli.add_command(settings_commands)
+for group in (users, accounts, members, keys):
+    cli.add_command(group)
 
 
 @cli.group()

@@ -15,19 +15,27 @@ from litestar.middleware import DefineMiddleware
 from entrypoints import container as composition
 from entrypoints.container import Container, resolve
 from entrypoints.http.allow import AllowHeader
-from entrypoints.http.auth import jwt_auth
+from entrypoints.http.auth import (
+    ACCOUNT_HEADER,
+    Authentication,
+    Authenticators,
+    BearerTokens,
+)
 from entrypoints.http.controllers.analytics import analytics, team_analytics
 from entrypoints.http.controllers.audit import audit_log
+from entrypoints.http.controllers.auth import AuthController
 from entrypoints.http.controllers.campaigns import CampaignController
 from entrypoints.http.controllers.conversations import ConversationController
 from entrypoints.http.controllers.events import receive_event
 from entrypoints.http.controllers.fans import FanController
 from entrypoints.http.controllers.imports import import_controller
+from entrypoints.http.controllers.keys import ApiKeyController
 from entrypoints.http.controllers.messaging import MessagingController
 from entrypoints.http.controllers.metrics import scrape_metrics
 from entrypoints.http.controllers.monitoring import health, monitoring
 from entrypoints.http.controllers.quick_replies import QuickReplyController
 from entrypoints.http.controllers.settings import SettingsController
+from entrypoints.http.controllers.team import TeamController
 from entrypoints.http.docs import openapi_config, swagger_assets
 from entrypoints.http.errors import EXCEPTION_HANDLERS
 from entrypoints.http.middleware import ApiRateLimitMiddleware, RequestContextMiddleware
@@ -43,7 +51,8 @@ def create_app(
 ) -> Litestar:
     resolved: dict[str, Any] = {}
     settings = container.config
-    auth = jwt_auth(settings.jwt_secret())
+    tokens = BearerTokens(settings.jwt_secret())
+    auth = Authentication(tokens, lambda: _authenticators(container))
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
@@ -72,12 +81,18 @@ def create_app(
             analytics,
             team_analytics,
             audit_log,
+            AuthController,
+            TeamController,
+            ApiKeyController,
             health,
             monitoring,
             scrape_metrics,
             swagger_assets(),
         ],
-        dependencies=dependencies_of(container),
+        dependencies={
+            **dependencies_of(container),
+            "bearer_tokens": Provide(lambda: tokens, use_cache=True, sync_to_thread=False),
+        },
         guards=[enforce_permissions],
         middleware=[DefineMiddleware(_LazyRateLimit, resolved=resolved)],
         exception_handlers=EXCEPTION_HANDLERS,
@@ -104,7 +119,7 @@ def _cors(origins: tuple[str, ...]) -> CORSConfig | None:
         return None
     return CORSConfig(
         allow_origins=list(origins),
-        allow_headers=["Authorization", "Content-Type", "If-Match", "X-Request-ID"],
+        allow_headers=["Authorization", "Content-Type", "If-Match", "X-Request-ID", ACCOUNT_HEADER],
         expose_headers=[*EXPOSED_HEADERS],
         max_age=600,
     )
@@ -119,6 +134,12 @@ EXPOSED_HEADERS = (
     "RateLimit-Remaining",
     "RateLimit-Reset",
 )
+
+
+async def _authenticators(container: Container) -> Authenticators:
+    return Authenticators(
+        await resolve(container.authenticate_person), await resolve(container.authenticate_key)
+    )
 
 
 def dependencies_of(container: Container) -> dict[str, Provide]:

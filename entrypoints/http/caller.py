@@ -6,16 +6,14 @@ from typing import Any
 
 from litestar.connection import ASGIConnection
 
-from core.accounts import Author, Caller, Role
+from core.accounts import Caller
+from core.errors import Unauthenticated
 
 
 def caller_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Caller:
-    """The caller the authentication middleware resolved for this request.
-
-    Until people can sign in, every credential is the shared-secret service token: it acts as
-    the owner of the account its `sub` names.
-    """
+    """The caller the authentication middleware (entrypoints.http.auth) resolved for this
+    request; a public route has none."""
     auth = connection.scope.get("auth")
-    if isinstance(auth, Caller):
-        return auth
-    return Caller(account=connection.user, role=Role.OWNER, author=Author.service())
+    if not isinstance(auth, Caller):
+        raise Unauthenticated("this route takes no credential")
+    return auth

@@ -15,6 +15,7 @@ import msgspec
 
 from adapters.delivery.signature import SIGNATURE_HEADER
 from core.checks import MAX_ID
+from entrypoints.http.auth import ACCOUNT_HEADER, SIGN_IN_ANSWERS
 from entrypoints.http.permissions import Access, Rule
 from entrypoints.http.schemas import Body
 from entrypoints.http.schemas.events import EventBody
@@ -33,13 +34,16 @@ _REF = "#/components/schemas/{name}"
 _ERROR_REF = {"$ref": _REF.format(name="Error")}
 _WHY = {
     400: "Bad input: a parameter or body field (named in `error`), or a body nested too deeply",
-    401: "No bearer token, or one that is invalid, expired or lives over 30 days",
-    403: "The caller's role may not do this, or it is no member of the account it names",
+    401: "No valid credential: no bearer token, or one invalid, expired, revoked or living over "
+    "30 days; on sign-in routes, a wrong password, refresh token or invitation password",
+    403: f"The credential may not act here: not a member of the account ({ACCOUNT_HEADER}), "
+    "a role too low, or a route for people signed in",
     404: "No such row for this account (another account's row is indistinguishable)",
     409: "The change conflicts with the current state (a handle taken, a campaign finished, …)",
     412: "If-Match names a version that is no longer the current one; nothing changed",
     413: "The body is larger than this endpoint accepts",
-    429: "The account's API rate limit; retry after `Retry-After` seconds",
+    429: "The account's API rate limit, or too many failed sign-ins; retry after `Retry-After` "
+    "seconds",
     503: "A dependency (database, queue, rate limiter) is unreachable, or sending is switched off",
 }
 _RETRY_AFTER = {
@@ -81,6 +85,7 @@ def _complete_operation(
     operation["x-fancrm-access"] = rule.value  # who may call it: the permission table's rule
     body = operation.get("requestBody")
     for media in (body or {}).get("content", {}).values():
+        _optional_body(body, media)
         name = _schema_name(media.get("schema", {}))
         if name in examples:
             media["example"] = examples[name]
@@ -89,9 +94,16 @@ def _complete_operation(
         responses[str(status)] = _error_response(status)
 
 
+def _optional_body(body: dict[str, Any], media: dict[str, Any]) -> None:
+    """A body the handler takes as `X | None` (the refresh token may come in a cookie
+    instead): X or null, and it may be left out (the server reads no body as null)."""
+    if {"type": "null"} in media.get("schema", {}).get("oneOf", []):
+        body["required"] = False
+
+
 def _statuses(path: str, method: str, operation: dict[str, Any], rule: Rule) -> list[int]:
     public = rule in (Access.PUBLIC, Access.SIGNED)
-    statuses = [400]
+    statuses = [400, *SIGN_IN_ANSWERS.get(path, ())]
     if rule is not Access.PUBLIC:
         statuses.append(401)  # no bearer token, or (signed) no valid signature
     if not public:
@@ -107,7 +119,7 @@ def _statuses(path: str, method: str, operation: dict[str, Any], rule: Rule) -> 
         statuses.append(413)
     if path != "/health":
         statuses.append(503)
-    return statuses
+    return sorted(set(statuses))
 
 
 def _error_response(status: int) -> dict[str, Any]:
@@ -159,7 +171,9 @@ def _request_body_schemas() -> dict[str, Any]:
 
 
 def _schema_name(schema: dict[str, Any]) -> str:
-    return str(schema.get("$ref", "")).rpartition("/")[2]
+    """The body's schema, also when it is `X or null`."""
+    refs = [choice["$ref"] for choice in schema.get("oneOf", []) if "$ref" in choice]
+    return str(schema.get("$ref", refs[0] if len(refs) == 1 else "")).rpartition("/")[2]
 
 
 def _integer_bounds(node: Any) -> None:

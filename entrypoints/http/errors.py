@@ -14,10 +14,12 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from core.errors import (
     Conflict,
     DomainError,
+    Forbidden,
     Invalid,
     NotFound,
     PreconditionFailed,
     RateLimited,
+    Unauthenticated,
     Unavailable,
 )
 from entrypoints.http.field_types import allowed_values
@@ -29,6 +31,8 @@ _UNSUPPORTED = re.compile(r"Unsupported type: <class 'list'>")
 _STATUS = {
     NotFound: 404,
     Invalid: 400,
+    Unauthenticated: 401,
+    Forbidden: 403,
     Conflict: 409,
     PreconditionFailed: 412,
     RateLimited: 429,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 _MESSAGE = {"recipientId": 1, "content": "Thanks for subscribing!", "priority": 5}
+_TOKEN = "3q2-7wEXAMPLEonlyEXAMPLEonlyEXAMPLEonly-_x0"  # the shape of a refresh or invitation token
 
 REQUEST_EXAMPLES: dict[str, Any] = {
     "FanBody": {
@@ -42,6 +43,16 @@ REQUEST_EXAMPLES: dict[str, Any] = {
         "quietHours": {"start": "01:00", "end": "09:00"},
         "blockedWords": ["paypal", "venmo", "cash app"],
     },
+    "LoginBody": {"email": "ann@example.com", "password": "correct horse battery staple"},
+    "RefreshBody": {"refreshToken": _TOKEN},
+    "PasswordBody": {
+        "currentPassword": "correct horse battery staple",
+        "newPassword": "a longer passphrase of my own",
+    },
+    "AcceptInvitationBody": {"token": _TOKEN, "password": "my own passphrase", "name": "Ann"},
+    "MemberPatchBody": {"role": "manager"},
+    "InvitationBody": {"email": "new.chatter@example.com", "role": "chatter"},
+    "ApiKeyBody": {"name": "platform bridge", "role": "manager"},
     "EventBody": {
         "id": "evt-1",
         "type": "message.received",

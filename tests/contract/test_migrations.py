@@ -147,3 +147,54 @@ async def test_an_upgraded_sqlite_database_keeps_its_rows_and_never_reuses_an_id
         await engine.dispose()
     assert sorted(rows) == [(1, "one"), (3, "three")]  # 2 was deleted: never handed out again
     assert await migrator.differences() == []
+
+
+async def rows(url: str, statement: str) -> list[tuple]:
+    engine = create_async_engine(url, poolclass=NullPool)
+    try:
+        async with engine.connect() as connection:
+            return [tuple(row) for row in await connection.execute(sa.text(statement))]
+    finally:
+        await engine.dispose()
+
+
+async def test_0009_makes_every_stored_tenant_an_account_and_changes_no_row(database_url: str):
+    """A database at 0008 holding two creators' fans, conversations and messages (and a third
+    creator with only settings) is upgraded: the rows are as they were, each creator is an
+    account with no members, and nobody is a user."""
+    migrator = SchemaMigrator(database_url)
+    await migrator.upgrade("0008_authorship")
+    for statement in (
+        "INSERT INTO fans (user_id, platform, handle, tags, value_cents, notes) "
+        "VALUES ('creator-a', 'onlyfans', 'luna', '[\"vip\"]', 1250, 'likes mornings')",
+        "INSERT INTO fans (user_id, platform, handle, tags, value_cents) "
+        "VALUES ('creator-b', 'fansly', 'max', '[]', 0)",
+        "INSERT INTO conversations (user_id, fan_id, platform, unread_count) "
+        "SELECT user_id, id, platform, 2 FROM fans",
+        *(
+            "INSERT INTO messages (id, user_id, conversation_id, fan_id, direction, text, "
+            "media_urls, priority, status, attempts, created_at, author_kind) "
+            f"SELECT '{uuid}', c.user_id, c.id, c.fan_id, 'out', 'hello', '[]', 5, 'sent', 1, "
+            f"'2026-01-02 03:04:05', 'service' FROM conversations c WHERE c.user_id = '{owner}'"
+            for uuid, owner in (
+                ("7f1c2a52-9a1e-4d2b-9a53-1d5f6c7e8a90", "creator-a"),
+                ("0b6d9a0e-3c1f-4a8e-b7d2-5e4f3a2b1c0d", "creator-b"),
+            )
+        ),
+        "INSERT INTO account_settings (user_id, time_zone, rate_per_minute, burst) "
+        "VALUES ('creator-c', 'Europe/Berlin', 6, 3)",
+    ):
+        await execute(database_url, statement)
+    before = {table: await rows(database_url, f"SELECT * FROM {table} ORDER BY 1") for table in (
+        "fans", "conversations", "messages", "account_settings"
+    )}  # fmt: skip
+
+    await migrator.upgrade()
+
+    for table, stored in before.items():
+        assert await rows(database_url, f"SELECT * FROM {table} ORDER BY 1") == stored, table
+    accounts = await rows(database_url, "SELECT id, name FROM accounts ORDER BY id")
+    assert accounts == [(t, t) for t in ("creator-a", "creator-b", "creator-c")]
+    assert await rows(database_url, "SELECT count(*) FROM memberships") == [(0,)]
+    assert await rows(database_url, "SELECT count(*) FROM users") == [(0,)]
+    assert await migrator.differences() == []

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import socket
 import subprocess
 import time
@@ -118,3 +119,31 @@ def test_a_request_uvicorn_cannot_parse_gets_the_json_error_shape(dev_server: De
     assert head.startswith(b"HTTP/1.1 400")
     assert b"content-type: application/json" in head.lower()
     assert json.loads(body)["error"].startswith("invalid HTTP request")
+
+
+def test_the_printed_logins_sign_the_demo_owner_and_chatter_in(dev_server: DevServer) -> None:
+    logins = dict(
+        re.findall(
+            r"^\s+(?:owner|chatter)\s+(\S+)\s+password: (\S+)$", "".join(dev_server.banner), re.M
+        )
+    )
+    assert set(logins) == {"owner@demo.fancrm.test", "chatter@demo.fancrm.test"}
+    curl = dev_server.line_starting(f"curl -s -X POST {dev_server.base_url}/api/auth/login")
+    signed = json.loads(
+        subprocess.run(curl, shell=True, capture_output=True, text=True, check=True).stdout
+    )
+    assert signed["accounts"] == [{"id": "demo-creator", "name": "Demo creator", "role": "owner"}]
+
+    with httpx.Client(base_url=dev_server.base_url) as client:
+        chatter = client.post(
+            "/api/auth/login",
+            json={
+                "email": "chatter@demo.fancrm.test",
+                "password": logins["chatter@demo.fancrm.test"],
+            },
+        ).json()
+        fans = client.get(
+            "/api/crm/fans", headers={"Authorization": f"Bearer {chatter['accessToken']}"}
+        )
+    assert [a["role"] for a in chatter["accounts"]] == ["chatter"]
+    assert fans.json()["total"] == 3  # the demo creator's fans

@@ -9,6 +9,7 @@ from dependency_injector import providers
 from litestar.testing import AsyncTestClient
 
 from adapters.clock import ManualClock
+from adapters.passwords import Argon2PasswordHasher
 from adapters.storage.migrator import SchemaMigrator
 from core.messaging.worker import QueueWorker
 from entrypoints.container import Container, build_container, resolve
@@ -55,6 +56,8 @@ async def open_api(**env: str) -> AsyncIterator[Api]:
     container = build_container(settings_for_tests(**env))
     clock = ManualClock()
     container.clock.override(providers.Object(clock))
+    # argon2id at its real cost takes ~0.2 s a hash here: tests sign in often.
+    container.password_hasher.override(providers.Object(Argon2PasswordHasher.cheap()))
     async with AsyncTestClient(create_app(container)) as client:
         yield Api(client, container, clock)
 

@@ -46,7 +46,19 @@ async def test_public_operations_need_no_token_and_the_rest_do(api: Api) -> None
         ("get", "/health"),
         ("get", "/metrics"),
         ("post", "/api/onlyfans/events"),
+        # Sign-in: the body or the cookie carries the credential (password, refresh token,
+        # invitation token); the profile and password change need a person's bearer token.
+        ("post", "/api/auth/login"),
+        ("post", "/api/auth/refresh"),
+        ("post", "/api/auth/logout"),
+        ("post", "/api/auth/invitations/accept"),
     }
+    login = document["paths"]["/api/auth/login"]["post"]["responses"]
+    assert {"401", "429"} <= set(login)
+    assert "403" in document["paths"]["/api/crm/fans"]["get"]["responses"]  # X-Fancrm-Account
+    refresh = document["paths"]["/api/auth/refresh"]["post"]
+    assert refresh["requestBody"]["required"] is False  # the cookie may carry it instead
+    assert refresh["parameters"][0] == {**refresh["parameters"][0], "in": "cookie"}
     events = document["paths"]["/api/onlyfans/events"]["post"]
     assert events["parameters"][0]["name"] == "X-Fancrm-Signature"
     assert "401" in events["responses"]

@@ -12,6 +12,7 @@ from dependency_injector import providers
 from adapters.clock import ManualClock
 from adapters.delivery.simulated import SimulatedDeliveryGateway
 from adapters.metrics.memory import InMemoryMetrics
+from adapters.passwords import Argon2PasswordHasher
 from adapters.queue.memory import InMemoryMessageQueue
 from core.fans.records import Fan, NewFan, Platform
 from core.messaging.worker import QueueWorker
@@ -61,6 +62,7 @@ async def world(**env: str) -> AsyncIterator[World]:
     container = build_container(settings_for_tests(**env))
     clock = ManualClock()
     container.clock.override(providers.Object(clock))
+    container.password_hasher.override(providers.Object(Argon2PasswordHasher.cheap()))
     await composition.start(container)
     try:
         queue = await resolve(container.queue)

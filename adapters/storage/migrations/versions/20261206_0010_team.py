@@ -1,7 +1,7 @@
 """team analytics: purchases keep the author they credit; indexes for per-member figures
 
 Revision ID: 0010_team
-Revises: 0008_authorship
+Revises: 0009_accounts
 Create Date: 2026-12-06 12:00:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010_team"
-down_revision: str | Sequence[str] | None = "0008_authorship"
+down_revision: str | Sequence[str] | None = "0009_accounts"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
