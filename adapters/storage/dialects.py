@@ -83,7 +83,8 @@ def _epoch_micros_postgresql(element: epoch_micros, compiler: SQLCompiler, **kw:
 @compiles(epoch_micros, "sqlite")
 def _epoch_micros_sqlite(element: epoch_micros, compiler: SQLCompiler, **kw: Any) -> str:
     # UtcDateTime stores `YYYY-MM-DD HH:MM:SS.ffffff`: whole seconds from strftime, then the six
-    # digits after the point; integers throughout (julianday's float would round).
+    # digits after the point; integers throughout (julianday's float would round). strftime is
+    # given the seconds only: it reads a fraction to the millisecond, rounding .999999 up a second.
     column = compiler.process(element.clauses, **kw)
-    seconds = f"CAST(strftime('%s', {column}) AS INTEGER)"
+    seconds = f"CAST(strftime('%s', substr({column}, 1, 19)) AS INTEGER)"
     return f"({seconds} * 1000000 + CAST(substr({column}, 21, 6) AS INTEGER))"

@@ -7,6 +7,7 @@ PostgreSQL both have): one row per member comes back, however many messages were
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -14,10 +15,10 @@ import sqlalchemy as sa
 
 from adapters.storage.connection import Connection
 from adapters.storage.dialects import epoch_micros
-from adapters.storage.tables import messages, purchases
+from adapters.storage.tables import memberships, messages, purchases, users
 from adapters.storage.types import UtcDateTime
 from core.accounts import AuthorKind
-from core.analytics import MemberSends, ReplyTimes, Spend
+from core.analytics import MemberSends, ReplyTimes, Spend, TeamMember
 from core.messaging import Direction
 
 _OWNER = sa.bindparam("owner")
@@ -145,6 +146,27 @@ class SqlAlchemyTeamAnalyticsRepository:
     ) -> dict[str, ReplyTimes]:
         rows = await self._connection.execute(_REPLY_TIMES, _params(account, start, end))
         return {user: ReplyTimes(replies, float(micros) / 1e6) for user, replies, micros in rows}
+
+    async def people(self, account: str, user_ids: Collection[str]) -> dict[str, TeamMember]:
+        """The account's members now, and the users named (past members), by user id."""
+        found: dict[str, TeamMember] = {}
+        if user_ids:
+            for user, email, name in await self._connection.execute(
+                _USERS, {"ids": sorted(user_ids)}
+            ):
+                found[user] = TeamMember(email, name)
+        members = _MEMBERS.where(memberships.c.account_id == account)
+        for user, email, name, role in await self._connection.execute(members):
+            found[user] = TeamMember(email, name, role)
+        return found
+
+
+_MEMBERS = sa.select(users.c.id, users.c.email, users.c.name, memberships.c.role).join(
+    memberships, memberships.c.user_id == users.c.id
+)
+_USERS = sa.select(users.c.id, users.c.email, users.c.name).where(
+    users.c.id.in_(sa.bindparam("ids", expanding=True))
+)
 
 
 def _params(account: str, start: datetime, end: datetime) -> dict[str, Any]:

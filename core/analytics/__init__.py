@@ -2,7 +2,7 @@
 
 from core.analytics.get import DEFAULT_TOP, GetAnalytics
 from core.analytics.period import parse_day
-from core.analytics.records import FanSpend, MemberSends, ReplyTimes, Spend
+from core.analytics.records import FanSpend, MemberSends, ReplyTimes, Spend, TeamMember
 from core.analytics.report import AnalyticsReport, CampaignFigures, DayFigures, Figures
 from core.analytics.team import GetTeamAnalytics, MemberFigures, TeamReport
 
@@ -19,6 +19,7 @@ __all__ = [
     "MemberSends",
     "ReplyTimes",
     "Spend",
+    "TeamMember",
     "TeamReport",
     "parse_day",
 ]

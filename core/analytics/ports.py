@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, datetime
 from typing import Protocol
 
-from core.analytics.records import FanSpend, MemberSends, ReplyTimes, Spend
+from core.analytics.records import FanSpend, MemberSends, ReplyTimes, Spend, TeamMember
 from core.campaigns import Campaign, CampaignRepository
 from core.ports import Storage
 
@@ -71,6 +72,10 @@ class TeamAnalyticsRepository(Protocol):
     async def member_reply_times(
         self, account: str, start: datetime, end: datetime
     ) -> dict[str, ReplyTimes]: ...
+
+    async def people(self, account: str, user_ids: Collection[str]) -> dict[str, TeamMember]:
+        """The account's members now, and the users named (past members), by user id."""
+        ...
 
 
 class TeamAnalyticsStore(Protocol):

@@ -28,6 +28,15 @@ class MemberSends:
 
 
 @dataclass(frozen=True, slots=True)
+class TeamMember:
+    """Who a user id is: a member of the account now (with a role), or one who was."""
+
+    email: str
+    name: str | None = None
+    role: str | None = None  # None: no longer a member (their past sends still count)
+
+
+@dataclass(frozen=True, slots=True)
 class ReplyTimes:
     replies: int  # the messages that answered an inbound message (have a reply time)
     median_s: float  # the median of their reply times, in seconds

@@ -18,13 +18,14 @@ from datetime import date
 
 from core.analytics.period import Period, period_of
 from core.analytics.ports import TeamAnalyticsStorage
-from core.analytics.records import MemberSends, ReplyTimes, Spend
+from core.analytics.records import MemberSends, ReplyTimes, Spend, TeamMember
 from core.ports import Clock
 
 
 @dataclass(frozen=True, slots=True)
 class MemberFigures:
     user_id: str
+    who: TeamMember
     sends: MemberSends = field(default_factory=lambda: MemberSends(0, 0))
     revenue: Spend = field(default_factory=Spend)
     reply_times: ReplyTimes | None = None  # None: no reply of theirs answered a fan
@@ -33,7 +34,8 @@ class MemberFigures:
 @dataclass(frozen=True, slots=True)
 class TeamReport:
     period: Period
-    members: list[MemberFigures]  # only members with activity; most revenue, then most sent
+    # Every member now, and past members with activity; most revenue, then most sent.
+    members: list[MemberFigures]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,14 +53,16 @@ class GetTeamAnalytics:
             sends = await uow.team.member_sends(account, period.start, period.end)
             revenue = await uow.team.member_revenue(account, period.start, period.end)
             times = await uow.team.member_reply_times(account, period.start, period.end)
+            people = await uow.team.people(account, sends.keys() | revenue.keys() | times.keys())
         members = [
             MemberFigures(
                 user,
+                people.get(user, TeamMember(email="")),
                 sends.get(user, MemberSends(0, 0)),
                 revenue.get(user, Spend()),
                 times.get(user),
             )
-            for user in sends.keys() | revenue.keys() | times.keys()
+            for user in people.keys() | sends.keys() | revenue.keys() | times.keys()
         ]
         members.sort(key=lambda m: (-m.revenue.cents, -m.sends.messages, m.user_id))
         return TeamReport(period, members)

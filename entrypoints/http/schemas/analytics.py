@@ -8,6 +8,7 @@ from typing import Annotated
 import msgspec
 from msgspec import Meta
 
+from core.accounts import Role
 from core.analytics import (
     AnalyticsReport,
     CampaignFigures,
@@ -120,6 +121,9 @@ class MemberFiguresView(Schema):
     """One member's figures over the period (definitions: README, "Team analytics")."""
 
     user_id: str
+    email: Annotated[str, Meta(description="The member's sign-in email.")]
+    name: str | None
+    role: Annotated[Role | None, Meta(description="Their role now; null when no longer a member.")]
     messages_sent: Annotated[int, Meta(description="Messages they wrote sent in the period.")]
     conversations_answered: Annotated[
         int, Meta(description="Distinct conversations of those messages.")
@@ -144,6 +148,9 @@ class MemberFiguresView(Schema):
         times = m.reply_times
         return cls(
             user_id=m.user_id,
+            email=m.who.email,
+            name=m.who.name,
+            role=None if m.who.role is None else Role(m.who.role),
             messages_sent=m.sends.messages,
             conversations_answered=m.sends.conversations,
             revenue_cents=m.revenue.cents,
@@ -157,7 +164,8 @@ class TeamAnalyticsView(Schema):
     from_: date = msgspec.field(name="from")
     to: date
     timezone: str
-    members: list[MemberFiguresView]  # members with activity; most revenue first
+    # Every member now, and past members with activity; most revenue first.
+    members: list[MemberFiguresView]
 
     @classmethod
     def of(cls, r: TeamReport) -> TeamAnalyticsView:
