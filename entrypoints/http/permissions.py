@@ -178,8 +178,10 @@ def enforce_permissions(
 ) -> None:
     """The guard on every route: the caller's role (read afresh on this request) meets the rule."""
     rule = handler.opt.get(_RULE)
+    # No rule: Litestar's own OPTIONS answers (every route the app starts with has one, checked
+    # by declare_permissions). Public and signed routes have no bearer token to judge.
     if rule is None or rule in (Access.PUBLIC, Access.SIGNED):
-        return  # OPTIONS, and routes with no bearer token to judge
+        return
     caller = caller_of(connection)
     if rule is Access.PERSON:
         if caller.user_id is None:

@@ -56,7 +56,7 @@ async def test_login_answers_both_tokens_and_the_accounts_and_sets_the_refresh_c
 
 
 async def test_a_person_acts_in_their_earliest_account_or_the_one_named(api: Api):
-    ann = await person(api, "ann@example.com", {"acct-a": Role.OWNER, "acct-b": Role.CHATTER})
+    ann = await person(api, "ann@example.com", {"acct-a": Role.OWNER, "acct-b": Role.MANAGER})
     author = {"kind": "member", "id": ann.id}
     token = (await sign_in(api.client, "ann@example.com"))["accessToken"]
 
@@ -65,7 +65,7 @@ async def test_a_person_acts_in_their_earliest_account_or_the_one_named(api: Api
     stranger = await api.client.get("/test/whoami", headers=bearer(token, "acct-c"))
 
     assert default.json() == {"account": "acct-a", "role": "owner", "author": author}
-    assert named.json() == {"account": "acct-b", "role": "chatter", "author": author}
+    assert named.json() == {"account": "acct-b", "role": "manager", "author": author}
     assert stranger.status_code == 403
     # The tenant the handlers read is the account: a fan made in acct-b is acct-b's.
     made = await api.client.post(
