@@ -8,11 +8,24 @@ the HTTP app and the worker resolve each of them once at start-up rather than pe
 from __future__ import annotations
 
 import inspect
+import random
 from typing import TypeVar
 
 from dependency_injector import containers, providers
 
 from core.analytics import GetAnalytics
+from core.automations import (
+    AutomationTriggers,
+    CreateAutomation,
+    DeleteAutomation,
+    DisableAutomation,
+    EnableAutomation,
+    FireDueSteps,
+    GetAutomation,
+    ListAutomations,
+    ReplaceAutomation,
+    StartInactiveRuns,
+)
 from core.campaigns import (
     BackgroundFanOuts,
     CancelCampaign,
@@ -209,7 +222,12 @@ class Container(containers.DeclarativeContainer):
     )
     mark_conversation_read = providers.Factory(MarkConversationRead, storage=storage, clock=clock)
     bridge_signature = providers.Singleton(lazy.bridge_signature, config.delivery_webhook_secret)
-    process_inbound_event = providers.Factory(ProcessInboundEvent, storage=storage, clock=clock)
+    # Automations' jitter and variant choice; tests override it with a seeded or scripted one.
+    random_source = providers.Singleton(random.Random)
+    automation_triggers = providers.Factory(AutomationTriggers, random=random_source)
+    process_inbound_event = providers.Factory(
+        ProcessInboundEvent, storage=storage, clock=clock, automations=automation_triggers
+    )
     get_analytics = providers.Factory(GetAnalytics, storage=storage, clock=clock)
 
     send_gate = providers.Factory(
@@ -251,6 +269,12 @@ class Container(containers.DeclarativeContainer):
             StartDueCampaigns, storage=storage, fan_out=fan_out_campaign, clock=clock
         ),
         stops=providers.Factory(StopCampaignsPastStopAt, storage=storage, clock=clock),
+        inactive=providers.Factory(
+            StartInactiveRuns, storage=storage, clock=clock, random=random_source
+        ),
+        steps=providers.Factory(
+            FireDueSteps, storage=storage, rules=account_rules, clock=clock, random=random_source
+        ),
     )
     # One per process: the fan-outs it started, cancelled when the API shuts down.
     background_fan_outs = providers.Singleton(
@@ -290,6 +314,17 @@ class Container(containers.DeclarativeContainer):
         clock=clock,
         config=messaging_config,
     )
+    create_automation = providers.Factory(
+        CreateAutomation, storage=storage, rules=account_rules, clock=clock
+    )
+    replace_automation = providers.Factory(
+        ReplaceAutomation, storage=storage, rules=account_rules, clock=clock
+    )
+    get_automation = providers.Factory(GetAutomation, storage=storage)
+    list_automations = providers.Factory(ListAutomations, storage=storage)
+    enable_automation = providers.Factory(EnableAutomation, storage=storage, clock=clock)
+    disable_automation = providers.Factory(DisableAutomation, storage=storage, clock=clock)
+    delete_automation = providers.Factory(DeleteAutomation, storage=storage, clock=clock)
     worker = providers.Factory(
         QueueWorker,
         queue=queue,

@@ -17,6 +17,7 @@ from sqlalchemy.pool import AsyncAdaptedQueuePool, QueuePool
 
 from adapters.storage.analytics import SqlAlchemyAnalyticsRepository
 from adapters.storage.audit import SqlAlchemyAuditRepository
+from adapters.storage.automations import SqlAlchemyAutomationRepository, SqlAlchemyRunRepository
 from adapters.storage.campaigns.repository import SqlAlchemyCampaignRepository
 from adapters.storage.connection import Connection, InlineConnection
 from adapters.storage.conversations import SqlAlchemyConversationRepository
@@ -57,6 +58,8 @@ class SqlAlchemyUnitOfWork:
     __slots__ = (
         "analytics",
         "audit",
+        "automation_runs",
+        "automations",
         "campaigns",
         "conversations",
         "fan_imports",
@@ -81,6 +84,8 @@ class SqlAlchemyUnitOfWork:
         self.purchases = SqlAlchemyPurchaseRepository(connection)
         self.analytics = SqlAlchemyAnalyticsRepository(connection)
         self.audit = SqlAlchemyAuditRepository(connection)
+        self.automations = SqlAlchemyAutomationRepository(connection)
+        self.automation_runs = SqlAlchemyRunRepository(connection)
         self.settings = SqlAlchemySettingsRepository(connection)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
+from core.automations import AutomationRepository, RunRepository
 from core.campaigns import CampaignRepository
 from core.conversations import ConversationRepository
 from core.fans import FanRepository
@@ -37,6 +38,8 @@ class InboundStore(Protocol):
     campaigns: CampaignRepository
     processed_events: ProcessedEventRepository
     purchases: PurchaseRepository
+    automations: AutomationRepository
+    automation_runs: RunRepository
 
 
 InboundStorage = Storage[InboundStore]

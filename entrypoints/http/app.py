@@ -17,6 +17,7 @@ from entrypoints.container import Container, resolve
 from entrypoints.http.allow import AllowHeader
 from entrypoints.http.auth import jwt_auth
 from entrypoints.http.controllers.analytics import analytics
+from entrypoints.http.controllers.automations import AutomationController
 from entrypoints.http.controllers.campaigns import CampaignController
 from entrypoints.http.controllers.conversations import ConversationController
 from entrypoints.http.controllers.events import receive_event
@@ -66,6 +67,7 @@ def create_app(
             import_controller(settings.import_max_bytes()),
             ConversationController,
             CampaignController,
+            AutomationController,
             receive_event,
             analytics,
             health,

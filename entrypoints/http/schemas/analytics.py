@@ -7,7 +7,9 @@ from datetime import date, datetime
 import msgspec
 
 from core.analytics import AnalyticsReport, CampaignFigures, DayFigures, FanSpend, Figures
+from core.automations import AutomationView
 from entrypoints.http.schemas import Schema
+from entrypoints.http.schemas.automations import AutomationFiguresRow
 
 
 class FiguresView(Schema):
@@ -92,9 +94,10 @@ class AnalyticsView(Schema):
     days: list[DayView]
     top_fans: list[TopFanView]
     campaigns: list[CampaignFiguresView]
+    automations: list[AutomationFiguresRow]
 
     @classmethod
-    def of(cls, r: AnalyticsReport) -> AnalyticsView:
+    def of(cls, r: AnalyticsReport, automations: list[AutomationView]) -> AnalyticsView:
         return cls(
             from_=r.period.first,
             to=r.period.last,
@@ -103,4 +106,5 @@ class AnalyticsView(Schema):
             days=[DayView.of_day(d) for d in r.days],
             top_fans=[TopFanView.of(s) for s in r.top_fans],
             campaigns=[CampaignFiguresView.of(c) for c in r.campaigns],
+            automations=[AutomationFiguresRow.of(a) for a in automations],
         )

@@ -1,0 +1,207 @@
+"""Runs in SQL: started set-based, stopped with their messages not yet on their way, and due
+steps claimed by one runner at a time."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from adapters.storage.automations.rows import automation_from_row, run_from_row, run_values
+from adapters.storage.campaigns.segments import among, audience_condition
+from adapters.storage.connection import Connection
+from adapters.storage.tables import automation_runs, automations, fans, messages
+from adapters.storage.types import UtcDateTime
+from core.accounts import AuthorKind
+from core.automations import Automation, DueRun, Run, RunStatus, StopReason, Trigger
+from core.campaigns import Segment
+from core.messaging import MessageStatus
+
+_runs = automation_runs.c
+_RUNNING = RunStatus.RUNNING.value
+_NOW = sa.bindparam("now", type_=UtcDateTime())
+# A stopped run's messages the consumer has not taken yet: they are not sent at all.
+_NOT_ON_THEIR_WAY = [MessageStatus.PENDING.value, MessageStatus.QUEUED.value]
+_USERS_WITH_DUE = (
+    sa.select(_runs.user_id)
+    .where(_runs.status == _RUNNING, _runs.due_at <= _NOW)
+    .distinct()
+    .order_by(_runs.user_id)
+)
+# The automation's columns beside the run's, prefixed, so one row gives both records.
+_AUTOMATION_COLUMNS = [c.label(f"a_{c.name}") for c in automations.c]
+_CLAIM = (
+    sa.select(automation_runs, *_AUTOMATION_COLUMNS)
+    .join(automations, automations.c.id == _runs.automation_id)
+    .where(_runs.user_id == sa.bindparam("owner"), _runs.status == _RUNNING, _runs.due_at <= _NOW)
+    .order_by(_runs.due_at, _runs.id)
+    .limit(sa.bindparam("limit"))
+    # PostgreSQL: each row locked, and skipped by other runners until this transaction ends.
+    # SQLite renders nothing: its transactions (BEGIN IMMEDIATE) take turns.
+    .with_for_update(of=automation_runs, skip_locked=True)
+)
+_ADVANCE = (
+    automation_runs.update()
+    .where(
+        _runs.id == sa.bindparam("run"),
+        _runs.status == _RUNNING,
+        _runs.step == sa.bindparam("from_step"),
+    )
+    .values(
+        step=sa.bindparam("to_step"),
+        due_at=sa.bindparam("due", type_=UtcDateTime()),
+        status=sa.bindparam("to_status"),
+        stop_reason=sa.bindparam("reason"),
+        updated_at=_NOW,
+    )
+)
+
+
+class SqlAlchemyRunRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    async def in_audience(
+        self, user_id: str, segment: Segment, fan_ids: Collection[int], now: datetime
+    ) -> set[int]:
+        dialect = self._connection.dialect.name
+        reached = audience_condition(user_id, segment.as_audience(), now, dialect)
+        query = sa.select(fans.c.id).where(reached, among(fans.c.id, fan_ids, dialect))
+        return set((await self._connection.execute(query)).scalars())
+
+    async def add_many(self, runs: Sequence[Run]) -> int:
+        if not runs:
+            return 0
+        postgres = self._connection.dialect.name == "postgresql"
+        insert = postgresql.insert if postgres else sqlite.insert
+        # No conflict target: the (automation, fan, occurrence) key and the one running run per
+        # automation and fan both skip a row rather than fail the transaction.
+        statement = insert(automation_runs).values([run_values(r) for r in runs])
+        result = await self._connection.execute(statement.on_conflict_do_nothing())
+        return result.rowcount
+
+    async def inactive_fans(
+        self, automation: Automation, went_quiet_after: datetime, went_quiet_by: datetime
+    ) -> list[tuple[int, datetime]]:
+        dialect = self._connection.dialect.name
+        last_seen = sa.func.coalesce(fans.c.last_active_at, fans.c.subscribed_at, fans.c.created_at)
+        segment = automation.segment or Segment()
+        reached = audience_condition(automation.user_id, segment.as_audience(), went_quiet_by,
+                                     dialect)  # fmt: skip
+        query = (
+            sa.select(fans.c.id, sa.type_coerce(last_seen, UtcDateTime()))
+            .where(
+                reached,
+                fans.c.unsubscribed_at.is_(None),
+                last_seen > sa.bindparam("after", went_quiet_after, type_=UtcDateTime()),
+                last_seen <= sa.bindparam("by", went_quiet_by, type_=UtcDateTime()),
+            )
+            .order_by(fans.c.id)
+        )
+        return [(fan_id, at) for fan_id, at in await self._connection.execute(query)]
+
+    async def stop_for_fan(
+        self,
+        user_id: str,
+        fan_id: int,
+        reason: StopReason,
+        now: datetime,
+        *,
+        sparing: Trigger | None = None,
+    ) -> int:
+        which = [_runs.user_id == user_id, _runs.fan_id == fan_id, _runs.status == _RUNNING]
+        if sparing is not None:
+            spared = sa.select(automations.c.id).where(
+                automations.c.user_id == user_id, automations.c.trigger == sparing.value
+            )
+            which.append(_runs.automation_id.notin_(spared))
+        return await self._stop(user_id, which, reason, now, fan_id=fan_id)
+
+    async def stop_for_automation(
+        self, user_id: str, automation_id: int, reason: StopReason, now: datetime
+    ) -> int:
+        which = [
+            _runs.user_id == user_id,
+            _runs.automation_id == automation_id,
+            _runs.status == _RUNNING,
+        ]
+        return await self._stop(user_id, which, reason, now)
+
+    async def _stop(
+        self,
+        user_id: str,
+        which: list[sa.ColumnElement[bool]],
+        reason: StopReason,
+        now: datetime,
+        fan_id: int | None = None,
+    ) -> int:
+        """Stop the runs `which` selects and cancel the messages of their automations to their
+        fans that nothing has taken yet; how many runs stopped."""
+        stopped = (
+            automation_runs.update()
+            .where(*which)
+            .values(
+                status=RunStatus.STOPPED.value,
+                stop_reason=reason.value,
+                due_at=None,
+                updated_at=now,
+            )
+            .returning(_runs.automation_id, _runs.fan_id)
+        )
+        rows = (await self._connection.execute(stopped)).all()
+        for automation_id in sorted({automation_id for automation_id, _ in rows}):
+            fans_of = sorted({fan for a, fan in rows if a == automation_id and fan is not None})
+            await _cancel_unsent(self._connection, user_id, automation_id, fans_of, now)
+        return len(rows)
+
+    async def users_with_due(self, now: datetime) -> list[str]:
+        return list((await self._connection.execute(_USERS_WITH_DUE, {"now": now})).scalars())
+
+    async def claim_due(self, user_id: str, now: datetime, limit: int) -> list[DueRun]:
+        params = {"owner": user_id, "now": now, "limit": limit}
+        rows = await self._connection.execute(_CLAIM, params)
+        return [DueRun(run_from_row(row), automation_from_row(row, "a_")) for row in rows]
+
+    async def advance(
+        self,
+        run: Run,
+        *,
+        step: int,
+        due_at: datetime | None,
+        status: RunStatus,
+        now: datetime,
+        reason: StopReason | None = None,
+    ) -> bool:
+        params: dict[str, Any] = {
+            "run": run.id,
+            "from_step": run.step,
+            "to_step": step,
+            "due": due_at,
+            "to_status": status.value,
+            "reason": None if reason is None else reason.value,
+            "now": now,
+        }
+        return (await self._connection.execute(_ADVANCE, params)).rowcount == 1
+
+
+async def _cancel_unsent(
+    connection: Connection, user_id: str, automation_id: int, fan_ids: list[int], now: datetime
+) -> None:
+    if not fan_ids:
+        return
+    dialect = connection.dialect.name
+    statement = (
+        messages.update()
+        .where(
+            messages.c.author_kind == AuthorKind.AUTOMATION.value,
+            messages.c.user_id == user_id,
+            messages.c.author_id == str(automation_id),
+            messages.c.status.in_(_NOT_ON_THEIR_WAY),
+            among(messages.c.fan_id, fan_ids, dialect),
+        )
+        .values(status=MessageStatus.CANCELLED.value, updated_at=now, lease_until=None)
+    )
+    await connection.execute(statement)
