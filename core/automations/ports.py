@@ -65,7 +65,8 @@ class AutomationRepository(Protocol):
     async def figures(
         self, user_id: str, automation_ids: Sequence[int]
     ) -> dict[int, AutomationFigures]:
-        """Each named automation's figures; one of another tenant is missing from the answer."""
+        """Each named automation's figures (zeros for one with no runs, or of another tenant:
+        only the tenant's rows are counted)."""
         ...
 
     # After the methods annotated with the builtin `list`: this `list` shadows it below.
@@ -103,14 +104,15 @@ class RunRepository(Protocol):
         sparing: Trigger | None = None,
     ) -> int:
         """Stop the fan's running runs (but those of automations with the trigger `sparing`)
-        and cancel their messages not yet being delivered (pending, queued); how many stopped."""
+        and cancel what those automations wrote to the fan that nothing has taken yet (pending,
+        queued), a completed run's last step too; how many runs stopped."""
         ...
 
     async def stop_for_automation(
         self, user_id: str, automation_id: int, reason: StopReason, now: datetime
     ) -> int:
-        """Stop every running run of the automation and cancel its messages not yet being
-        delivered (pending, queued); how many runs stopped."""
+        """Stop every running run of the automation and cancel every message it wrote that
+        nothing has taken yet (pending, queued); how many runs stopped."""
         ...
 
     async def users_with_due(self, now: datetime) -> list[str]:

@@ -41,7 +41,7 @@ REQUEST_EXAMPLES: dict[str, Any] = {
         "name": "Welcome",
         "trigger": {"type": "fan.subscribed", "subscribers": "new"},
         "steps": [
-            {"variants": ["Welcome! So happy you're here", "Hey, welcome in!"], "jitterSeconds": 300},
+            {"variants": ["Welcome! So glad you're here", "Hey, welcome!"], "jitterSeconds": 300},
             {"delaySeconds": 86400, "jitterSeconds": 3600, "variants": ["How's your first day?"]},
             {
                 "delaySeconds": 172800,

@@ -25,6 +25,7 @@ _RUNNING = RunStatus.RUNNING.value
 _NOW = sa.bindparam("now", type_=UtcDateTime())
 # A stopped run's messages the consumer has not taken yet: they are not sent at all.
 _NOT_ON_THEIR_WAY = [MessageStatus.PENDING.value, MessageStatus.QUEUED.value]
+_CANCELLED = {"status": MessageStatus.CANCELLED.value, "lease_until": None}
 _USERS_WITH_DUE = (
     sa.select(_runs.user_id)
     .where(_runs.status == _RUNNING, _runs.due_at <= _NOW)
@@ -112,50 +113,48 @@ class SqlAlchemyRunRepository:
         *,
         sparing: Trigger | None = None,
     ) -> int:
-        which = [_runs.user_id == user_id, _runs.fan_id == fan_id, _runs.status == _RUNNING]
+        spared: list[int] = []
         if sparing is not None:
-            spared = sa.select(automations.c.id).where(
+            query = sa.select(automations.c.id).where(
                 automations.c.user_id == user_id, automations.c.trigger == sparing.value
             )
-            which.append(_runs.automation_id.notin_(spared))
-        return await self._stop(user_id, which, reason, now, fan_id=fan_id)
+            spared = list((await self._connection.execute(query)).scalars())
+        which = [
+            _runs.user_id == user_id,
+            _runs.fan_id == fan_id,
+            _runs.automation_id.notin_(spared),
+        ]
+        stopped = await self._stop(which, reason, now)
+        unsent = _unsent(user_id).where(
+            messages.c.fan_id == fan_id, messages.c.author_id.notin_([str(i) for i in spared])
+        )
+        await self._connection.execute(unsent.values({**_CANCELLED, "updated_at": now}))
+        return stopped
 
     async def stop_for_automation(
         self, user_id: str, automation_id: int, reason: StopReason, now: datetime
     ) -> int:
-        which = [
-            _runs.user_id == user_id,
-            _runs.automation_id == automation_id,
-            _runs.status == _RUNNING,
-        ]
-        return await self._stop(user_id, which, reason, now)
+        which = [_runs.user_id == user_id, _runs.automation_id == automation_id]
+        stopped = await self._stop(which, reason, now)
+        unsent = _unsent(user_id).where(messages.c.author_id == str(automation_id))
+        await self._connection.execute(unsent.values({**_CANCELLED, "updated_at": now}))
+        return stopped
 
     async def _stop(
-        self,
-        user_id: str,
-        which: list[sa.ColumnElement[bool]],
-        reason: StopReason,
-        now: datetime,
-        fan_id: int | None = None,
+        self, which: list[sa.ColumnElement[bool]], reason: StopReason, now: datetime
     ) -> int:
-        """Stop the runs `which` selects and cancel the messages of their automations to their
-        fans that nothing has taken yet; how many runs stopped."""
+        """The running runs `which` selects stopped; how many."""
         stopped = (
             automation_runs.update()
-            .where(*which)
+            .where(*which, _runs.status == _RUNNING)
             .values(
                 status=RunStatus.STOPPED.value,
                 stop_reason=reason.value,
                 due_at=None,
                 updated_at=now,
             )
-            .returning(_runs.automation_id, _runs.fan_id)
         )
-        rows = (await self._connection.execute(stopped)).all()
-        for automation_id in sorted({automation_id for automation_id, _ in rows}):
-            fans_of = sorted({fan for a, fan in rows if a == automation_id and fan is not None})
-            await _cancel_unsent(self._connection, user_id, automation_id, fans_of, now)
-        return len(rows)
+        return (await self._connection.execute(stopped)).rowcount
 
     async def users_with_due(self, now: datetime) -> list[str]:
         return list((await self._connection.execute(_USERS_WITH_DUE, {"now": now})).scalars())
@@ -187,21 +186,11 @@ class SqlAlchemyRunRepository:
         return (await self._connection.execute(_ADVANCE, params)).rowcount == 1
 
 
-async def _cancel_unsent(
-    connection: Connection, user_id: str, automation_id: int, fan_ids: list[int], now: datetime
-) -> None:
-    if not fan_ids:
-        return
-    dialect = connection.dialect.name
-    statement = (
-        messages.update()
-        .where(
-            messages.c.author_kind == AuthorKind.AUTOMATION.value,
-            messages.c.user_id == user_id,
-            messages.c.author_id == str(automation_id),
-            messages.c.status.in_(_NOT_ON_THEIR_WAY),
-            among(messages.c.fan_id, fan_ids, dialect),
-        )
-        .values(status=MessageStatus.CANCELLED.value, updated_at=now, lease_until=None)
+def _unsent(user_id: str) -> sa.Update:
+    """The tenant's messages written by an automation that nothing has taken yet (a stop cancels
+    them: what the consumer claimed already finishes)."""
+    return messages.update().where(
+        messages.c.author_kind == AuthorKind.AUTOMATION.value,
+        messages.c.user_id == user_id,
+        messages.c.status.in_(_NOT_ON_THEIR_WAY),
     )
-    await connection.execute(statement)

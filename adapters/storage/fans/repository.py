@@ -32,7 +32,7 @@ _STOP_RUNS = (
     automation_runs.update()
     .where(
         automation_runs.c.user_id == sa.bindparam("owner"),
-        automation_runs.c.fan_id == sa.bindparam("fan_id"),
+        automation_runs.c.fan_id == sa.bindparam("deleted_fan"),
         automation_runs.c.status == RunStatus.RUNNING.value,
     )
     .values(status=RunStatus.STOPPED.value, stop_reason=StopReason.FAN_DELETED.value, due_at=None)
@@ -203,7 +203,7 @@ class SqlAlchemyFanRepository:
         """Its conversations and messages go too (ON DELETE CASCADE); the analytics keep
         counting its sent and failed messages through the tallies."""
         await tally_messages_of(self._connection, user_id, fan_id)
-        await self._connection.execute(_STOP_RUNS, {"owner": user_id, "fan_id": fan_id})
+        await self._connection.execute(_STOP_RUNS, {"owner": user_id, "deleted_fan": fan_id})
         result = await self._connection.execute(_DELETE, {"owner": user_id, "fan_id": fan_id})
         return result.rowcount == 1
 
