@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import lru_cache
 from uuid import uuid4
 
 from core.accounts import Author
 from core.automations.ports import AutomationStorage, AutomationStore, RandomSource
-from core.automations.records import DueRun, RunStatus, StopReason
+from core.automations.records import DueRun, Move, RunStatus, StopReason
 from core.automations.triggers import delay_of
 from core.messaging import Direction, Message, MessageStatus
 from core.planning import from_micros, micros
@@ -63,50 +64,48 @@ class FireDueSteps:
     async def _fire(
         self, uow: AutomationStore, due: list[DueRun], settings: AccountSettings, now: datetime
     ) -> list[Message]:
-        """Each claimed run moved on; the messages of the steps written."""
-        quiet = settings.rules.is_quiet(micros(now))
-        opens = from_micros(settings.rules.next_open(micros(now)))
-        runs = uow.automation_runs
-        written: list[Message] = []
+        """Each claimed run moved on (one statement); the messages of the steps written."""
+        moves, messages = [], {}
         for claimed in due:
-            run, automation = claimed.run, claimed.automation
-            if run.fan_id is None or not automation.enabled or run.step >= len(automation.steps):
-                await _end(uow, claimed, now)
-                continue
-            if quiet:  # it waits for the window; the next tick after it opens writes it
-                await runs.advance(run, step=run.step, due_at=opens, status=_RUNNING, now=now)
-                continue
-            step = automation.steps[run.step]
-            text = step.variants[self.random.randint(0, len(step.variants) - 1)]
-            if find_blocked(text, settings.blocked_words) is not None:
-                await runs.advance(run, step=run.step, due_at=None, status=_STOPPED, now=now,
-                                   reason=StopReason.BLOCKED_WORD)  # fmt: skip
-                continue
-            following = run.step + 1
-            last = following >= len(automation.steps)
-            due_at = None if last else now + delay_of(automation.steps[following], self.random)
-            status = RunStatus.COMPLETED if last else _RUNNING
-            if await runs.advance(run, step=following, due_at=due_at, status=status, now=now):
-                written.append(_message(claimed, text, step.price_cents, now))
-        return written
+            move, message = self._next(claimed, settings, now)
+            moves.append(move)
+            if message is not None:
+                messages[claimed.run.id] = message
+        moved = await uow.automation_runs.move(moves, now) if moves else set()
+        # A run moved on by another runner meanwhile writes nothing (the claim makes it rare).
+        return [message for run_id, message in messages.items() if run_id in moved]
+
+    def _next(
+        self, claimed: DueRun, settings: AccountSettings, now: datetime
+    ) -> tuple[Move, Message | None]:
+        """Where the run goes next, and the message of its step when one is written now: none
+        when the run ends (its fan deleted, its automation disabled, its steps cut below it by
+        an edit), stops on a word blocked since, or waits for the quiet window to open."""
+        run, automation = claimed.run, claimed.automation
+        if run.fan_id is None or not automation.enabled:
+            reason = StopReason.FAN_DELETED if run.fan_id is None else StopReason.DISABLED
+            return Move(run, run.step, None, RunStatus.STOPPED, reason), None
+        if run.step >= len(automation.steps):
+            return Move(run, run.step, None, RunStatus.COMPLETED), None
+        rules = settings.rules
+        if rules.is_quiet(micros(now)):  # the first tick after it opens writes it
+            return Move(run, run.step, from_micros(rules.next_open(micros(now)))), None
+        step = automation.steps[run.step]
+        text = step.variants[self.random.randint(0, len(step.variants) - 1)]
+        if _holds_blocked_word(text, settings.blocked_words):
+            return Move(run, run.step, None, RunStatus.STOPPED, StopReason.BLOCKED_WORD), None
+        following = run.step + 1
+        if following == len(automation.steps):
+            move = Move(run, following, None, RunStatus.COMPLETED)
+        else:
+            move = Move(run, following, now + delay_of(automation.steps[following], self.random))
+        return move, _message(claimed, text, step.price_cents, now)
 
 
-_RUNNING, _STOPPED = RunStatus.RUNNING, RunStatus.STOPPED
-
-
-async def _end(uow: AutomationStore, claimed: DueRun, now: datetime) -> None:
-    """A run with nothing left to write: its fan deleted, its automation disabled, or its steps
-    cut below where it stood by an edit."""
-    run, automation = claimed.run, claimed.automation
-    if run.fan_id is None or not automation.enabled:
-        reason = StopReason.FAN_DELETED if run.fan_id is None else StopReason.DISABLED
-        await uow.automation_runs.advance(
-            run, step=run.step, due_at=None, status=_STOPPED, now=now, reason=reason
-        )
-        return
-    await uow.automation_runs.advance(
-        run, step=run.step, due_at=None, status=RunStatus.COMPLETED, now=now
-    )
+@lru_cache(maxsize=1024)
+def _holds_blocked_word(text: str, words: tuple[str, ...]) -> bool:
+    """Cached: a batch writes the same few variants to hundreds of fans."""
+    return find_blocked(text, words) is not None
 
 
 def _message(claimed: DueRun, text: str, price_cents: int | None, now: datetime) -> Message:

@@ -10,8 +10,8 @@ from core.automations.records import (
     Automation,
     AutomationFigures,
     DueRun,
+    Move,
     Run,
-    RunStatus,
     StopReason,
     Trigger,
 )
@@ -125,17 +125,9 @@ class RunRepository(Protocol):
         PostgreSQL; SQLite has one writer at a time)."""
         ...
 
-    async def advance(
-        self,
-        run: Run,
-        *,
-        step: int,
-        due_at: datetime | None,
-        status: RunStatus,
-        now: datetime,
-        reason: StopReason | None = None,
-    ) -> bool:
-        """The run moved on, only while it is still running at `run.step`: whether it was."""
+    async def move(self, moves: Sequence[Move], now: datetime) -> set[int]:
+        """Each run moved as said, in one statement, only while it is still running at the step
+        its move started from: the ids of the runs that moved."""
         ...
 
 

@@ -98,6 +98,18 @@ class DueRun:
 
 
 @dataclass(frozen=True, slots=True)
+class Move:
+    """Where a claimed run goes next: its next step (or the same, to wait), when that is due,
+    and its status; applied only while the run is still running at `run.step`."""
+
+    run: Run
+    step: int
+    due_at: datetime | None
+    status: RunStatus = RunStatus.RUNNING
+    reason: StopReason | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class AutomationFigures:
     started: int = 0
     running: int = 0

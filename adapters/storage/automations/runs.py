@@ -3,7 +3,7 @@ steps claimed by one runner at a time."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -16,7 +16,7 @@ from adapters.storage.connection import Connection
 from adapters.storage.tables import automation_runs, automations, fans, messages
 from adapters.storage.types import UtcDateTime
 from core.accounts import AuthorKind
-from core.automations import Automation, DueRun, Run, RunStatus, StopReason, Trigger
+from core.automations import Automation, DueRun, Move, Run, RunStatus, StopReason, Trigger
 from core.campaigns import Segment
 from core.messaging import MessageStatus
 
@@ -43,21 +43,6 @@ _CLAIM = (
     # PostgreSQL: each row locked, and skipped by other runners until this transaction ends.
     # SQLite renders nothing: its transactions (BEGIN IMMEDIATE) take turns.
     .with_for_update(of=automation_runs, skip_locked=True)
-)
-_ADVANCE = (
-    automation_runs.update()
-    .where(
-        _runs.id == sa.bindparam("run"),
-        _runs.status == _RUNNING,
-        _runs.step == sa.bindparam("from_step"),
-    )
-    .values(
-        step=sa.bindparam("to_step"),
-        due_at=sa.bindparam("due", type_=UtcDateTime()),
-        status=sa.bindparam("to_status"),
-        stop_reason=sa.bindparam("reason"),
-        updated_at=_NOW,
-    )
 )
 
 
@@ -164,26 +149,31 @@ class SqlAlchemyRunRepository:
         rows = await self._connection.execute(_CLAIM, params)
         return [DueRun(run_from_row(row), automation_from_row(row, "a_")) for row in rows]
 
-    async def advance(
-        self,
-        run: Run,
-        *,
-        step: int,
-        due_at: datetime | None,
-        status: RunStatus,
-        now: datetime,
-        reason: StopReason | None = None,
-    ) -> bool:
-        params: dict[str, Any] = {
-            "run": run.id,
-            "from_step": run.step,
-            "to_step": step,
-            "due": due_at,
-            "to_status": status.value,
-            "reason": None if reason is None else reason.value,
-            "now": now,
-        }
-        return (await self._connection.execute(_ADVANCE, params)).rowcount == 1
+    async def move(self, moves: Sequence[Move], now: datetime) -> set[int]:
+        if not moves:
+            return set()
+
+        def by_run(value_of: Callable[[Move], Any], type_: Any) -> sa.Case[Any]:
+            whens = {m.run.id: sa.bindparam(None, value_of(m), type_=type_) for m in moves}
+            return sa.case(whens, value=_runs.id)
+
+        statement = (
+            automation_runs.update()
+            .where(
+                _runs.id.in_([m.run.id for m in moves]),
+                _runs.status == _RUNNING,
+                _runs.step == by_run(lambda m: m.run.step, sa.Integer()),
+            )
+            .values(
+                step=by_run(lambda m: m.step, sa.Integer()),
+                due_at=by_run(lambda m: m.due_at, UtcDateTime()),
+                status=by_run(lambda m: m.status.value, sa.String()),
+                stop_reason=by_run(lambda m: m.reason and m.reason.value, sa.String()),
+                updated_at=now,
+            )
+            .returning(_runs.id)
+        )
+        return set((await self._connection.execute(statement)).scalars())
 
 
 def _unsent(user_id: str) -> sa.Update:
