@@ -8,12 +8,25 @@ the HTTP app and the worker resolve each of them once at start-up rather than pe
 from __future__ import annotations
 
 import inspect
+import random
 from typing import TypeVar
 
 from dependency_injector import containers, providers
 
 from core.analytics import GetAnalytics, GetTeamAnalytics
 from core.audit import ListAudit
+from core.automations import (
+    AutomationTriggers,
+    CreateAutomation,
+    DeleteAutomation,
+    DisableAutomation,
+    EnableAutomation,
+    FireDueSteps,
+    GetAutomation,
+    ListAutomations,
+    ReplaceAutomation,
+    StartInactiveRuns,
+)
 from core.campaigns import (
     BackgroundFanOuts,
     CancelCampaign,
@@ -234,7 +247,12 @@ class Container(containers.DeclarativeContainer):
     )
     mark_conversation_read = providers.Factory(MarkConversationRead, storage=storage, clock=clock)
     bridge_signature = providers.Singleton(lazy.bridge_signature, config.delivery_webhook_secret)
-    process_inbound_event = providers.Factory(ProcessInboundEvent, storage=storage, clock=clock)
+    # Automations' jitter and variant choice; tests override it with a seeded or scripted one.
+    random_source = providers.Singleton(random.Random)
+    automation_triggers = providers.Factory(AutomationTriggers, random=random_source)
+    process_inbound_event = providers.Factory(
+        ProcessInboundEvent, storage=storage, clock=clock, automations=automation_triggers
+    )
     get_analytics = providers.Factory(GetAnalytics, storage=storage, clock=clock)
     get_team_analytics = providers.Factory(GetTeamAnalytics, storage=storage, clock=clock)
     list_audit = providers.Factory(ListAudit, storage=storage)
@@ -278,6 +296,12 @@ class Container(containers.DeclarativeContainer):
             StartDueCampaigns, storage=storage, fan_out=fan_out_campaign, clock=clock
         ),
         stops=providers.Factory(StopCampaignsPastStopAt, storage=storage, clock=clock),
+        inactive=providers.Factory(
+            StartInactiveRuns, storage=storage, clock=clock, random=random_source
+        ),
+        steps=providers.Factory(
+            FireDueSteps, storage=storage, rules=account_rules, clock=clock, random=random_source
+        ),
     )
     # One per process: the fan-outs it started, cancelled when the API shuts down.
     background_fan_outs = providers.Singleton(
@@ -358,6 +382,17 @@ class Container(containers.DeclarativeContainer):
     create_account = providers.Factory(CreateAccount, storage=storage, clock=clock)
     find_user = providers.Factory(FindUser, storage=storage)
 
+    create_automation = providers.Factory(
+        CreateAutomation, storage=storage, rules=account_rules, clock=clock
+    )
+    replace_automation = providers.Factory(
+        ReplaceAutomation, storage=storage, rules=account_rules, clock=clock
+    )
+    get_automation = providers.Factory(GetAutomation, storage=storage)
+    list_automations = providers.Factory(ListAutomations, storage=storage)
+    enable_automation = providers.Factory(EnableAutomation, storage=storage, clock=clock)
+    disable_automation = providers.Factory(DisableAutomation, storage=storage, clock=clock)
+    delete_automation = providers.Factory(DeleteAutomation, storage=storage, clock=clock)
     worker = providers.Factory(
         QueueWorker,
         queue=queue,

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 from adapters.storage.connection import Connection
 from adapters.storage.dialects import InsertIgnoringConflicts
@@ -51,6 +52,17 @@ _INSERT = InsertIgnoringConflicts(
     ).where(fans.c.user_id == sa.bindparam("owner"), fans.c.id == sa.bindparam("fan")),
 )
 
+# The missing conversations of many fans at once (get_or_create_many), within the tenant too.
+_NEW_CONVERSATIONS = sa.select(fans.c.user_id, fans.c.id.label("fan_id"), fans.c.platform).where(
+    fans.c.user_id == sa.bindparam("owner"),
+    fans.c.id.in_(sa.bindparam("fans", expanding=True)),
+)
+_INSERT_MANY = {
+    name: insert(conversations)
+    .from_select(["user_id", "fan_id", "platform"], _NEW_CONVERSATIONS)
+    .on_conflict_do_nothing(index_elements=["user_id", "fan_id"])
+    for name, insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
+}
 
 _OWNED = (
     conversations.c.user_id == sa.bindparam("owner"),
@@ -128,20 +140,26 @@ class SqlAlchemyConversationRepository:
         self, user_id: str, fan_ids: Collection[int]
     ) -> dict[int, Conversation]:
         """By fan id, the conversation with each of the tenant's fans among `fan_ids`: one query
-        when they all exist. Ids that are not the tenant's fans are left out."""
+        when they all exist, three however many are missing. Ids that are not the tenant's fans
+        are left out."""
         if not fan_ids:
             return {}
-        rows = await self._connection.execute(
-            _FANS_WITH_CONVERSATIONS, {"owner": user_id, "fans": list(fan_ids)}
-        )
-        found: dict[int, Conversation] = {}
-        for row in rows:
-            if row.id is not None:
-                found[row.of_fan] = conversation_from_row(row)
-            else:
-                platform = Platform(row.of_platform)
-                found[row.of_fan] = await self.get_or_create(user_id, row.of_fan, platform)
-        return found
+        found = await self._with_conversations(user_id, fan_ids)
+        missing = [fan_id for fan_id, conversation in found.items() if conversation is None]
+        if missing:
+            # Set-based; a conversation a concurrent transaction made first is read back below.
+            insert = _INSERT_MANY[self._connection.dialect.name]
+            await self._connection.execute(insert, {"owner": user_id, "fans": missing})
+            found.update(await self._with_conversations(user_id, missing))
+        return {fan_id: c for fan_id, c in found.items() if c is not None}
+
+    async def _with_conversations(
+        self, user_id: str, fan_ids: Collection[int]
+    ) -> dict[int, Conversation | None]:
+        """The tenant's fans among `fan_ids`, each with its conversation if it has one yet."""
+        params = {"owner": user_id, "fans": list(fan_ids)}
+        rows = await self._connection.execute(_FANS_WITH_CONVERSATIONS, params)
+        return {row.of_fan: None if row.id is None else conversation_from_row(row) for row in rows}
 
     async def _find(self, user_id: str, fan_id: int) -> Conversation | None:
         result = await self._connection.execute(_GET_BY_FAN, {"owner": user_id, "fan": fan_id})

@@ -25,6 +25,7 @@ from adapters.storage.accounts import (
 )
 from adapters.storage.analytics import SqlAlchemyAnalyticsRepository
 from adapters.storage.audit import SqlAlchemyAuditRepository
+from adapters.storage.automations import SqlAlchemyAutomationRepository, SqlAlchemyRunRepository
 from adapters.storage.campaigns.repository import SqlAlchemyCampaignRepository
 from adapters.storage.connection import Connection, InlineConnection
 from adapters.storage.conversations import SqlAlchemyConversationRepository
@@ -68,6 +69,8 @@ class SqlAlchemyUnitOfWork:
         "analytics",
         "api_keys",
         "audit",
+        "automation_runs",
+        "automations",
         "campaigns",
         "conversations",
         "fan_imports",
@@ -97,6 +100,8 @@ class SqlAlchemyUnitOfWork:
         self.purchases = SqlAlchemyPurchaseRepository(connection)
         self.analytics = SqlAlchemyAnalyticsRepository(connection)
         self.audit = SqlAlchemyAuditRepository(connection)
+        self.automations = SqlAlchemyAutomationRepository(connection)
+        self.automation_runs = SqlAlchemyRunRepository(connection)
         self.settings = SqlAlchemySettingsRepository(connection)
         self.team = SqlAlchemyTeamAnalyticsRepository(connection)
         self.users = SqlAlchemyUserRepository(connection)

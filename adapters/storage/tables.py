@@ -458,3 +458,78 @@ invitations = sa.Table(
     sa.Column("revoked_at", UtcDateTime),
     sa.Index(None, "account_id", "email"),
 )
+
+# Automations (core.automations): a trigger, an optional segment and up to five steps per row.
+automations = sa.Table(
+    "automations",
+    metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("user_id", sa.String(128), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("trigger", sa.String(32), nullable=False),
+    sa.Column("subscribers", sa.String(16), nullable=False, server_default="any"),
+    sa.Column("inactive_days", sa.Integer),
+    sa.Column("segment", Json),  # the campaign segment's JSON; NULL: every fan triggered
+    sa.Column("steps", Json, nullable=False),  # [{delayS, jitterS, variants, priceCents}]
+    sa.Column("enabled", sa.Boolean, nullable=False),
+    # `fan.inactive`: fans who went quiet up to then have been looked at.
+    sa.Column("scanned_until", UtcDateTime),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Index(None, "user_id", "trigger"),
+    **_IDS_NEVER_REUSED,
+)
+
+automation_runs = sa.Table(
+    "automation_runs",
+    metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("user_id", sa.String(128), nullable=False),
+    sa.Column(
+        "automation_id",
+        BigId,
+        sa.ForeignKey("automations.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    # SET NULL: a deleted fan's runs stay counted (the deletion stops them first).
+    sa.Column("fan_id", BigId, sa.ForeignKey("fans.id", ondelete="SET NULL")),
+    sa.Column("occurrence", sa.String(160), nullable=False),  # the event id, or `inactive:<time>`
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("stop_reason", sa.String(16)),
+    sa.Column("step", sa.Integer, nullable=False, server_default=sa.text("0")),
+    sa.Column("due_at", UtcDateTime),
+    sa.Column("started_at", UtcDateTime, nullable=False),
+    sa.Column("updated_at", UtcDateTime),
+    # A trigger occurrence starts one run per automation and fan: a replay starts nothing.
+    sa.UniqueConstraint("automation_id", "fan_id", "occurrence"),
+    # A fan's runs, stopped by their reply, unsubscribe or deletion.
+    sa.Index(None, "fan_id"),
+    **_IDS_NEVER_REUSED,
+)
+# The ticks' search for due steps: only running runs, so it stays small.
+sa.Index(
+    "ix_automation_runs_due",
+    automation_runs.c.user_id,
+    automation_runs.c.due_at,
+    postgresql_where=automation_runs.c.status == "running",
+    sqlite_where=automation_runs.c.status == "running",
+)
+# One running run per automation and fan: a second trigger while one runs starts nothing.
+sa.Index(
+    "ux_automation_runs_running",
+    automation_runs.c.automation_id,
+    automation_runs.c.fan_id,
+    unique=True,
+    postgresql_where=automation_runs.c.status == "running",
+    sqlite_where=automation_runs.c.status == "running",
+)
+# Automations' messages: their outbox (pending rows, relayed in the bulk lane oldest first) and
+# their figures (sent rows); only rows an automation wrote.
+sa.Index(
+    "ix_messages_automation",
+    messages.c.status,
+    messages.c.user_id,
+    messages.c.created_at,
+    postgresql_where=messages.c.author_kind == "automation",
+    sqlite_where=messages.c.author_kind == "automation",
+)

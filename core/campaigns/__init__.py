@@ -1,6 +1,6 @@
 """Bulk campaigns: an audience, a resumable fan-out, and control (pause, resume, cancel, retry)."""
 
-from core.campaigns.audience import MAX_RECIPIENTS, NewCampaign, Segment
+from core.campaigns.audience import MAX_RECIPIENTS, NewCampaign, Segment, check_segment
 from core.campaigns.control import (
     CancelCampaign,
     PauseCampaign,
@@ -59,4 +59,5 @@ __all__ = [
     "StartDueCampaigns",
     "StopCampaignsPastStopAt",
     "UnsendUnreadInCampaign",
+    "check_segment",
 ]

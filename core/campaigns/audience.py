@@ -36,6 +36,21 @@ class Segment:
     exclude_messaged_within_hours: int | None = None
     exclude_unread: bool = False
 
+    def as_audience(self) -> CampaignAudience:
+        """The segment as an audience of no explicit fans: what the audience SQL evaluates."""
+        return CampaignAudience(
+            tags_any=self.tags_any,
+            tags_all=self.tags_all,
+            tags_none=self.tags_none,
+            min_value_cents=self.min_value_cents,
+            max_value_cents=self.max_value_cents,
+            platform=self.platform,
+            exclude_fan_ids=tuple(sorted(set(self.exclude_fan_ids))),
+            segment=True,
+            exclude_messaged_within_hours=self.exclude_messaged_within_hours,
+            exclude_unread=self.exclude_unread,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class NewCampaign:
@@ -77,20 +92,12 @@ class NewCampaign:
         _check_ids(self.recipient_ids, "recipientIds")
         segment = self.segment or Segment()
         if self.segment is not None:
-            _check_segment(segment)
+            check_segment(segment)
         template = CampaignTemplate(self.content, self.media_urls, self.price_cents, self.priority)
-        audience = CampaignAudience(
+        audience = replace(
+            segment.as_audience(),
             fan_ids=tuple(sorted(set(self.recipient_ids))),
-            tags_any=segment.tags_any,
-            tags_all=segment.tags_all,
-            tags_none=segment.tags_none,
-            min_value_cents=segment.min_value_cents,
-            max_value_cents=segment.max_value_cents,
-            platform=segment.platform,
-            exclude_fan_ids=tuple(sorted(set(segment.exclude_fan_ids))),
             segment=self.segment is not None,
-            exclude_messaged_within_hours=segment.exclude_messaged_within_hours,
-            exclude_unread=segment.exclude_unread,
         )
         _check_limits(self.limits)
         campaign = Campaign(
@@ -138,7 +145,8 @@ def _check_limits(limits: CampaignLimits) -> None:
         raise Invalid(f"maxMessages must be between 1 and {MAX_RECIPIENTS}", field="maxMessages")
 
 
-def _check_segment(segment: Segment) -> None:
+def check_segment(segment: Segment) -> None:
+    """Invalid naming the `segment.…` field that breaks a rule."""
     for name, tags in (
         ("segment.tagsAny", segment.tags_any),
         ("segment.tagsAll", segment.tags_all),

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Protocol
 
 from core.audit import AuditRepository
+from core.automations import AutomationRepository, RunRepository
 from core.campaigns import CampaignRepository
 from core.conversations import ConversationRepository
 from core.fans import FanRepository
@@ -39,6 +40,8 @@ class InboundStore(Protocol):
     processed_events: ProcessedEventRepository
     purchases: PurchaseRepository
     audit: AuditRepository
+    automations: AutomationRepository
+    automation_runs: RunRepository
 
 
 InboundStorage = Storage[InboundStore]

@@ -8,9 +8,16 @@ from uuid import uuid4
 
 from core.accounts import Author
 from core.audit import AuditEntry, Detail
+from core.automations import AutomationTriggers, FanTriggered, Trigger
 from core.errors import Conflict
 from core.fans import MAX_VALUE_CENTS, Fan
-from core.inbound.events import InboundEvent, MessageReceived, PpvPurchased, SubscriptionChanged
+from core.inbound.events import (
+    EventType,
+    InboundEvent,
+    MessageReceived,
+    PpvPurchased,
+    SubscriptionChanged,
+)
 from core.inbound.ports import InboundStorage, InboundStore
 from core.inbound.records import Purchase
 from core.messaging import Direction, Message, MessageStatus
@@ -21,6 +28,7 @@ from core.ports import Clock
 class ProcessInboundEvent:
     storage: InboundStorage
     clock: Clock
+    automations: AutomationTriggers | None = None  # None: events start and stop no runs
 
     async def execute(self, event: InboundEvent) -> bool:
         """Apply the event; False when its id was seen before (a replay, nothing changed).
@@ -32,9 +40,13 @@ class ProcessInboundEvent:
         async with self.storage.begin() as uow:
             if not await uow.processed_events.record(event.user_id, event.id, event.type, now):
                 return False
-            fan = await _fan_of(uow, event, now)
+            fan, created = await _fan_of(uow, event, now)
             assert fan.id is not None
             payload = event.payload
+            # Runs stop before the event's own writes, runs start after them (the audience sees
+            # the fan as the event leaves them): a runner writing a step holds its run, then
+            # the conversation; taking the run first here too keeps the two from deadlocking.
+            await self._stop_runs(uow, event, fan.id, now)
             if isinstance(payload, MessageReceived):
                 await _receive_message(uow, event, fan, payload)
             elif isinstance(payload, PpvPurchased):
@@ -43,11 +55,43 @@ class ProcessInboundEvent:
                 await _change_subscription(uow, event, fan.id, payload, now)
             if isinstance(payload, MessageReceived | PpvPurchased):  # something the fan did
                 await uow.fans.record_activity(event.user_id, fan.id, event.occurred_at, now)
+            await self._start_runs(uow, event, fan, created, now)
         return True
 
+    async def _stop_runs(
+        self, uow: InboundStore, event: InboundEvent, fan_id: int, now: datetime
+    ) -> None:
+        payload = event.payload
+        if self.automations is None:
+            return
+        if isinstance(payload, MessageReceived):
+            await self.automations.fan_replied(uow, event.user_id, fan_id, now)
+        elif isinstance(payload, SubscriptionChanged) and not payload.subscribed:
+            await self.automations.fan_unsubscribed(uow, event.user_id, fan_id, now)
 
-async def _fan_of(uow: InboundStore, event: InboundEvent, now: datetime) -> Fan:
-    """The fan the event names, created when unknown: a fan we hear from is a fan we have.
+    async def _start_runs(
+        self, uow: InboundStore, event: InboundEvent, fan: Fan, created: bool, now: datetime
+    ) -> None:
+        trigger = _TRIGGERS.get(event.type)
+        if self.automations is None or trigger is None:
+            return
+        assert fan.id is not None
+        subscribed_before = not created and fan.subscribed_at is not None
+        started = FanTriggered(event.user_id, fan.id, trigger, event.id, subscribed_before)
+        await self.automations.start(uow, started, now)
+
+
+# The events that start automations' runs (a message only stops them).
+_TRIGGERS = {
+    EventType.FAN_SUBSCRIBED: Trigger.SUBSCRIBED,
+    EventType.FAN_UNSUBSCRIBED: Trigger.UNSUBSCRIBED,
+    EventType.PPV_PURCHASED: Trigger.PURCHASED,
+}
+
+
+async def _fan_of(uow: InboundStore, event: InboundEvent, now: datetime) -> tuple[Fan, bool]:
+    """The fan the event names (and whether the event created it), created when unknown: a fan
+    we hear from is a fan we have.
 
     Created for every type, not only `message.received`/`fan.subscribed`: a purchase by a fan
     not imported yet is still revenue, and dropping it would lose money from the figures.
@@ -55,13 +99,13 @@ async def _fan_of(uow: InboundStore, event: InboundEvent, now: datetime) -> Fan:
     ref = event.fan
     found = await uow.fans.find_by_handle(event.user_id, ref.platform, ref.handle)
     if found is not None:
-        return found
+        return found, False
     try:
-        return await uow.fans.add(_new_fan(event, now))
+        return await uow.fans.add(_new_fan(event, now)), True
     except Conflict:  # another event created the fan meanwhile
         raced = await uow.fans.find_by_handle(event.user_id, ref.platform, ref.handle)
         assert raced is not None
-        return raced
+        return raced, False
 
 
 def _new_fan(event: InboundEvent, now: datetime) -> Fan:

@@ -20,7 +20,9 @@ log = logging.getLogger(__name__)
 
 
 def lane_of(envelope: Envelope) -> Lane:
-    return Lane.BULK if envelope.campaign_id is not None else Lane.INTERACTIVE
+    """Campaigns' and automations' messages in the bulk lane; replies and single sends not."""
+    bulk = envelope.campaign_id is not None or envelope.automation_id is not None
+    return Lane.BULK if bulk else Lane.INTERACTIVE
 
 
 @dataclass(frozen=True, slots=True)

@@ -212,14 +212,15 @@ class OutboxRepository(Protocol):
         ...
 
     async def outbox_creators(self) -> list[str]:
-        """Creators with `pending` rows in a running campaign."""
+        """Creators with `pending` rows in a running campaign or written by an automation."""
         ...
 
     async def campaign_outbox(
         self, user_id: str, limit: int, caps: Mapping[int, int] | None = None
     ) -> list[Message]:
-        """Up to `limit` pending rows of the creator's running campaigns, oldest campaign first;
-        at most `caps[id]` of a campaign named in `caps`."""
+        """Up to `limit` pending bulk rows of the creator: their automations' (oldest first),
+        then their running campaigns', oldest campaign first; at most `caps[id]` of a campaign
+        named in `caps`."""
         ...
 
     async def campaign_paces(self, user_id: str) -> list[CampaignPace]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from core.accounts import Author
+from core.accounts import Author, AuthorKind
 from core.fans import Platform
 
 
@@ -82,12 +82,17 @@ class Envelope:
     fan_id: int
     attempt: int = 0
     campaign_id: int | None = None
+    # An automation's step: like a campaign's, it goes in the bulk lane (core.planning).
+    automation_id: int | None = None
 
     @classmethod
     def for_message(cls, message: Message) -> Envelope:
+        author = message.author
+        automation = author.id if author and author.kind is AuthorKind.AUTOMATION else None
         return cls(
-            message.id, message.user_id, message.fan_id, message.attempts, message.campaign_id
-        )
+            message.id, message.user_id, message.fan_id, message.attempts, message.campaign_id,
+            None if automation is None else int(automation),
+        )  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ the row released to `queued`); the consumer sends the copies and records the out
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from core.messaging.config import MessagingConfig
 from core.messaging.ports import (
@@ -80,8 +80,7 @@ def _outcome(
 
 
 def _retry(item: Claimed, attempts: int, delay_s: float, kind: str, error: str) -> Retry:
-    e = item.envelope
-    copy = Envelope(e.message_id, e.user_id, e.fan_id, attempts, e.campaign_id)
+    copy = replace(item.envelope, attempt=attempts)
     return Retry(
         Deferral(item.index, copy, delay_s, kind),
         _outcome(item, MessageStatus.QUEUED, attempts, error),

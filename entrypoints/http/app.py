@@ -24,6 +24,7 @@ from entrypoints.http.auth import (
 from entrypoints.http.controllers.analytics import analytics, team_analytics
 from entrypoints.http.controllers.audit import audit_log
 from entrypoints.http.controllers.auth import AuthController
+from entrypoints.http.controllers.automations import AutomationController
 from entrypoints.http.controllers.campaigns import CampaignController
 from entrypoints.http.controllers.conversations import ConversationController
 from entrypoints.http.controllers.events import receive_event
@@ -77,6 +78,7 @@ def create_app(
             import_controller(settings.import_max_bytes()),
             ConversationController,
             CampaignController,
+            AutomationController,
             receive_event,
             analytics,
             team_analytics,

@@ -38,6 +38,25 @@ REQUEST_EXAMPLES: dict[str, Any] = {
         "content": "Spring sale: 25% off tonight",
         "sendAt": "2030-03-20T19:00:00Z",
     },
+    "NewAutomationBody": {
+        "name": "Welcome",
+        "trigger": {"type": "fan.subscribed", "subscribers": "new"},
+        "steps": [
+            {"variants": ["Welcome! So glad you're here", "Hey, welcome!"], "jitterSeconds": 300},
+            {"delaySeconds": 86400, "jitterSeconds": 3600, "variants": ["How's your first day?"]},
+            {
+                "delaySeconds": 172800,
+                "variants": ["A little something for you"],
+                "priceCents": 999,
+            },
+        ],
+    },
+    "AutomationDefinitionBody": {
+        "name": "Win-back",
+        "trigger": {"type": "fan.inactive", "inactiveDays": 14},
+        "segment": {"minValueCents": 5000},
+        "steps": [{"variants": ["Miss you! Anything you'd like to see?"], "jitterSeconds": 1800}],
+    },
     "SettingsPatchBody": {
         "timeZone": "Europe/Berlin",
         "quietHours": {"start": "01:00", "end": "09:00"},

@@ -90,6 +90,13 @@ PERMISSIONS: Mapping[str, Rule] = {
     "cancelCampaign": MANAGER,
     "retryFailedCampaignMessages": MANAGER,
     "unsendUnreadCampaignMessages": MANAGER,
+    "createAutomation": MANAGER,
+    "listAutomations": MANAGER,
+    "getAutomation": MANAGER,
+    "replaceAutomation": MANAGER,
+    "deleteAutomation": MANAGER,
+    "enableAutomation": MANAGER,
+    "disableAutomation": MANAGER,
     "analytics": MANAGER,
     # The team: managers run it, but may not touch owners (the use cases refuse that).
     "listMembers": MANAGER,

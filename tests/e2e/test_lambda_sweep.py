@@ -4,6 +4,7 @@ driven on its own long-lived loop as in a Lambda environment."""
 from __future__ import annotations
 
 from collections.abc import Coroutine, Iterator
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 from uuid import uuid4
 
@@ -11,8 +12,10 @@ import pytest
 from dependency_injector import providers
 
 from adapters.clock import ManualClock
+from core.automations import NewAutomation, Step, Trigger
 from core.campaigns.audience import NewCampaign, Segment
 from core.fans.records import NewFan, Platform
+from core.inbound import EventType, FanRef, InboundEvent, SubscriptionChanged
 from core.messaging.records import Direction, Message, MessageStatus
 from entrypoints.container import build_container, resolve
 from entrypoints.lambda_consumer import sweep as sweep_module
@@ -75,3 +78,26 @@ def test_the_handler_relays_a_crashed_single_send_and_the_campaigns_next_slice(
     stats = run(sweep, queue.stats())
     assert stats.depth + stats.delayed == 301
     assert sweep_module.handler({}, FakeLambdaContext()) == {"relayed": 0}  # nothing more due
+
+
+def test_the_handler_writes_and_relays_an_automation_step_once_it_is_due(
+    sweep: ScheduledSweep,
+) -> None:
+    steps = (Step(("welcome!",), delay_s=600),)
+    new = NewAutomation("welcome", Trigger.SUBSCRIBED, steps)
+    run(sweep, use(sweep, "create_automation").execute(CREATOR, new))
+    subscribed = InboundEvent(
+        "evt-1", EventType.FAN_SUBSCRIBED, CREATOR, datetime(2026, 1, 1, tzinfo=UTC),
+        FanRef(Platform.ONLYFANS, "luna"), SubscriptionChanged(subscribed=True),
+    )  # fmt: skip
+    run(sweep, use(sweep, "process_inbound_event").execute(subscribed))
+    clock: ManualClock = use(sweep, "clock")
+
+    early = sweep_module.handler({}, FakeLambdaContext())
+    clock.advance(600)
+    due = sweep_module.handler({}, FakeLambdaContext())
+    again = sweep_module.handler({}, FakeLambdaContext())
+
+    assert (early, due, again) == ({"relayed": 0}, {"relayed": 1}, {"relayed": 0})
+    [received] = run(sweep, use(sweep, "queue").receive(10))
+    assert received.envelope.automation_id is not None

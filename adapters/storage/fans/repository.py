@@ -14,9 +14,10 @@ import sqlalchemy as sa
 from adapters.storage.connection import Connection
 from adapters.storage.dialects import InsertIgnoringConflicts
 from adapters.storage.fans.filters import conditions_of, order_of
-from adapters.storage.tables import fans
+from adapters.storage.tables import automation_runs, fans
 from adapters.storage.tallies import tally_messages_of
 from adapters.storage.types import UtcDateTime
+from core.automations import RunStatus, StopReason
 from core.errors import Conflict
 from core.fans import MAX_VALUE_CENTS, Fan, FanQuery, FanSort, Platform
 from core.paging import Page
@@ -26,6 +27,16 @@ _OWNED = (fans.c.user_id == sa.bindparam("owner"), fans.c.id == sa.bindparam("fa
 _GET = sa.select(fans).where(*_OWNED)
 _GET_FOR_UPDATE = _GET.with_for_update()
 _DELETE = fans.delete().where(*_OWNED)
+# A deleted fan's automation runs stop before their fan_id goes NULL: they still count.
+_STOP_RUNS = (
+    automation_runs.update()
+    .where(
+        automation_runs.c.user_id == sa.bindparam("owner"),
+        automation_runs.c.fan_id == sa.bindparam("deleted_fan"),
+        automation_runs.c.status == RunStatus.RUNNING.value,
+    )
+    .values(status=RunStatus.STOPPED.value, stop_reason=StopReason.FAN_DELETED.value, due_at=None)
+)
 _TOP = (
     sa.select(fans)
     .where(fans.c.user_id == sa.bindparam("owner"), fans.c.value_cents > 0)
@@ -192,6 +203,7 @@ class SqlAlchemyFanRepository:
         """Its conversations and messages go too (ON DELETE CASCADE); the analytics keep
         counting its sent and failed messages through the tallies."""
         await tally_messages_of(self._connection, user_id, fan_id)
+        await self._connection.execute(_STOP_RUNS, {"owner": user_id, "deleted_fan": fan_id})
         result = await self._connection.execute(_DELETE, {"owner": user_id, "fan_id": fan_id})
         return result.rowcount == 1
 

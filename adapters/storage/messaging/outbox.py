@@ -14,6 +14,7 @@ from adapters.storage.connection import Connection
 from adapters.storage.messaging.messages import message_from_row
 from adapters.storage.tables import campaigns, messages
 from adapters.storage.types import UtcDateTime
+from core.accounts import AuthorKind
 from core.campaigns import CampaignStatus
 from core.messaging import CampaignPace, Message, MessageStatus
 
@@ -25,6 +26,11 @@ _RUNNING = CampaignStatus.RUNNING.value
 # Two counts, each on the (user_id, status) index: as one OR, SQLite reads every row the
 # creator ever had (sent ones too) on each count.
 _OWNER = messages.c.user_id == sa.bindparam("owner")
+_AUTOMATION = AuthorKind.AUTOMATION.value
+# Replies and single sends: neither a campaign's rows nor an automation's (both bulk lane).
+_INTERACTIVE = sa.and_(
+    messages.c.campaign_id.is_(None), messages.c.author_kind.is_distinct_from(_AUTOMATION)
+)
 COUNT_ON_QUEUE = sa.select(
     sa.select(sa.func.count())
     .select_from(messages)
@@ -35,7 +41,7 @@ COUNT_ON_QUEUE = sa.select(
     .scalar_subquery()
     + sa.select(sa.func.count())
     .select_from(messages)
-    .where(_OWNER, messages.c.status == _PENDING, messages.c.campaign_id.is_(None))
+    .where(_OWNER, messages.c.status == _PENDING, _INTERACTIVE)
     .scalar_subquery()
 )
 # Replies and single sends not sent yet: what a new one waits behind (campaign rows leave it room).
@@ -45,7 +51,7 @@ COUNT_INTERACTIVE = (
     .where(
         _OWNER,
         messages.c.status.in_([_PENDING, MessageStatus.QUEUED.value, MessageStatus.SENDING.value]),
-        messages.c.campaign_id.is_(None),
+        _INTERACTIVE,
     )
 )
 # Single sends the API wrote but did not relay (it crashed in between), and scheduled ones the
@@ -54,7 +60,7 @@ STALE_SINGLE_SENDS = (
     sa.select(messages)
     .where(
         messages.c.status == _PENDING,
-        messages.c.campaign_id.is_(None),
+        _INTERACTIVE,
         sa.or_(
             messages.c.created_at < sa.bindparam("before", type_=UtcDateTime()),
             messages.c.send_at.is_not(None),
@@ -78,6 +84,16 @@ CAMPAIGN_OUTBOXES = (
     sa.select(campaigns.c.user_id, campaigns.c.id)
     .where(campaigns.c.status == _RUNNING, _HAS_OUTBOX)
     .order_by(campaigns.c.id)
+)
+# Automations' steps written and not yet relayed, any tenant's (ix_messages_automation): they go
+# in the bulk lane at the creator's pace, oldest first and before campaigns' rows.
+_AUTOMATION_PENDING = sa.and_(messages.c.author_kind == _AUTOMATION, messages.c.status == _PENDING)
+AUTOMATION_OUTBOXES = sa.select(messages.c.user_id).where(_AUTOMATION_PENDING).distinct()
+AUTOMATION_OUTBOX = (
+    sa.select(messages)
+    .where(_AUTOMATION_PENDING, _OWNER)
+    .order_by(messages.c.created_at)
+    .limit(sa.bindparam("limit"))
 )
 CAMPAIGN_PENDING = (
     sa.select(messages)
@@ -122,18 +138,21 @@ async def move_campaign_rows(
 
 
 async def outbox_creators(connection: Connection) -> list[str]:
-    """Creators with rows in the outbox of a running campaign."""
+    """Creators with rows in the outbox of a running campaign or of an automation."""
     rows = await connection.execute(CAMPAIGN_OUTBOXES)
-    return sorted({owner for owner, _ in rows})
+    automated = await connection.execute(AUTOMATION_OUTBOXES)
+    return sorted({owner for owner, _ in rows} | set(automated.scalars()))
 
 
 async def campaign_outbox(
     connection: Connection, user_id: str, limit: int, caps: Mapping[int, int] | None = None
 ) -> list[sa.Row[Any]]:
-    """Up to `limit` pending rows of the creator's running campaigns, oldest campaign first;
-    at most `caps[id]` of a campaign named in `caps` (a slow one leaves room for the others)."""
+    """Up to `limit` pending rows of the creator's automations (oldest first), then of their
+    running campaigns, oldest campaign first; at most `caps[id]` of a campaign named in `caps`
+    (a slow one leaves room for the others)."""
     query = CAMPAIGN_OUTBOXES.where(campaigns.c.user_id == user_id)
-    found: list[sa.Row[Any]] = []
+    params = {"owner": user_id, "limit": limit}
+    found: list[sa.Row[Any]] = list(await connection.execute(AUTOMATION_OUTBOX, params))
     for _, campaign_id in (await connection.execute(query)).all():
         if len(found) >= limit:
             break

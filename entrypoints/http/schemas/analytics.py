@@ -18,7 +18,9 @@ from core.analytics import (
     MemberFigures,
     TeamReport,
 )
+from core.automations import AutomationView
 from entrypoints.http.schemas import Schema
+from entrypoints.http.schemas.automations import AutomationFiguresRow
 
 
 class FiguresView(Schema):
@@ -103,9 +105,10 @@ class AnalyticsView(Schema):
     days: list[DayView]
     top_fans: list[TopFanView]
     campaigns: list[CampaignFiguresView]
+    automations: list[AutomationFiguresRow]
 
     @classmethod
-    def of(cls, r: AnalyticsReport) -> AnalyticsView:
+    def of(cls, r: AnalyticsReport, automations: list[AutomationView]) -> AnalyticsView:
         return cls(
             from_=r.period.first,
             to=r.period.last,
@@ -114,6 +117,7 @@ class AnalyticsView(Schema):
             days=[DayView.of_day(d) for d in r.days],
             top_fans=[TopFanView.of(s) for s in r.top_fans],
             campaigns=[CampaignFiguresView.of(c) for c in r.campaigns],
+            automations=[AutomationFiguresRow.of(a) for a in automations],
         )
 
 
