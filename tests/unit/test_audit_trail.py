@@ -12,7 +12,7 @@ import pytest
 
 from adapters.storage.audit import SqlAlchemyAuditRepository
 from core.accounts import Author
-from core.audit import AuditEntry, AuditQuery
+from core.audit import AuditEntry, AuditQuery, field_list
 from core.campaigns.audience import NewCampaign
 from core.conversations import Reply
 from core.errors import Invalid, NotFound
@@ -219,6 +219,13 @@ async def test_a_fan_change_names_the_fields_changed_never_their_values(w: World
     assert updated.detail == {"fields": "tags,notes"}
     assert secret not in repr(updated)
     assert said(deleted) == (MANAGER, "fan.delete", str(fan.id))
+
+
+def test_changed_fields_are_named_as_the_api_spells_them():
+    assert field_list(["value_cents", "notes", "quiet_hours_end_at"]) == (
+        "valueCents,notes,quietHoursEndAt"
+    )
+    assert field_list([]) == ""
 
 
 async def test_a_purchase_credits_the_messages_author_and_is_the_bridges_entry(w: World):

@@ -75,6 +75,35 @@ def test_a_valid_definition_keeps_what_it_was_given() -> None:
     assert enabled.scanned_until == NOW  # quiet from now on, not before
 
 
+def test_every_bound_is_reached_and_one_past_it_refused() -> None:
+    month, day = 30 * 86_400, 86_400
+    check(name="n" * 200, steps=(Step(("a",) * 5, delay_s=month, jitter_s=day),) * 5)
+    check(steps=(Step(("a",), delay_s=0, jitter_s=0),))
+    check(trigger=Trigger.INACTIVE, inactive_days=365)
+    check(trigger=Trigger.INACTIVE, inactive_days=1)
+    for fields, field in [
+        ({"name": "n" * 201}, "name"),
+        ({"steps": HELLO * 6}, "steps"),
+        ({"steps": (Step(("a",) * 6),)}, "steps[0].variants"),
+        ({"steps": (Step(("a",), delay_s=month + 1),)}, "steps[0].delaySeconds"),
+        ({"steps": (Step(("a",), jitter_s=day + 1),)}, "steps[0].jitterSeconds"),
+        ({"steps": (Step(("a",), jitter_s=-1),)}, "steps[0].jitterSeconds"),
+        ({"trigger": Trigger.INACTIVE, "inactive_days": 366}, "inactiveDays"),
+    ]:
+        with pytest.raises(Invalid) as refused:
+            check(**fields)
+        assert refused.value.field == field
+
+
+def test_a_message_rule_reads_with_the_field_as_the_body_names_it() -> None:
+    with pytest.raises(Invalid) as refused:
+        check(steps=(*HELLO, Step(("ok", " "))))
+    assert refused.value.message == "steps[1].variants[1] must not be empty"
+    with pytest.raises(Invalid) as refused:
+        check(steps=(Step(("a",), price_cents=-1),))
+    assert refused.value.message == "steps[0].priceCents must not be negative"
+
+
 def test_a_blocked_word_names_the_variant_that_holds_it() -> None:
     steps = (Step(("hello",)), Step(("fine", "send it by PayPal!")))
     with pytest.raises(Invalid) as refused:

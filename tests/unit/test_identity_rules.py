@@ -1,15 +1,27 @@
 """Identity rules on the real container (SQLite in memory, a hand-moved clock): the brute-force
-buckets, an unknown email doing the work of a wrong password, and who may change whom."""
+buckets, an unknown email doing the work of a wrong password, who may change whom, how long a
+refresh token and an invitation last, how often a key's use is written, and the names' sizes."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 import pytest
 from dependency_injector import providers
 
 from core.accounts import Author, Caller, Role
-from core.errors import Conflict, Forbidden, RateLimited, Unauthenticated, Unavailable
-from core.identity import FAILURES_PER_ADDRESS, FAILURES_PER_EMAIL, LoginThrottle, operator_in
+from core.errors import (
+    Conflict,
+    Forbidden,
+    Invalid,
+    NotFound,
+    RateLimited,
+    Unauthenticated,
+    Unavailable,
+)
+from core.identity import LoginThrottle, operator_in
 from core.identity.roles import account_of, may_grant, may_manage
+from core.ratelimit import MICROS
 from tests.support.world import World
 
 PASSWORD = "correct horse battery staple"
@@ -46,7 +58,7 @@ async def test_an_unknown_email_costs_a_password_check_like_a_wrong_password(w: 
 
 async def test_the_email_bucket_allows_five_failures_then_one_every_three_minutes(w: World):
     throttle = LoginThrottle(await w.use("rate_limiter"))
-    for _ in range(FAILURES_PER_EMAIL.capacity):
+    for _ in range(5):
         await throttle.check("ann@example.com", None)
         await throttle.failed("ann@example.com", None)
 
@@ -54,16 +66,18 @@ async def test_the_email_bucket_allows_five_failures_then_one_every_three_minute
         await throttle.check("ann@example.com", None)
     assert refused.value.retry_after_s == 180
     await throttle.check("bob@example.com", None)  # another email is not affected
-    w.clock.advance(179)
-    with pytest.raises(RateLimited):
+    w.clock.advance(179.999_999)
+    with pytest.raises(RateLimited) as refused:
         await throttle.check("ann@example.com", None)
-    w.clock.advance(1)
+    assert refused.value.retry_after_s == 1 / MICROS  # the microsecond left, not rounded up
+    w.clock.advance(0.000_001)
     await throttle.check("ann@example.com", None)
 
 
 async def test_the_address_bucket_counts_every_email_from_it(w: World):
     throttle = LoginThrottle(await w.use("rate_limiter"))
-    for n in range(FAILURES_PER_ADDRESS.capacity):
+    for n in range(20):
+        await throttle.check(f"guess{n}@example.com", "10.0.0.1")
         await throttle.failed(f"guess{n}@example.com", "10.0.0.1")
 
     with pytest.raises(RateLimited) as refused:
@@ -142,3 +156,62 @@ async def test_without_the_bucket_no_password_is_checked(w: World):
     with pytest.raises(Unavailable):
         await (await w.use("sign_in")).execute("ann@example.com", PASSWORD, "10.0.0.1")
     assert counting.checks == 0
+
+
+async def test_a_refresh_token_lasts_thirty_days(w: World):
+    await (await w.use("create_user")).execute("ann@example.com", PASSWORD)
+    signed = await (await w.use("sign_in")).execute("ann@example.com", PASSWORD, None)
+    refresh = await w.use("refresh_session")
+
+    w.clock.advance(timedelta(days=30).total_seconds() - 1)
+    following = await refresh.execute(signed.refresh.token)
+    w.clock.advance(timedelta(days=30).total_seconds())
+    with pytest.raises(Unauthenticated, match="expired"):
+        await refresh.execute(following.token)
+
+
+async def test_an_invitation_can_be_accepted_for_seven_days(w: World):
+    await (await w.use("create_account")).execute("Acct", "acct")
+    invite = await w.use("invite_member")
+    early = await invite.execute(operator_in("acct"), "ann@example.com", Role.CHATTER)
+    late = await invite.execute(operator_in("acct"), "bob@example.com", Role.CHATTER)
+    accept = await w.use("accept_invitation")
+
+    w.clock.advance(timedelta(days=7).total_seconds() - 1)
+    await accept.execute(early.token, PASSWORD, "Ann", None)
+    w.clock.advance(1)
+    with pytest.raises(NotFound):
+        await accept.execute(late.token, PASSWORD, "Bob", None)
+
+
+async def test_a_key_use_is_written_at_most_once_a_minute(w: World):
+    await (await w.use("create_account")).execute("Acct", "acct")
+    issued = await (await w.use("create_api_key")).execute(operator_in("acct"), "bot", Role.CHATTER)
+    authenticate = await w.use("authenticate_key")
+    list_keys = await w.use("list_api_keys")
+
+    async def last_used():
+        [key] = (await list_keys.execute(operator_in("acct"))).items
+        return key.last_used_at
+
+    first = w.clock.now()
+    await authenticate.execute(issued.secret)
+    w.clock.advance(59.999_999)
+    await authenticate.execute(issued.secret)
+    assert await last_used() == first
+    w.clock.advance(0.000_001)
+    await authenticate.execute(issued.secret)
+    assert await last_used() == first + timedelta(minutes=1)
+
+
+async def test_account_and_key_names_fit_their_columns(w: World):
+    create_account = await w.use("create_account")
+    await create_account.execute("a" * 200, "acct")
+    with pytest.raises(Invalid) as refused:
+        await create_account.execute("a" * 201, "other")
+    assert refused.value.field == "name"
+    create_key = await w.use("create_api_key")
+    await create_key.execute(operator_in("acct"), "k" * 100, Role.CHATTER)
+    with pytest.raises(Invalid) as refused:
+        await create_key.execute(operator_in("acct"), "k" * 101, Role.CHATTER)
+    assert refused.value.field == "name"

@@ -8,10 +8,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.identity import ApiKeySecret, digest
-from core.identity.tokens import matches, new_secret
+from core.identity.tokens import matches, new_id, new_secret, new_short_id
 
 URL_SAFE = string.ascii_letters + string.digits + "-_"
-key_ids = st.text(alphabet="0123456789abcdef", min_size=16, max_size=16)
+HEX = "0123456789abcdef"
+key_ids = st.text(alphabet=HEX, min_size=16, max_size=16)
 secrets = st.text(alphabet=URL_SAFE, min_size=43, max_size=43)
 
 
@@ -57,3 +58,26 @@ def test_secrets_are_256_bits_in_43_url_safe_characters():
     secret = new_secret()
     assert len(secret) == 43
     assert set(secret) <= set(URL_SAFE)
+
+
+def test_a_key_is_spelled_fck_then_its_id_then_its_secret():
+    key = ApiKeySecret("0123456789abcdef", "A" * 43)
+    assert str(key) == "fck_0123456789abcdef_" + "A" * 43
+    assert ApiKeySecret.looks_like_one("fck_anything")
+    assert not ApiKeySecret.looks_like_one("eyJhbGciOiJIUzI1NiJ9.e30.sig")  # a JWT
+
+
+def test_ids_are_128_bits_and_short_ids_64_bits_in_hex():
+    ids = {new_id() for _ in range(50)}
+    short = {new_short_id() for _ in range(50)}
+    assert len(ids) == len(short) == 50
+    assert all(len(i) == 32 and set(i) <= set(HEX) for i in ids)
+    assert all(len(i) == 16 and set(i) <= set(HEX) for i in short)
+
+
+def test_a_secret_with_a_lone_surrogate_still_has_a_digest():
+    # A JSON body may carry "\ud800": the token it sends is refused as unknown, never a 500.
+    stored = digest("\ud800")
+    assert len(stored) == 64
+    assert stored != digest("\ud801")
+    assert matches("\ud800", stored)
