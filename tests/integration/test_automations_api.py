@@ -207,5 +207,7 @@ async def test_two_workers_at_once_write_and_send_each_step_once(two: Setup) -> 
     }
     assert set(sent) == expected
     assert set(sent.values()) == {1}
-    # Both took part: each step was claimed by one of them or the other, never both.
-    assert all(w.gateway.delivered for w in two.workers)
+    # Which of the two claims a step is the scheduler's choice (on a loaded machine one may take
+    # them all): asserting both took part failed a CI run. That two runners racing for the same
+    # due steps each fire a step once is pinned by three runners racing in small batches in the
+    # runs' contract suite (tests/contract/test_automation_runs_contract.py).
