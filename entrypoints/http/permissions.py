@@ -80,7 +80,7 @@ PERMISSIONS: Mapping[str, Rule] = {
     # The account's sending rules: everyone reads them (quiet hours shape a chatter's day).
     "getSettings": CHATTER,
     "updateSettings": MANAGER,
-    # Campaigns, revenue and the health of the pipeline.
+    # Campaigns.
     "sendBulkMessage": MANAGER,
     "listCampaigns": MANAGER,
     "getCampaign": MANAGER,
@@ -90,6 +90,7 @@ PERMISSIONS: Mapping[str, Rule] = {
     "cancelCampaign": MANAGER,
     "retryFailedCampaignMessages": MANAGER,
     "unsendUnreadCampaignMessages": MANAGER,
+    # Automations: sequences sent for the account, like campaigns.
     "createAutomation": MANAGER,
     "listAutomations": MANAGER,
     "getAutomation": MANAGER,
@@ -97,7 +98,11 @@ PERMISSIONS: Mapping[str, Rule] = {
     "deleteAutomation": MANAGER,
     "enableAutomation": MANAGER,
     "disableAutomation": MANAGER,
+    # Revenue, the team's figures, who did what, and the health of the pipeline.
     "analytics": MANAGER,
+    "getTeamAnalytics": MANAGER,
+    "listAudit": MANAGER,
+    "monitoring": MANAGER,
     # The team: managers run it, but may not touch owners (the use cases refuse that).
     "listMembers": MANAGER,
     "updateMember": MANAGER,
@@ -108,9 +113,6 @@ PERMISSIONS: Mapping[str, Rule] = {
     "createApiKey": OWNER,
     "listApiKeys": OWNER,
     "revokeApiKey": OWNER,
-    "getTeamAnalytics": MANAGER,
-    "listAudit": MANAGER,
-    "monitoring": MANAGER,
 }
 
 # Served by Litestar itself or as files (the OpenAPI document, Swagger UI and its assets): they
