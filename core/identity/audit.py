@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import datetime
 
 from core.accounts import Author
-from core.audit import AuditEntry
-
-Detail = Mapping[str, str | int | bool | None]
-
-
-def entry(
-    account: str,
-    at: datetime,
-    actor: Author,
-    action: str,
-    target: str | None = None,
-    detail: Detail | None = None,
-) -> AuditEntry:
-    return AuditEntry(account, at, actor, action, target, dict(detail or {}))
+from core.audit import AuditEntry, Detail
 
 
 def in_each(
@@ -31,4 +18,6 @@ def in_each(
     detail: Detail | None = None,
 ) -> list[AuditEntry]:
     """The same event in every account it concerns (a sign-in, in each account of the person)."""
-    return [entry(account, at, actor, action, target, detail) for account in accounts]
+    return [
+        AuditEntry(account, at, actor, action, target, dict(detail or {})) for account in accounts
+    ]

@@ -45,18 +45,13 @@ class AuthenticateKey:
         now = self.clock.now()
         async with self.storage.begin() as uow:
             key = await uow.api_keys.get(presented.key_id)
-            valid = (
-                key is not None
-                and key.revoked_at is None
-                and matches(presented.secret, key.secret_hash)
-            )
-            # At most once a minute per key: a key used many times a second writes rarely.
             if (
-                valid
-                and key is not None
-                and (key.last_used_at is None or now - key.last_used_at >= KEY_USE_RECORDED_EVERY)
+                key is None
+                or key.revoked_at is not None
+                or not matches(presented.secret, key.secret_hash)
             ):
+                raise Unauthenticated("unknown or revoked API key")
+            # At most once a minute per key: a key used many times a second writes rarely.
+            if key.last_used_at is None or now - key.last_used_at >= KEY_USE_RECORDED_EVERY:
                 await uow.api_keys.record_use(key.id, now)
-        if not valid or key is None:
-            raise Unauthenticated("unknown or revoked API key")
         return Caller(key.account_id, key.role, Author.key(key.id))

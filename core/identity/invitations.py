@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.accounts import Author, Caller, Role
+from core.audit import AuditEntry, Detail
 from core.errors import Conflict, NotFound, Unauthenticated
-from core.identity.audit import entry
 from core.identity.ports import IdentityStorage, PasswordHasher
 from core.identity.records import (
     INVITATION_TTL,
@@ -64,8 +64,8 @@ class InviteMember:
                 raise Conflict(f"{email} is a member of this account already")
             await uow.invitations.revoke_pending_for(account, email, now)
             await uow.invitations.add(invitation)
-            detail = {"email": email, "role": role.value}
-            created = entry(
+            detail: Detail = {"email": email, "role": role.value}
+            created = AuditEntry(
                 account, now, caller.author, "invitation.created", invitation.id, detail
             )
             await uow.audit.add([created])
@@ -96,7 +96,7 @@ class RevokeInvitation:
         async with self.storage.begin() as uow:
             if not await uow.invitations.revoke(account, invitation_id, now):
                 raise NotFound(f"invitation {invitation_id} not found")
-            revoked = entry(account, now, caller.author, "invitation.revoked", invitation_id)
+            revoked = AuditEntry(account, now, caller.author, "invitation.revoked", invitation_id)
             await uow.audit.add([revoked])
 
 
@@ -148,10 +148,10 @@ class AcceptInvitation:
             if not await uow.memberships.add(joined):
                 raise Conflict(f"{user.email} is a member of this account already")
             account = await uow.accounts.get(invitation.account_id)
-            detail = {"role": invitation.role.value, "invitation": invitation.id}
+            detail: Detail = {"role": invitation.role.value, "invitation": invitation.id}
             actor = Author.member(user.id)
             await uow.audit.add(
-                [entry(joined.account_id, now, actor, "member.joined", user.id, detail)]
+                [AuditEntry(joined.account_id, now, actor, "member.joined", user.id, detail)]
             )
         name = account.name if account is not None else invitation.account_id
         return Accepted(user, AccountRole(invitation.account_id, name, invitation.role))

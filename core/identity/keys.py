@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.accounts import Caller, Role
+from core.audit import AuditEntry, Detail
 from core.errors import NotFound
-from core.identity.audit import entry
 from core.identity.ports import IdentityStorage
 from core.identity.records import MAX_KEY_NAME_LENGTH, ApiKey, check_required_name
 from core.identity.roles import account_of
@@ -36,8 +36,10 @@ class CreateApiKey:
         async with self.storage.begin() as uow:
             await uow.accounts.ensure(account, now)
             await uow.api_keys.add(key)
-            detail = {"name": name, "role": role.value}
-            await uow.audit.add([entry(account, now, caller.author, "key.created", key.id, detail)])
+            detail: Detail = {"name": name, "role": role.value}
+            await uow.audit.add(
+                [AuditEntry(account, now, caller.author, "key.created", key.id, detail)]
+            )
         return IssuedKey(key, secret)
 
 
@@ -64,4 +66,4 @@ class RevokeApiKey:
         async with self.storage.begin() as uow:
             if not await uow.api_keys.revoke(account, key_id, now):
                 raise NotFound(f"API key {key_id} not found")
-            await uow.audit.add([entry(account, now, caller.author, "key.revoked", key_id)])
+            await uow.audit.add([AuditEntry(account, now, caller.author, "key.revoked", key_id)])

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from core.accounts import Caller, Role
+from core.audit import AuditEntry, Detail
 from core.errors import Conflict, NotFound, found
-from core.identity.audit import entry
 from core.identity.ports import IdentityStorage
 from core.identity.records import Member, Membership, normalize_email
 from core.identity.roles import account_of, keep_an_owner, may_grant, may_manage
@@ -41,8 +41,8 @@ class ChangeMemberRole:
             if member.role is Role.OWNER:
                 await keep_an_owner(uow, account, user_id)
             await uow.memberships.set_role(account, user_id, role)
-            detail = {"from": member.role.value, "to": role.value}
-            changed = entry(
+            detail: Detail = {"from": member.role.value, "to": role.value}
+            changed = AuditEntry(
                 account, self.clock.now(), caller.author, "member.role_changed", user_id, detail
             )
             await uow.audit.add([changed])
@@ -63,8 +63,8 @@ class RemoveMember:
             if member.role is Role.OWNER:
                 await keep_an_owner(uow, account, user_id)
             await uow.memberships.remove(account, user_id)
-            detail = {"role": member.role.value}
-            removed = entry(
+            detail: Detail = {"role": member.role.value}
+            removed = AuditEntry(
                 account, self.clock.now(), caller.author, "member.removed", user_id, detail
             )
             await uow.audit.add([removed])
@@ -89,8 +89,8 @@ class AddMember:
                 raise NotFound(f"no user has the email {email}: create one first")
             if not await uow.memberships.add(Membership(account, user.id, role, now)):
                 raise Conflict(f"{email} is a member of {account} already")
-            detail = {"role": role.value}
+            detail: Detail = {"role": role.value}
             await uow.audit.add(
-                [entry(account, now, caller.author, "member.added", user.id, detail)]
+                [AuditEntry(account, now, caller.author, "member.added", user.id, detail)]
             )
         return Member(user.id, user.email, user.name, role, now)

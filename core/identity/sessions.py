@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from core.accounts import Author, Caller
+from core.audit import Detail
 from core.errors import Forbidden, Invalid, Unauthenticated, found
 from core.identity.audit import in_each
 from core.identity.ports import IdentityStorage, IdentityStore, PasswordHasher
@@ -116,7 +117,7 @@ class SignIn:
         now = self.clock.now()
         async with self.storage.begin() as uow:
             accounts = [a.id for a in await uow.memberships.accounts_of(user.id)]
-            detail = {"address": address}
+            detail: Detail = {"address": address}
             await uow.audit.add(
                 in_each(accounts, now, Author.member(user.id), "login.failed", user.id, detail)
             )
@@ -130,7 +131,7 @@ class SignIn:
             if account is not None and account not in {a.id for a in accounts}:
                 raise Forbidden(f"not a member of account {account}")
             await uow.sessions.add(session, stored)
-            detail = {"address": address, "session": session.id}
+            detail: Detail = {"address": address, "session": session.id}
             ids = [a.id for a in accounts]
             await uow.audit.add(
                 in_each(ids, now, Author.member(user.id), "login.ok", user.id, detail)
