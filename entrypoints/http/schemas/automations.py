@@ -23,7 +23,6 @@ from core.automations import (
     Subscribers,
     Trigger,
 )
-from core.campaigns import Segment
 from entrypoints.http.schemas import Body, Cents, Schema, not_blank
 from entrypoints.http.schemas.campaigns import SegmentBody
 from entrypoints.http.schemas.messaging import Content
@@ -168,7 +167,7 @@ class AutomationWithFigures(Schema):
             name=a.name,
             enabled=a.enabled,
             trigger=trigger_body(a),
-            segment=None if a.segment is None else _segment_body(a.segment),
+            segment=None if a.segment is None else SegmentBody.of(a.segment),
             steps=[StepBody.of(step) for step in a.steps],
             figures=FiguresView.of(view.figures),
             created_at=a.created_at,
@@ -181,20 +180,6 @@ class AutomationPage(Schema):
     total: int
     limit: int
     offset: int
-
-
-def _segment_body(s: Segment) -> SegmentBody:
-    return SegmentBody(
-        tags_any=sorted(s.tags_any),
-        tags_all=sorted(s.tags_all),
-        tags_none=sorted(s.tags_none),
-        min_value_cents=s.min_value_cents,
-        max_value_cents=s.max_value_cents,
-        platform=s.platform,
-        exclude_fan_ids=list(s.exclude_fan_ids),
-        exclude_messaged_within_hours=s.exclude_messaged_within_hours,
-        exclude_unread=s.exclude_unread,
-    )
 
 
 class AutomationFiguresRow(Schema):

@@ -43,6 +43,21 @@ class SegmentBody(Body):
     exclude_messaged_within_hours: Hours | None = None
     exclude_unread: bool = False
 
+    @classmethod
+    def of(cls, s: Segment) -> SegmentBody:
+        """The body that `to_core` reads back as `s` (an automation shows its segment so)."""
+        return cls(
+            tags_any=sorted(s.tags_any),
+            tags_all=sorted(s.tags_all),
+            tags_none=sorted(s.tags_none),
+            min_value_cents=s.min_value_cents,
+            max_value_cents=s.max_value_cents,
+            platform=s.platform,
+            exclude_fan_ids=list(s.exclude_fan_ids),
+            exclude_messaged_within_hours=s.exclude_messaged_within_hours,
+            exclude_unread=s.exclude_unread,
+        )
+
     def to_core(self) -> Segment:
         return Segment(
             tags_any=frozenset(self.tags_any),
