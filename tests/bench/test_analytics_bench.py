@@ -12,7 +12,6 @@ PostgreSQL chose for each statement are printed.
 from __future__ import annotations
 
 import asyncio
-import os
 import statistics
 import time
 from datetime import date
@@ -26,8 +25,8 @@ from tests.bench.analytics_data import load_activity
 from tests.bench.analytics_peer import LAST, PEER_SQL, TOP, api_answer, bounds, peer_answer
 from tests.bench.fan_data import CREATOR, load_fans
 from tests.bench.latency import Latency, medians, plan_json, scans
+from tests.bench.server import fancrm_serve
 from tests.bench.wrk import get_load, machine
-from tests.e2e.conftest import FANCRM, free_port, wait_until_listening
 from tests.support.postgres import fresh_database
 
 ROUNDS, SECONDS, CEILING_MS = 3, 3, 1000.0
@@ -79,24 +78,14 @@ async def test_analytics_through_the_api_against_the_ceiling_and_bare_asyncpg() 
 async def measure(
     url: str, connection: asyncpg.Connection
 ) -> tuple[dict[str, Latency], dict[str, Latency]]:
-    port = free_port()
-    server = await asyncio.create_subprocess_exec(
-        FANCRM, "serve", "--port", str(port),
-        env={
-            **os.environ, "DATABASE_URL": url, "JWT_SECRET": SECRET, "LOG_LEVEL": "WARNING",
-            "API_RATE_PER_MINUTE": "60000000",
-            # Sending off: the in-process worker's outbox sweep would otherwise relay and send
-            # the generated pending rows mid-run, changing the figures measured and taking CPU.
-            "RATE_LIMITER_ENABLED": "false",
-        },
-    )  # fmt: skip
     headers = {"Authorization": f"Bearer {issue_token(SECRET, CREATOR)}"}
-    urls = {
-        name: f"http://127.0.0.1:{port}/api/onlyfans/analytics?from={first}&to={LAST}&top={TOP}"
-        for name, first in PERIODS.items()
-    }
-    try:
-        await asyncio.to_thread(wait_until_listening, port)
+    # Sending off: the in-process worker's outbox sweep would otherwise relay and send the
+    # generated pending rows mid-run, changing the figures measured and taking CPU.
+    async with fancrm_serve(url, SECRET, RATE_LIMITER_ENABLED="false") as server:
+        urls = {
+            name: f"{server}/api/onlyfans/analytics?from={first}&to={LAST}&top={TOP}"
+            for name, first in PERIODS.items()
+        }
         async with httpx.AsyncClient(timeout=30) as client:
             for name, first in PERIODS.items():
                 response = await client.get(urls[name], headers=headers)
@@ -110,9 +99,6 @@ async def measure(
                 assert load.non_2xx == 0
                 api[name].append(Latency(load.p50_ms, load.p99_ms))
                 peer[name].append(await bare_asyncpg(connection, first))
-    finally:
-        server.terminate()
-        await server.wait()
     return medians(api), medians(peer)
 
 

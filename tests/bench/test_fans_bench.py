@@ -9,7 +9,6 @@ plain asyncpg connection, in alternating rounds. The plans PostgreSQL chose are 
 from __future__ import annotations
 
 import asyncio
-import os
 import statistics
 import time
 from dataclasses import dataclass
@@ -21,8 +20,8 @@ from adapters.storage.migrator import SchemaMigrator
 from entrypoints.http.auth import issue_token
 from tests.bench.fan_data import CREATOR, load_fans
 from tests.bench.latency import Latency, medians, plan_json, scans
+from tests.bench.server import fancrm_serve
 from tests.bench.wrk import get_load, machine
-from tests.e2e.conftest import FANCRM, free_port, wait_until_listening
 from tests.support.postgres import fresh_database
 
 ROUNDS, SECONDS, PAGE = 3, 3, 50
@@ -91,18 +90,9 @@ async def test_fan_list_through_the_api_against_the_same_queries_on_bare_asyncpg
 async def measure(
     url: str, connection: asyncpg.Connection
 ) -> tuple[dict[str, Latency], dict[str, Latency]]:
-    port = free_port()
-    server = await asyncio.create_subprocess_exec(
-        FANCRM, "serve", "--port", str(port),
-        env={
-            **os.environ, "DATABASE_URL": url, "JWT_SECRET": SECRET, "LOG_LEVEL": "WARNING",
-            "API_RATE_PER_MINUTE": "60000000",
-        },
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}/api/crm/fans"
     headers = {"Authorization": f"Bearer {issue_token(SECRET, CREATOR)}"}
-    try:
-        await asyncio.to_thread(wait_until_listening, port)
+    async with fancrm_serve(url, SECRET) as server:
+        base = f"{server}/api/crm/fans"
         for s in SCENARIOS:
             await same_page(connection, s, f"{base}?{s.query}", headers)
         api: dict[str, list[Latency]] = {s.name: [] for s in SCENARIOS}
@@ -113,9 +103,6 @@ async def measure(
                 assert load.non_2xx == 0
                 api[s.name].append(Latency(load.p50_ms, load.p99_ms))
                 peer[s.name].append(await bare_asyncpg(connection, s))
-    finally:
-        server.terminate()
-        await server.wait()
     return medians(api), medians(peer)
 
 
