@@ -60,12 +60,17 @@ def running_console(**env: str) -> Iterator[Console]:
         stop(server)
 
 
-def sign_in(page: Page, console: Console, login: Login) -> None:
-    """Signs in through the login page as a person does, and waits to be let in."""
+def submit_login(page: Page, console: Console, login: Login) -> None:
+    """Fills the login page in as a person does, and sends it."""
     page.goto(f"{console.base_url}/login")
     page.get_by_label("Email").fill(login.email)
     page.get_by_label("Password").fill(login.password)
     page.get_by_role("button", name="Sign in").click()
+
+
+def sign_in(page: Page, console: Console, login: Login) -> None:
+    """Signs in through the login page, and waits to be let in."""
+    submit_login(page, console, login)
     page.wait_for_url(
         lambda url: url.startswith(console.base_url) and urlsplit(url).path != "/login"
     )
