@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from litestar import Response, get, post
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, Parameter
+from litestar.params import Body, QueryParameter
 from litestar.response import Redirect, Template
 
 from core.errors import Invalid, RateLimited, Unauthenticated
@@ -49,7 +49,7 @@ async def home() -> Redirect:
 
 @get("/login", opt=acting_as("login"), include_in_schema=False)
 async def login_page(
-    request: AnyRequest, next_path: Annotated[str, Parameter(query="next")] = HOME
+    request: AnyRequest, next_path: Annotated[str, QueryParameter(name="next")] = HOME
 ) -> Template:
     return render(request, "login.html", next=safe_next(next_path))
 
