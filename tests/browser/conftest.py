@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
-from tests.browser.console import Console, chromium_path, launch_chromium, running_console
+from tests.browser.harness import Console, chromium_path, launch_chromium, running_console
 from tests.conftest import service_unreachable
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 
-from tests.browser.console import Console, chromium_path, launch_chromium, running_console, sign_in
+from tests.browser.harness import Console, chromium_path, launch_chromium, running_console, sign_in
 
 OUT = Path(__file__).parent / "screenshots"
 

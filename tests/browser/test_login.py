@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.console import Console, sign_in, submit_login
+from tests.browser.harness import Console, sign_in, submit_login
 from tests.support.dev_server import Login
 
 
