@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 from uuid import UUID
 
 from litestar import get, post
@@ -41,12 +42,12 @@ class Refusal:
 
 @dataclass
 class RetryOutcome:
-    """What a retry did: the messages queued again, those refused (and why), and a reason the
+    """What a retry did: the messages queued again, those refused (and why), and whether the
     loop stopped early (the queue or the kill switch: every other retry would fail alike)."""
 
     retried: list[UUID] = field(default_factory=list)
     refused: list[Refusal] = field(default_factory=list)
-    stopped: str | None = None
+    stopped: bool = False
 
     @property
     def status(self) -> int:
@@ -136,8 +137,7 @@ async def _retry(
         await retry_failed.execute(user_id, message_id, actor=actor)
     except (Conflict, NotFound, Unavailable) as exc:
         outcome.refused.append(Refusal(message_id, status_of(exc), exc.message))
-        if isinstance(exc, Unavailable):
-            outcome.stopped = exc.message
+        outcome.stopped = isinstance(exc, Unavailable)
         return
     outcome.retried.append(message_id)
 
@@ -159,7 +159,7 @@ async def _failed_answer(
 
 async def _figures(
     request: AnyRequest, check_health: CheckHealth, queue_status: GetQueueStatus
-) -> dict[str, object]:
+) -> dict[str, Any]:
     """What /api/monitoring/onlyfans and /api/onlyfans/messaging/status answer, for the page."""
     queue = await queue_status.execute(request.user)
     return {
