@@ -110,3 +110,23 @@ def test_the_dashboard_on_a_phone_has_no_horizontal_scroll(
 
     expect(page.get_by_role("button", name="Retry all")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_a_message_retried_meanwhile_is_refused_on_the_page_with_the_reason(
+    page: Page, console: Console, bridge: Bridge
+) -> None:
+    message_id = refused_message(console, bridge, "retried twice")
+    sign_in(page, console, console.owner)
+    page.goto("/dashboard")
+    item = page.locator(f'[data-message="{message_id}"]')
+    expect(item).to_be_visible()
+    # Someone else retries it first (the API), while this page still lists it.
+    retried = console.api.post(f"/api/onlyfans/messaging/{message_id}/retry")
+    assert retried.status_code == 200, retried.text
+
+    item.get_by_role("button", name="Retry").click()
+    # A 409 htmx would drop: console.js swaps the fragment saying why (data-swap-errors).
+    refusal = page.locator(f'[data-refused="{message_id}"]')
+    expect(refusal).to_contain_text("409")
+    expect(refusal).to_contain_text("only a failed one can be retried")
+    expect(item).to_have_count(0)
