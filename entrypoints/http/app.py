@@ -21,6 +21,7 @@ from entrypoints.http.auth import (
     Authenticators,
     BearerTokens,
 )
+from entrypoints.http.console import Console, exempt_api_from_csrf
 from entrypoints.http.controllers.analytics import analytics, team_analytics
 from entrypoints.http.controllers.audit import audit_log
 from entrypoints.http.controllers.auth import AuthController
@@ -54,6 +55,7 @@ def create_app(
     settings = container.config
     tokens = BearerTokens(settings.jwt_secret())
     auth = Authentication(tokens, lambda: _authenticators(container))
+    console = Console(tokens, lambda: resolve(container.refresh_session), settings.jwt_secret())
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
@@ -90,6 +92,7 @@ def create_app(
             monitoring,
             scrape_metrics,
             swagger_assets(),
+            *console.routers(),
         ],
         dependencies={
             **dependencies_of(container),
@@ -102,7 +105,9 @@ def create_app(
         cors_config=_cors(settings.cors_origins()),
         before_send=[allow_header],
         before_request=refuse_repeated_single_values,
-        on_app_init=[auth.on_app_init],
+        on_app_init=[auth.on_app_init, console.on_app_init],  # in this order: see Console
+        template_config=console.templates(),
+        csrf_config=console.csrf(),
         lifespan=[lifespan],
         openapi_config=openapi_config(),
         logging_config=None,  # entrypoints.logs owns logging; Litestar must not reconfigure it
@@ -112,6 +117,7 @@ def create_app(
     # would otherwise never be seen, or be seen as an exception and logged as a 500.
     app.asgi_handler = RequestContextMiddleware(app.asgi_handler)
     declare_permissions(app)  # a route without a rule stops the app here
+    exempt_api_from_csrf(app)
     allow_header.learn(app)
     return app
 

@@ -9,6 +9,10 @@ Three kinds, all in `Authorization: Bearer …`:
 - an API key `fck_<key id>_<secret>`, acting in its account with its role;
 - the service token: a JWT signed with JWT_SECRET without `typ`, its `sub` the account it acts
   in as owner (server-to-server clients, `fancrm token`).
+
+The console's routes (opt `console`) read the same credential from the `fancrm_session` cookie
+and the account from `fancrm_account` instead (entrypoints.http.console.session), and nothing
+else does: a cookie alone never authenticates an API call, so the API needs no CSRF token.
 """
 
 from __future__ import annotations
@@ -44,6 +48,9 @@ SIGN_IN_ANSWERS: dict[str, tuple[int, ...]] = {
     "/api/auth/invitations/accept": (401, 404, 429),
 }
 ACCOUNT_HEADER = "X-Fancrm-Account"
+CONSOLE = "console"  # the opt of a console route: its credential comes in cookies
+ACCESS_COOKIE = "fancrm_session"
+ACCOUNT_COOKIE = "fancrm_account"
 SECURITY_SCHEME = "BearerToken"
 # The longest a token may live: the server refuses one that would outlive it (whoever signed
 # it), so a leaked token is worthless after a month at most.
@@ -53,6 +60,12 @@ _CLOCK_SKEW = timedelta(minutes=5)
 _MAX_REMEMBERED = 10_000
 _ALGORITHM = "HS256"
 _ACCESS = "access"
+
+
+def is_console(scope: Any) -> bool:
+    """Whether the request is routed to a console page (its credential is in cookies)."""
+    handler = scope.get("route_handler")
+    return handler is not None and bool(handler.opt.get(CONSOLE))
 
 
 class BearerTokens:
@@ -139,8 +152,23 @@ class CredentialsMiddleware(AbstractAuthenticationMiddleware):
     async def authenticate_request(
         self, connection: ASGIConnection[Any, Any, Any, Any]
     ) -> AuthenticationResult:
-        caller = await self._caller(_bearer(connection), _account_named(connection))
+        if is_console(connection.scope):
+            caller = await self._console_caller(connection)
+        else:
+            caller = await self._caller(_bearer(connection), _account_named(connection))
         return AuthenticationResult(user=caller.account, auth=caller)
+
+    async def _console_caller(self, connection: ASGIConnection[Any, Any, Any, Any]) -> Caller:
+        credential = _session_cookie(connection)
+        account = connection.cookies.get(ACCOUNT_COOKIE) or None
+        try:
+            return await self._caller(credential, account)
+        except Forbidden:
+            # The account chosen earlier is no longer theirs: the console opens in the default
+            # one rather than refusing every page, the switcher included.
+            if account is None:
+                raise
+            return await self._caller(credential, None)
 
     async def _caller(self, credential: str, account: str | None) -> Caller:
         # Built on the first request: the container's storage opens in the app's lifespan.
@@ -165,6 +193,13 @@ def _bearer(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
     if scheme.lower() != "bearer" or not credential.strip():
         raise Unauthenticated("no bearer token: send Authorization: Bearer <token>")
     return credential.strip()
+
+
+def _session_cookie(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
+    credential = connection.cookies.get(ACCESS_COOKIE)
+    if not credential:
+        raise Unauthenticated("not signed in")
+    return credential
 
 
 def _account_named(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:

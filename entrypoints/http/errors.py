@@ -46,8 +46,12 @@ def problem(
     return Response({"error": error, "detail": detail}, status_code=status, headers=headers)
 
 
+def status_of(exc: DomainError) -> int:
+    return next(code for kind, code in _STATUS.items() if isinstance(exc, kind))
+
+
 def _domain_error(_: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
-    status = next(code for kind, code in _STATUS.items() if isinstance(exc, kind))
+    status = status_of(exc)
     detail = exc.detail
     if isinstance(exc, Invalid) and exc.field:
         detail = {"field": exc.field, **(detail if isinstance(detail, dict) else {})}
@@ -87,7 +91,7 @@ def _issue(item: Any) -> dict[str, str]:
     return {"field": field or "body", "message": message, "source": source}
 
 
-def _http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+def http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     # Litestar answers a body it cannot decode with a bare 400; say that it is the body.
     error = f"invalid request body: {exc.detail}" if exc.status_code == 400 else str(exc.detail)
     return problem(exc.status_code, error, headers=exc.headers)
@@ -107,7 +111,7 @@ def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any
 EXCEPTION_HANDLERS: dict[type[Exception], Any] = {
     DomainError: _domain_error,
     ValidationException: _validation_error,
-    HTTPException: _http_error,
+    HTTPException: http_error,
     UnicodeDecodeError: _undecodable_body,
     Exception: _unexpected,
 }

@@ -19,7 +19,7 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.handlers.http_handlers import HTTPRouteHandler
 from litestar.routes import HTTPRoute
 
-from core.accounts import Role
+from core.accounts import Caller, Role
 from entrypoints.http.caller import caller_of
 
 
@@ -119,6 +119,7 @@ PERMISSIONS: Mapping[str, Rule] = {
 # carry no operation id, so they are declared by path. Everything under them is public.
 PUBLIC_PREFIXES = ("/schema", "/static/")
 _RULE = "permission"
+ACTS_AS = "acts_as"
 
 
 class MissingRule(LookupError):
@@ -167,7 +168,10 @@ _CONVERTER = re.compile(r"{(\w+):[^}]+}")  # `{fan_id:int}` is `{fan_id}` in the
 
 
 def permission_key(handler: HTTPRouteHandler) -> str | None:
-    """The operation id, or the name of a handler published under several paths."""
+    """The operation id, or the name of a handler published under several paths; a console
+    page is declared by the operation whose use case it calls (`acts_as`)."""
+    if ACTS_AS in handler.opt:
+        return str(handler.opt[ACTS_AS])
     if isinstance(handler.operation_id, str):
         return handler.operation_id
     return handler.name
@@ -192,13 +196,20 @@ def enforce_permissions(
     if rule is None or rule in (Access.PUBLIC, Access.SIGNED):
         return
     caller = caller_of(connection)
-    if rule is Access.PERSON:
-        if caller.user_id is None:
+    if not allows(rule, caller):
+        if rule is Access.PERSON:
             raise PermissionDeniedException("only a person signed in may do this, not a key")
-        return
-    if caller.role is None or not caller.role.includes(rule):
         held = caller.role.value if caller.role else "no role"
         raise PermissionDeniedException(f"this needs the {rule.value} role; the caller has {held}")
+
+
+def allows(rule: Rule, caller: Caller) -> bool:
+    """Whether the rule admits this caller (the guard, and the console's menus)."""
+    if rule in (Access.PUBLIC, Access.SIGNED):
+        return True
+    if rule is Access.PERSON:
+        return caller.user_id is not None
+    return caller.role is not None and caller.role.includes(rule)
 
 
 # What a chatter may change of a fan (PATCH): the rest of the record is the managers'.

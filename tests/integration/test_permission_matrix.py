@@ -5,18 +5,24 @@ route gets a row here by existing, and one without a rule stops the app before t
 caller the table admits gets anything but 401/403 (its request names nothing, so it is answered
 400, 404 or the like); one it refuses gets 403; no credential, 401. A public route answers every
 caller alike (a bearer token changes nothing there), and never 403.
+
+The console's pages take the same credentials from cookies (with the CSRF token a page would
+send): no credential there is a redirect to the login page, and an account cookie naming an
+account one is not a member of opens one's own account instead (so it is no refusal).
 """
 
 from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
 import pytest
 
 from core.accounts import Role
+from entrypoints.http.auth import ACCESS_COOKIE, ACCOUNT_COOKIE, ACCOUNT_HEADER, CONSOLE
+from entrypoints.http.console import CSRF_COOKIE, CSRF_HEADER
 from entrypoints.http.permissions import Access, Rule, routes_of
 from tests.integration.conftest import DATABASES, Api, open_api_on
 from tests.support.events import BRIDGE_SECRET
@@ -68,12 +74,30 @@ def concrete(path: str) -> str:
     return _PARAM.sub(lambda m: _NOTHING[m.group(2)], path)
 
 
+def expected_in_console(rule: Rule, credential: Credential) -> int | None:
+    if credential.name == "no credential":
+        return 303  # to the login page
+    if not credential.in_account:
+        return None  # the stranger works in their own account, where they are owner
+    return expected(rule, credential)
+
+
 @dataclass
 class Team:
     headers_of: dict[str, dict[str, str]]
+    csrf: str
 
-    def headers(self, name: str) -> dict[str, str]:
-        return dict(self.headers_of.get(name, {}))
+    def headers(self, name: str, console: bool = False) -> dict[str, str]:
+        headers = dict(self.headers_of.get(name, {}))
+        if not console:
+            return headers
+        cookies = {CSRF_COOKIE: self.csrf}
+        if "Authorization" in headers:
+            cookies[ACCESS_COOKIE] = headers["Authorization"].removeprefix("Bearer ")
+        if ACCOUNT_HEADER in headers:
+            cookies[ACCOUNT_COOKIE] = headers[ACCOUNT_HEADER]
+        cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
+        return {"Cookie": cookie, CSRF_HEADER: self.csrf}
 
 
 async def team_of(api: Api) -> Team:
@@ -94,7 +118,8 @@ async def team_of(api: Api) -> Team:
     await person(api, "stranger@elsewhere.example", {OTHER: Role.OWNER})
     stranger = await sign_in(api.client, "stranger@elsewhere.example")
     headers["member of another account"] = bearer(stranger["accessToken"], ACCOUNT)
-    return Team(headers)
+    login_page = await api.client.get("/login")
+    return Team(headers, login_page.cookies[CSRF_COOKIE])
 
 
 @pytest.fixture(params=DATABASES)
@@ -110,18 +135,24 @@ async def test_every_route_answers_every_caller_as_the_permission_table_says(tea
     for path, handler in routes_of(api.client.app):
         for method in sorted(handler.http_methods - {"OPTIONS", "HEAD"}):
             answers = {}
+            console = bool(handler.opt.get(CONSOLE))
             for credential in CREDENTIALS:
-                headers = people.headers(credential.name)
-                response = await api.client.request(method, concrete(path), headers=headers)
+                headers = people.headers(credential.name, console)
+                response = await api.client.request(
+                    method, concrete(path), headers=headers, follow_redirects=False
+                )
                 answers[credential.name] = response.status_code
             checked += len(answers)
             route = f"{method} {path}"
-            mismatches += mismatches_of(route, handler.opt["permission"], answers)
+            want = expected_in_console if console else expected
+            mismatches += mismatches_of(route, handler.opt["permission"], answers, want)
     assert not mismatches, "\n".join(mismatches)
     assert checked > 7 * 50  # every route was reached, not an empty table
 
 
-def mismatches_of(route: str, rule: Rule, answers: dict[str, int]) -> list[str]:
+def mismatches_of(
+    route: str, rule: Rule, answers: dict[str, int], expected: Callable[..., int | None]
+) -> list[str]:
     if rule is Access.PUBLIC:
         alike = len(set(answers.values())) == 1 and 403 not in answers.values()
         return [] if alike else [f"{route} (public) answers callers differently: {answers}"]

@@ -1,0 +1,123 @@
+"""Signing in and out of the console, and choosing the account to work in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from litestar import Response, get, post
+from litestar.di import NamedDependency
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, QueryParameter
+from litestar.response import Redirect, Template
+
+from core.errors import Invalid, RateLimited, Unauthenticated
+from core.identity import GetProfile, SignIn, SignOut
+from entrypoints.http.auth import BearerTokens
+from entrypoints.http.caller import caller_of
+from entrypoints.http.console.errors import error_page
+from entrypoints.http.console.pages import AnyRequest, acting_as, render
+from entrypoints.http.console.session import (
+    REFRESH_COOKIE,
+    account_cookie,
+    cleared_cookies,
+    session_cookies,
+)
+
+HOME = "/inbox"
+
+
+@dataclass
+class LoginForm:
+    email: str = ""
+    password: str = ""
+    next: str = HOME
+
+
+@dataclass
+class AccountForm:
+    account: str = ""
+
+
+Form = Body(media_type=RequestEncodingType.URL_ENCODED)
+
+
+@get("/", opt=acting_as("login"), include_in_schema=False)
+async def home() -> Redirect:
+    return Redirect(HOME, status_code=303)
+
+
+@get("/login", opt=acting_as("login"), include_in_schema=False)
+async def login_page(
+    request: AnyRequest, next_path: Annotated[str, QueryParameter(name="next")] = HOME
+) -> Template:
+    return render(request, "login.html", next=safe_next(next_path))
+
+
+@post("/login", opt=acting_as("login"), include_in_schema=False)
+async def log_in(
+    request: AnyRequest,
+    data: Annotated[LoginForm, Form],
+    sign_in: NamedDependency[SignIn],
+    bearer_tokens: NamedDependency[BearerTokens],
+) -> Response[Any]:
+    address = request.client.host if request.client else None
+    try:
+        signed = await sign_in.execute(data.email, data.password, address)
+    except (Unauthenticated, Invalid):
+        return _refused(request, data, 401, "Wrong email or password.")
+    except RateLimited as limited:
+        wait = f"{max(1, round(limited.retry_after_s))} s"
+        return _refused(request, data, 429, f"Too many failed attempts: try again in {wait}.")
+    return Redirect(
+        safe_next(data.next),
+        status_code=303,
+        cookies=session_cookies(bearer_tokens, signed.refresh),
+    )
+
+
+def _refused(request: AnyRequest, data: LoginForm, status: int, error: str) -> Template:
+    return render(
+        request,
+        "login.html",
+        status=status,
+        error=error,
+        email=data.email,
+        next=safe_next(data.next),
+    )
+
+
+@post("/logout", opt=acting_as("logout"), include_in_schema=False)
+async def log_out(request: AnyRequest, sign_out: NamedDependency[SignOut]) -> Redirect:
+    await sign_out.execute(request.cookies.get(REFRESH_COOKIE))
+    return Redirect("/login", status_code=303, cookies=cleared_cookies())
+
+
+@get("/account", opt=acting_as("getProfile"), include_in_schema=False)
+async def accounts_page(request: AnyRequest, get_profile: NamedDependency[GetProfile]) -> Template:
+    profile = await get_profile.execute(caller_of(request))
+    return render(request, "accounts.html", profile=profile)
+
+
+@post("/account", opt=acting_as("getProfile"), include_in_schema=False)
+async def switch_account(
+    request: AnyRequest,
+    data: Annotated[AccountForm, Form],
+    get_profile: NamedDependency[GetProfile],
+) -> Response[Any]:
+    if not data.account:
+        return error_page(request, 400, "account: choose the account to work in.")
+    profile = await get_profile.execute(caller_of(request))
+    if data.account not in {a.id for a in profile.accounts}:  # another's is no one's
+        return error_page(request, 404, f"You have no account {data.account}.")
+    return Redirect(HOME, status_code=303, cookies=[account_cookie(data.account)])
+
+
+def safe_next(target: str) -> str:
+    """Where to go after signing in: a path of this site only (never `//elsewhere`)."""
+    if target.startswith("/") and not target.startswith(("//", "/\\")):
+        return target
+    return HOME
+
+
+ROUTES = [home, login_page, log_in, log_out, accounts_page, switch_account]

@@ -1,0 +1,45 @@
+// fancrm console: what HTML and htmx cannot say. Served from this site (the CSP runs no inline
+// script); pages opt in with data- attributes, so this file holds no page's markup.
+"use strict";
+
+// Keyboard: a page marks its shortcuts with data-key="j" on the element to click or focus.
+// Keys typed into a field are the field's, except Escape, which leaves it.
+document.addEventListener("keydown", (event) => {
+  if (event.ctrlKey || event.metaKey || event.altKey) return;
+  const typing = event.target.closest("input, textarea, select, [contenteditable]");
+  if (typing) {
+    if (event.key === "Escape") typing.blur();
+    return;
+  }
+  const target = document.querySelector(`[data-key="${CSS.escape(event.key)}"]`);
+  if (!target) return;
+  event.preventDefault();
+  if (target.matches("input, textarea, select")) target.focus();
+  else target.click();
+});
+
+// A form or button with data-confirm="…" asks before it acts.
+document.addEventListener("submit", (event) => {
+  const message = event.target.dataset.confirm;
+  if (message && !window.confirm(message)) event.preventDefault();
+}, true);
+
+// A textarea with data-counter="id" shows its length (and its limit) in the element of that id.
+document.addEventListener("input", (event) => {
+  const field = event.target;
+  const counter = field.dataset && field.dataset.counter && document.getElementById(field.dataset.counter);
+  if (!counter) return;
+  const max = field.getAttribute("maxlength");
+  counter.textContent = max ? `${field.value.length} / ${max}` : String(field.value.length);
+});
+
+// htmx drops an answer of 4xx/5xx. A region with data-swap-errors="409 404" answers those
+// statuses with a fragment saying what was refused: swap it in like a success.
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const region = event.detail.elt.closest("[data-swap-errors]");
+  const status = String(event.detail.xhr.status);
+  if (region && region.dataset.swapErrors.split(" ").includes(status)) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});
