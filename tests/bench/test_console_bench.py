@@ -30,7 +30,9 @@ from tests.support.dev_server import FANCRM
 from tests.support.people import PASSWORD
 from tests.support.postgres import fresh_database
 
-ROUNDS, SECONDS, GOAL = 3, 3, 1.5
+# Five rounds, not the fans bench's three: on a shared 2-core host the same JSON request measured
+# as both sides of a pair gave p99 ratios from 0.55x to 1.31x in three rounds.
+ROUNDS, SECONDS, GOAL = 5, 3, 1.5
 SECRET = "bench-secret-0123456789-0123456789"
 CHATTER = "chatter@bench.example"
 FILTERED = "search=marguerite&tags=vip"  # about 2,500 fans by that name, 5 % of them tagged vip
