@@ -397,3 +397,5 @@ async def test_an_upload_past_import_max_bytes_is_refused_under_the_file_field()
         assert answer.status_code == 413
         assert "IMPORT_MAX_BYTES" in error_under(answer.text, "file")
         assert await fan_total(api) == 0
+        form = await api.client.get("/fans/import", headers=session.headers())
+        assert 'data-max-bytes="100000"' in form.text  # import.js spares a bigger upload

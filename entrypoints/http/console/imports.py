@@ -100,6 +100,7 @@ def _page(
         request,
         "fans_import.html",
         status=status,
+        max_bytes=_cap(request),
         options=options,
         platforms=PLATFORMS,
         modes=MODES,
@@ -119,20 +120,25 @@ async def errors_csv(
     return error_file_response(import_id, await get_import_errors.execute(request.user, import_id))
 
 
+def _cap(request: AnyRequest) -> int:
+    """The upload cap of these routes (import_router's)."""
+    return request.route_handler.resolve_request_max_body_size() or 0
+
+
+def _too_large(request: AnyRequest, _: RequestEntityTooLarge) -> Response[Any]:
+    """Refused on the page, under the file field, before the file is read."""
+    message = (
+        f"The file is larger than {_cap(request):,} bytes (IMPORT_MAX_BYTES): nothing imported."
+    )
+    return _page(request, ImportOptions(), status=413, errors={"file": message})
+
+
 def import_router(max_bytes: int) -> Router:
-    """The import's pages with the upload cap of this configuration; a bigger file is refused on
-    the page, under the file field, before it is read."""
-
-    def too_large(request: AnyRequest, _: RequestEntityTooLarge) -> Response[Any]:
-        message = (
-            f"The file is larger than {max_bytes:,} bytes (IMPORT_MAX_BYTES): nothing imported."
-        )
-        return _page(request, ImportOptions(), status=413, errors={"file": message})
-
+    """The import's pages with the upload cap of this configuration."""
     return Router(
         path=PATH,
         route_handlers=[import_page, import_upload, errors_csv],
         request_max_body_size=max_bytes,
-        exception_handlers={RequestEntityTooLarge: too_large},
+        exception_handlers={RequestEntityTooLarge: _too_large},
         include_in_schema=False,
     )

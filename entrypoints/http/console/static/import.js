@@ -13,6 +13,14 @@ document.addEventListener("submit", (event) => {
   const bar = progress.querySelector("progress");
   const status = progress.querySelector("[data-upload-status]");
   const button = form.querySelector("button[type=submit]");
+  progress.classList.remove("hidden");
+  const file = form.elements.file.files[0];
+  const cap = Number(form.elements.file.dataset.maxBytes);
+  if (file && cap && file.size > cap) { // the server would refuse it: spare the upload
+    bar.value = 0;
+    status.textContent = `This file is ${file.size} bytes; the server takes at most ${cap}. Nothing was sent.`;
+    return;
+  }
 
   const xhr = new XMLHttpRequest();
   xhr.open("POST", form.action);
@@ -40,11 +48,10 @@ document.addEventListener("submit", (event) => {
   });
   for (const failure of ["error", "abort", "timeout"]) {
     xhr.addEventListener(failure, () => {
-      status.textContent = "The upload did not reach the server: nothing was imported. Try again.";
+      status.textContent = "The upload was cut off before the server answered: nothing was imported. Try again.";
       button.disabled = false;
     });
   }
-  progress.classList.remove("hidden");
   bar.value = 0;
   status.textContent = "Uploading…";
   button.disabled = true;
