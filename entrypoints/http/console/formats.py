@@ -24,10 +24,6 @@ def day(at: datetime | None) -> str:
     return "—" if at is None else at.astimezone(UTC).strftime("%Y-%m-%d")
 
 
-def moment(at: datetime | None) -> str:
-    return "—" if at is None else at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-
-
 def subscription(fan: Fan) -> str:
     """`subscribed` (now), `expired` (was, until an unsubscribe), or `none` (never was)."""
     if fan.unsubscribed_at is not None:
@@ -39,6 +35,5 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "money": money,
     "money_input": money_input,
     "day": day,
-    "moment": moment,
     "subscription": subscription,
 }

@@ -32,3 +32,14 @@ document.addEventListener("input", (event) => {
   const max = field.getAttribute("maxlength");
   counter.textContent = max ? `${field.value.length} / ${max}` : String(field.value.length);
 });
+
+// htmx drops an answer of 4xx/5xx. A region with data-swap-errors="409 404" answers those
+// statuses with a fragment saying what was refused: swap it in like a success.
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const region = event.detail.elt.closest("[data-swap-errors]");
+  const status = String(event.detail.xhr.status);
+  if (region && region.dataset.swapErrors.split(" ").includes(status)) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});
