@@ -102,7 +102,9 @@ def add_chatter(database_url: str) -> None:
         (["users", "create", CHATTER, "--password-stdin"], f"{PASSWORD}\n"),
         (["members", "add", CREATOR, CHATTER, "--role", "chatter"], None),
     ):
-        subprocess.run([FANCRM, *args], env=env, input=stdin, text=True, check=True)
+        subprocess.run(
+            [FANCRM, *args], env=env, input=stdin, text=True, check=True, stdout=subprocess.DEVNULL
+        )
 
 
 async def measure(
