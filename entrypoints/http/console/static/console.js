@@ -32,3 +32,26 @@ document.addEventListener("input", (event) => {
   const max = field.getAttribute("maxlength");
   counter.textContent = max ? `${field.value.length} / ${max}` : String(field.value.length);
 });
+
+// A button with data-insert-from="a select's id" data-insert-into="a field's id" puts the chosen
+// option's value into the field where the caret is (a quick reply into the reply box).
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-insert-from]");
+  if (!button) return;
+  const source = document.getElementById(button.dataset.insertFrom);
+  const field = document.getElementById(button.dataset.insertInto);
+  if (!source || !field || !source.value) return;
+  field.setRangeText(source.value, field.selectionStart, field.selectionEnd, "end");
+  field.dispatchEvent(new Event("input", { bubbles: true }));  // its counter follows
+  field.focus();
+});
+
+// htmx swaps nothing of an answer with an error status, unless the server said where it goes
+// (HX-Retarget): a form sent back with the reason next to its field.
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const answer = event.detail.xhr;
+  if (answer.status >= 400 && answer.getResponseHeader("HX-Retarget")) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});

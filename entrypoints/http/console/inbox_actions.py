@@ -1,0 +1,203 @@
+"""What a chatter does in an open conversation: reply (and watch the message go), and keep the
+fan's notes and tags.
+
+Each answers htmx with the fragments to swap, and a plain form post with a redirect back to the
+conversation. A refused form comes back with the reason next to its field: its answer names where
+it goes (HX-Retarget), which console.js swaps although the status says it failed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+from litestar import Response, get, post
+from litestar.di import NamedDependency
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from core.conversations import GetConversation, ListConversationMessages, Reply, SendInConversation
+from core.errors import DomainError, Invalid, PreconditionFailed, RateLimited, Unavailable
+from core.fans import Fan, FanChanges, GetFan, UpdateFan
+from core.imports.values import split_tags
+from core.messaging import MAX_CONTENT_LENGTH, GetMessage
+from entrypoints.http.caller import caller_of
+from entrypoints.http.console.errors import error_page
+from entrypoints.http.console.inbox_views import (
+    THREAD_STEP,
+    AnyClock,
+    FanPanel,
+    MessageView,
+    Thread,
+)
+from entrypoints.http.console.pages import AnyRequest, acting_as, render
+from entrypoints.http.controllers.params import PathId
+from entrypoints.http.errors import status_of
+from entrypoints.http.permissions import refuse_fan_fields_beyond_role
+
+Form = Body(media_type=RequestEncodingType.URL_ENCODED)
+# Posted with the fan's fields, not fields of the fan.
+_FORM_ONLY = frozenset({"version", "_csrf_token"})
+STALE = "This fan changed since you opened it: reload the page to see the change, then edit again."
+
+
+@dataclass
+class ReplyForm:
+    content: str = ""
+
+
+@dataclass
+class FanForm:
+    notes: str = ""
+    tags: str = ""
+    version: str = ""  # the fan's ETag when the panel was drawn
+
+
+@post(
+    "/inbox/{conversation_id:int}/messages",
+    opt=acting_as("replyInConversation"),
+    include_in_schema=False,
+)
+async def reply(
+    request: AnyRequest,
+    conversation_id: PathId,
+    data: Annotated[ReplyForm, Form],
+    send_in_conversation: NamedDependency[SendInConversation],
+    list_conversation_messages: NamedDependency[ListConversationMessages],
+    clock: NamedDependency[AnyClock],
+) -> Response[Any]:
+    """Queued like POST /api/crm/conversations/{id}/messages; the thread comes back with it,
+    showing when it should go, and the reply box empty."""
+    author = caller_of(request).author
+    try:
+        receipt = await send_in_conversation.execute(
+            request.user, conversation_id, Reply(data.content), author=author
+        )
+    except (Invalid, RateLimited, Unavailable) as refused:
+        return _refused_reply(request, data, refused)
+    if not _htmx(request):
+        return Redirect(f"/inbox/{conversation_id}", status_code=303)
+    messages = await list_conversation_messages.execute(request.user, conversation_id, THREAD_STEP)
+    etas = {receipt.message_id: receipt.estimated_send_time}
+    thread = Thread.of(conversation_id, messages, THREAD_STEP, clock.now(), etas)
+    return render(request, "inbox_sent.html", thread=thread, max_length=MAX_CONTENT_LENGTH)
+
+
+def _refused_reply(request: AnyRequest, data: ReplyForm, refused: DomainError) -> Response[Any]:
+    status = status_of(refused)
+    if not _htmx(request):
+        return error_page(request, status, refused.message)
+    field = refused.field if isinstance(refused, Invalid) else None
+    answer = render(
+        request,
+        "inbox_reply_field.html",
+        status=status,
+        content=data.content,
+        error=refused.message if field else None,
+        flash=None if field else refused.message,
+        max_length=MAX_CONTENT_LENGTH,
+        oob=False,
+    )
+    return _retargeted(answer, "#reply-field")
+
+
+@get("/inbox/messages/{message_id:uuid}", opt=acting_as("getMessage"), include_in_schema=False)
+async def message_fragment(
+    request: AnyRequest,
+    message_id: FromPath[UUID],
+    get_message: NamedDependency[GetMessage],
+    clock: NamedDependency[AnyClock],
+    eta: FromQuery[str] = "",
+) -> Template:
+    """One message as its thread shows it: polled while it waits to be sent."""
+    message = await get_message.execute(request.user, message_id)
+    view = MessageView.of(message, clock.now(), _eta(eta))
+    return render(request, "inbox_message.html", message=view)
+
+
+def _eta(raw: str) -> datetime | None:
+    """The send's estimate, carried by the polling URL (the receipt is not stored)."""
+    if not raw:
+        return None
+    try:
+        eta = datetime.fromisoformat(raw)
+    except ValueError:
+        raise Invalid("eta must be an ISO-8601 time", field="eta") from None
+    if eta.tzinfo is None:
+        raise Invalid("eta must carry a time zone", field="eta")
+    return eta
+
+
+@post("/inbox/{conversation_id:int}/fan", opt=acting_as("updateFan"), include_in_schema=False)
+async def edit_fan(
+    request: AnyRequest,
+    conversation_id: PathId,
+    data: Annotated[FanForm, Form],
+    get_conversation: NamedDependency[GetConversation],
+    update_fan: NamedDependency[UpdateFan],
+    get_fan: NamedDependency[GetFan],
+    clock: NamedDependency[AnyClock],
+) -> Response[Any]:
+    """The notes and tags of the conversation's fan, as PATCH /api/crm/fans/{id} changes them:
+    only if the fan is still as the panel showed it (412 otherwise), and a chatter may change
+    nothing else (403 naming what else was sent)."""
+    refuse_fan_fields_beyond_role(request, set((await request.form()).keys()) - _FORM_ONLY)
+    summary = await get_conversation.execute(request.user, conversation_id)
+    fan_id = summary.conversation.fan_id
+    changes = FanChanges(notes=data.notes or None, tags=split_tags(data.tags))
+    versions = [data.version] if data.version else None  # none: as a PATCH without If-Match
+    try:
+        fan = await update_fan.execute(
+            request.user, fan_id, changes, versions, actor=caller_of(request).author
+        )
+    except (Invalid, PreconditionFailed) as refused:
+        current = await get_fan.execute(request.user, fan_id)
+        return _refused_edit(request, conversation_id, current, data, refused, clock.now())
+    if not _htmx(request):
+        return Redirect(f"/inbox/{conversation_id}", status_code=303)
+    panel = FanPanel.of(fan, clock.now())
+    return render(request, "inbox_fan.html", fan=panel, conversation_id=conversation_id, saved=True)
+
+
+def _refused_edit(
+    request: AnyRequest,
+    conversation_id: int,
+    current: Fan,
+    data: FanForm,
+    refused: DomainError,
+    now: datetime,
+) -> Response[Any]:
+    """The panel again with what was typed (and the version it was typed against), and why."""
+    status = status_of(refused)
+    message = STALE if isinstance(refused, PreconditionFailed) else refused.message
+    if not _htmx(request):
+        return error_page(request, status, message)
+    typed = replace(
+        FanPanel.of(current, now), notes=data.notes, tags=data.tags, version=data.version
+    )
+    field = refused.field if isinstance(refused, Invalid) else None
+    answer = render(
+        request,
+        "inbox_fan.html",
+        status=status,
+        fan=typed,
+        conversation_id=conversation_id,
+        errors={field: message} if field else {},
+        flash=None if field else message,
+    )
+    return _retargeted(answer, "#fan-panel")
+
+
+def _htmx(request: AnyRequest) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+def _retargeted(answer: Template, target: str) -> Template:
+    answer.headers.update({"HX-Retarget": target, "HX-Reswap": "outerHTML"})
+    return answer
+
+
+ROUTES = [reply, message_fragment, edit_fan]
