@@ -4,7 +4,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint mutate bench migrate lambda-zip lambda-lock fmt clean
+.PHONY: run test screenshots lint mutate bench migrate lambda-zip lambda-lock fmt clean
+
+# Debian's chromium for the console's browser tests (Playwright drives it; its own download is
+# never used). Without root it cannot be installed: make test then runs, its browser tests skip
+# (and fail under REQUIRE_SERVICES=1).
+ENSURE_CHROMIUM := command -v chromium >/dev/null || (apt-get update -qq && \
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +22,12 @@ run: $(STAMP)  ## the API in dev mode: all in memory, worker inside, demo fans, 
 	$(BIN)/fancrm serve --dev
 
 test: $(STAMP)  ## every test but the benchmarks
+	@$(ENSURE_CHROMIUM) || echo "make test: no chromium, its browser tests skip" >&2
 	$(BIN)/pytest -m "not bench"
+
+screenshots: $(STAMP)  ## a PNG of each console page from a seeded dev server, for the README
+	@$(ENSURE_CHROMIUM)
+	$(BIN)/python -m tests.browser.screenshots
 
 mutate: $(STAMP)  ## mutation testing of the pure core against its fast tests; not in make test
 	$(BIN)/python -m tests.mutation.run

@@ -66,7 +66,9 @@ async def seed_demo_people(container: Container) -> list[DemoLogin]:
 
 
 def _people_lines(base_url: str, people: list[DemoLogin]) -> list[str]:
-    lines = ["  people (sign in with POST /api/auth/login):"]
+    lines = [
+        f"  people (sign in to the console at {base_url}/login, or with POST /api/auth/login):"
+    ]
     for person in people:
         password = person.password or "(made by an earlier run: as printed then)"
         lines.append(f"    {person.role.value:<8} {person.email:<26} password: {password}")
@@ -96,6 +98,7 @@ def banner(
         [
             "",
             f"fancrm dev server on {base_url} (everything in memory unless configured)",
+            f"  console: {base_url}/   (sign in as one of the people below)",
             f"  account: {DEV_USER}     demo fans: {fan_list}",
             f"  token: {token}   (the service token: acts as the account's owner)",
             "  send a message:",

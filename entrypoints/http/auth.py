@@ -62,6 +62,12 @@ _ALGORITHM = "HS256"
 _ACCESS = "access"
 
 
+def is_console(scope: Any) -> bool:
+    """Whether the request is routed to a console page (its credential is in cookies)."""
+    handler = scope.get("route_handler")
+    return handler is not None and bool(handler.opt.get(CONSOLE))
+
+
 class BearerTokens:
     """Signs people's access tokens and checks every JWT, with JWT_SECRET.
 
@@ -146,7 +152,7 @@ class CredentialsMiddleware(AbstractAuthenticationMiddleware):
     async def authenticate_request(
         self, connection: ASGIConnection[Any, Any, Any, Any]
     ) -> AuthenticationResult:
-        if connection.route_handler.opt.get(CONSOLE):
+        if is_console(connection.scope):
             caller = await self._console_caller(connection)
         else:
             caller = await self._caller(_bearer(connection), _account_named(connection))

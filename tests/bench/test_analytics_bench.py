@@ -27,7 +27,7 @@ from tests.bench.analytics_peer import LAST, PEER_SQL, TOP, api_answer, bounds, 
 from tests.bench.fan_data import CREATOR, load_fans
 from tests.bench.latency import Latency, medians, plan_json, scans
 from tests.bench.wrk import get_load, machine
-from tests.e2e.conftest import FANCRM, free_port, wait_until_listening
+from tests.support.dev_server import FANCRM, free_port, wait_until_listening
 from tests.support.postgres import fresh_database
 
 ROUNDS, SECONDS, CEILING_MS = 3, 3, 1000.0

@@ -25,7 +25,7 @@ from adapters.delivery.signature import sign
 from adapters.storage.migrator import SchemaMigrator
 from entrypoints.http.auth import issue_token
 from tests.bench.wrk import machine
-from tests.e2e.conftest import FANCRM, free_port, wait_until_listening
+from tests.support.dev_server import FANCRM, free_port, wait_until_listening
 from tests.support.postgres import fresh_database
 
 FANS = int(os.environ.get("AUTOMATION_BENCH_FANS", "100000"))

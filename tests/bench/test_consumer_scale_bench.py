@@ -38,8 +38,8 @@ from tests.bench.lambda_package import (
 )
 from tests.bench.wrk import machine
 from tests.conftest import TEST_REDIS_URL, service_unreachable
-from tests.e2e.conftest import free_port, wait_until_listening
 from tests.support.authors import SERVICE
+from tests.support.dev_server import free_port, wait_until_listening
 from tests.support.infra import load_infra_script
 from tests.support.postgres import fresh_database
 from tests.support.redis import open_test_limiter

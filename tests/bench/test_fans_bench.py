@@ -22,7 +22,7 @@ from entrypoints.http.auth import issue_token
 from tests.bench.fan_data import CREATOR, load_fans
 from tests.bench.latency import Latency, medians, plan_json, scans
 from tests.bench.wrk import get_load, machine
-from tests.e2e.conftest import FANCRM, free_port, wait_until_listening
+from tests.support.dev_server import FANCRM, free_port, wait_until_listening
 from tests.support.postgres import fresh_database
 
 ROUNDS, SECONDS, PAGE = 3, 3, 50

@@ -18,7 +18,7 @@ import asyncpg
 
 from adapters.storage.migrator import SchemaMigrator
 from tests.bench.wrk import machine
-from tests.e2e.conftest import FANCRM
+from tests.support.dev_server import FANCRM
 from tests.support.fan_csv import HEADER, write_fans_csv
 from tests.support.postgres import fresh_database
 

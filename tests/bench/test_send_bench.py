@@ -11,7 +11,13 @@ import subprocess
 import sys
 
 from tests.bench.wrk import Load, machine, post_load
-from tests.e2e.conftest import DevServer, free_port, start_dev_server, stop, wait_until_listening
+from tests.support.dev_server import (
+    DevServer,
+    free_port,
+    start_dev_server,
+    stop,
+    wait_until_listening,
+)
 
 ROUNDS, SECONDS, CONNECTIONS, GOAL = 3, 5, 32, 0.35
 BODY = {"recipientId": 1, "content": "Hello from the benchmark"}

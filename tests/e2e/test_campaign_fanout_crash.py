@@ -20,8 +20,8 @@ from adapters.storage.database import SqlAlchemyStorage
 from adapters.storage.migrator import SchemaMigrator
 from adapters.storage.tables import campaigns, fans, messages
 from entrypoints.http.auth import issue_token
-from tests.e2e.conftest import FANCRM, free_port, wait_until_listening
 from tests.e2e.test_sqs_worker_pipeline import wait_until
+from tests.support.dev_server import FANCRM, free_port, wait_until_listening
 from tests.support.postgres import fresh_database
 
 JWT = "fanout-crash-secret-0123456789-0123456789"

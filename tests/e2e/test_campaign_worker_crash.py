@@ -20,7 +20,6 @@ import pytest
 from aiohttp import web
 
 from tests.e2e import test_sqs_worker_pipeline as pipeline
-from tests.e2e.conftest import free_port
 from tests.e2e.test_sqs_worker_pipeline import (
     Bridge,
     Stack,
@@ -28,6 +27,7 @@ from tests.e2e.test_sqs_worker_pipeline import (
     start_worker,
     wait_until,
 )
+from tests.support.dev_server import free_port
 
 # The pipeline's stack of real processes, with the bridge fixture below.
 stack = pipeline.stack

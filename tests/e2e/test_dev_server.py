@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 import socket
 import subprocess
 import time
@@ -11,7 +10,7 @@ from datetime import datetime
 import httpx
 import jwt
 
-from tests.e2e.conftest import FANCRM, DevServer, start_dev_server, stop
+from tests.support.dev_server import FANCRM, DevServer, start_dev_server, stop
 
 
 def _wait_for(fetch, done, timeout_s: float):
@@ -122,11 +121,7 @@ def test_a_request_uvicorn_cannot_parse_gets_the_json_error_shape(dev_server: De
 
 
 def test_the_printed_logins_sign_the_demo_owner_and_chatter_in(dev_server: DevServer) -> None:
-    logins = dict(
-        re.findall(
-            r"^\s+(?:owner|chatter)\s+(\S+)\s+password: (\S+)$", "".join(dev_server.banner), re.M
-        )
-    )
+    logins = {login.email: login.password for login in dev_server.logins().values()}
     assert set(logins) == {"owner@demo.fancrm.test", "chatter@demo.fancrm.test"}
     curl = dev_server.line_starting(f"curl -s -X POST {dev_server.base_url}/api/auth/login")
     signed = json.loads(

@@ -12,7 +12,7 @@ import asyncpg
 import pytest
 
 from adapters.storage.migrator import SchemaMigrator
-from tests.e2e.conftest import FANCRM
+from tests.support.dev_server import FANCRM
 from tests.support.postgres import fresh_database
 
 MILLION = 1_000_000

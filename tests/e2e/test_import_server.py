@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from entrypoints.http.auth import issue_token
-from tests.e2e.conftest import FANCRM, free_port, wait_until_listening
+from tests.support.dev_server import FANCRM, free_port, wait_until_listening
 
 SECRET = "s" * 32
 NOTES = "n" * 4000  # long rows: few of them, many bytes

@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.conftest import DevServer, start_dev_server, stop
+from tests.support.dev_server import DevServer, start_dev_server, stop
 from tests.support.redis import PrivateRedis
 
 # Longer than the consumer's deferral while the bucket is unreachable (limiter_down_delay_s, 5 s

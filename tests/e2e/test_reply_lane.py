@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.e2e.conftest import FANCRM, start_dev_server, stop
+from tests.support.dev_server import FANCRM, start_dev_server, stop
 
 INTERVAL = timedelta(seconds=3)  # 20 a minute
 

@@ -12,7 +12,7 @@ import pytest
 
 from adapters.storage.migrator import SchemaMigrator
 from entrypoints.http.auth import issue_token
-from tests.e2e.conftest import FANCRM, free_port, wait_until_listening
+from tests.support.dev_server import FANCRM, free_port, wait_until_listening
 from tests.support.postgres import fresh_database
 
 SECRET = "restart-secret-0123456789-0123456789"

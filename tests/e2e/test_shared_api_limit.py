@@ -15,7 +15,7 @@ import pytest
 
 from entrypoints.http.auth import issue_token
 from tests.conftest import TEST_REDIS_URL
-from tests.e2e.conftest import FANCRM, free_port
+from tests.support.dev_server import FANCRM, free_port
 from tests.support.postgres import fresh_database
 from tests.support.redis import open_test_limiter
 

@@ -22,7 +22,7 @@ from aiohttp import web
 from adapters.delivery.signature import SIGNATURE_HEADER, verify
 from adapters.storage.migrator import SchemaMigrator
 from entrypoints.http.auth import issue_token
-from tests.e2e.conftest import FANCRM, free_port, wait_until_listening
+from tests.support.dev_server import FANCRM, free_port, wait_until_listening
 from tests.support.postgres import fresh_database
 from tests.support.sqs import QueuePair, create_queue_pair, sqs_client, sqs_env
 

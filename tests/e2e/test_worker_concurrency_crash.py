@@ -18,8 +18,8 @@ import pytest
 from aiohttp import web
 
 from tests.e2e import test_sqs_worker_pipeline as pipeline
-from tests.e2e.conftest import FANCRM, free_port
 from tests.e2e.test_sqs_worker_pipeline import Bridge, Stack, Worker, queue_is_empty, wait_until
+from tests.support.dev_server import FANCRM, free_port
 
 stack = pipeline.stack  # the pipeline's real processes, with the bridge fixture below
 

@@ -5,7 +5,7 @@ import signal
 import subprocess
 import time
 
-from tests.e2e.conftest import FANCRM
+from tests.support.dev_server import FANCRM
 
 
 def test_the_worker_stops_cleanly_on_sigterm() -> None:

@@ -9,6 +9,7 @@ from core.accounts import Role
 from entrypoints.http.auth import ACCESS_COOKIE
 from entrypoints.http.console import CONTENT_SECURITY_POLICY, CSRF_COOKIE
 from entrypoints.http.console.session import REFRESH_COOKIE
+from tests.integration.conftest import open_api
 from tests.support.console import console_sign_in
 from tests.support.people import PASSWORD, person
 
@@ -162,3 +163,18 @@ async def test_a_path_no_route_serves_is_a_page_for_a_browser_and_json_for_the_a
     api_answer = await api.client.get("/api/no-such", headers={"Accept": "text/html"})
     assert api_answer.status_code == 404
     assert api_answer.json()["error"]
+
+
+async def test_console_pages_do_not_spend_the_account_api_budget():
+    async for api in open_api(API_RATE_PER_MINUTE="2"):
+        await person(api, EMAIL, {"acct-a": Role.CHATTER})
+        session = await console_sign_in(api.client, EMAIL)
+        for _ in range(5):  # a page and its polls
+            page = await api.client.get("/inbox", headers=session.headers())
+            assert page.status_code == 200
+            assert "ratelimit-remaining" not in page.headers
+        for _ in range(2):
+            answer = await api.client.get("/api/crm/fans", headers=api.auth("acct-a"))
+            assert answer.status_code == 200
+        spent = await api.client.get("/api/crm/fans", headers=api.auth("acct-a"))
+        assert spent.status_code == 429

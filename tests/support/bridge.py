@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import functools
+import threading
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 
 from aiohttp import web
@@ -55,3 +57,24 @@ async def running_bridge() -> AsyncIterator[Bridge]:
     finally:
         bridge.released.set()  # a deliberately slow answer may finish, so the server can stop
         await runner.cleanup()
+
+
+@contextmanager
+def bridge_in_thread() -> Iterator[Bridge]:
+    """`running_bridge` for sync code (the browser tests, whose thread Playwright's loop holds):
+    served from an event loop of its own in a daemon thread."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, name="bridge", daemon=True)
+    thread.start()
+    serving = running_bridge()
+    in_loop = functools.partial(asyncio.run_coroutine_threadsafe, loop=loop)
+    try:
+        bridge = in_loop(serving.__aenter__()).result(10)
+        try:
+            yield bridge
+        finally:
+            in_loop(serving.__aexit__(None, None, None)).result(10)
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)
+        loop.close()

@@ -30,7 +30,7 @@ from markupsafe import Markup
 
 from core.identity import RefreshSession
 from entrypoints.http.auth import CONSOLE, BearerTokens
-from entrypoints.http.console import inbox, login
+from entrypoints.http.console import dashboard, inbox, login
 from entrypoints.http.console.errors import CONSOLE_EXCEPTION_HANDLERS, not_found
 from entrypoints.http.console.session import SessionRefresh
 from entrypoints.http.permissions import routes_of
@@ -52,7 +52,7 @@ SECURITY_HEADERS = [
     ResponseHeader(name="Cache-Control", value="no-store"),
 ]
 # Each page module lists its routes in ROUTES.
-PAGES = [*login.ROUTES, *inbox.ROUTES]
+PAGES = [*login.ROUTES, *inbox.ROUTES, *dashboard.ROUTES]
 
 
 @dataclass(frozen=True, slots=True)

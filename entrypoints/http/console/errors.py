@@ -40,8 +40,13 @@ def to_sign_in(request: AnyRequest, _: Exception) -> Response[Any]:
     return Redirect(login, status_code=303)
 
 
-def error_page(request: AnyRequest, status: int, reason: str) -> Template:
-    title = _TITLES.get(status, "Something went wrong")
+# What Litestar's CSRF middleware says when a change comes without the page's token: not a
+# matter of role, so not "Not for your role".
+CSRF_REFUSED = "CSRF token verification failed"
+
+
+def error_page(request: AnyRequest, status: int, reason: str, title: str | None = None) -> Template:
+    title = title or _TITLES.get(status, "Something went wrong")
     return render(request, "error.html", status=status, title=title, reason=reason)
 
 
@@ -52,6 +57,9 @@ def _domain_error(request: AnyRequest, exc: DomainError) -> Response[Any]:
 
 
 def _http_error(request: AnyRequest, exc: HTTPException) -> Response[Any]:
+    if exc.status_code == 403 and exc.detail == CSRF_REFUSED:
+        reason = "The form came without this page's security token: nothing was changed. "
+        return error_page(request, 403, reason + "Reload the page and try again.", "Not sent")
     return error_page(request, exc.status_code, str(exc.detail))
 
 

@@ -2,8 +2,9 @@
 fan's notes and tags.
 
 Each answers htmx with the fragments to swap, and a plain form post with a redirect back to the
-conversation. A refused form comes back with the reason next to its field: its answer names where
-it goes (HX-Retarget), which console.js swaps although the status says it failed.
+conversation. A refused form comes back, with its refusal's status, showing the reason next to its
+field; its form's data-swap-errors lets htmx swap it in (console.js). A refused reply goes to
+the reply box (HX-Retarget) rather than to the thread a sent one replaces.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from entrypoints.http.console.inbox_views import (
     MessageView,
     Thread,
 )
-from entrypoints.http.console.pages import AnyRequest, acting_as, render
+from entrypoints.http.console.pages import AnyRequest, acting_as, is_htmx, render
 from entrypoints.http.controllers.params import PathId
 from entrypoints.http.errors import status_of
 from entrypoints.http.permissions import refuse_fan_fields_beyond_role
@@ -78,7 +79,7 @@ async def reply(
         )
     except (Invalid, RateLimited, Unavailable) as refused:
         return _refused_reply(request, data, refused)
-    if not _htmx(request):
+    if not is_htmx(request):
         return Redirect(f"/inbox/{conversation_id}", status_code=303)
     messages = await list_conversation_messages.execute(request.user, conversation_id, THREAD_STEP)
     etas = {receipt.message_id: receipt.estimated_send_time}
@@ -88,7 +89,7 @@ async def reply(
 
 def _refused_reply(request: AnyRequest, data: ReplyForm, refused: DomainError) -> Response[Any]:
     status = status_of(refused)
-    if not _htmx(request):
+    if not is_htmx(request):
         return error_page(request, status, refused.message)
     field = refused.field if isinstance(refused, Invalid) else None
     answer = render(
@@ -156,7 +157,7 @@ async def edit_fan(
     except (Invalid, PreconditionFailed) as refused:
         current = await get_fan.execute(request.user, fan_id)
         return _refused_edit(request, conversation_id, current, data, refused, clock.now())
-    if not _htmx(request):
+    if not is_htmx(request):
         return Redirect(f"/inbox/{conversation_id}", status_code=303)
     panel = FanPanel.of(fan, clock.now())
     return render(request, "inbox_fan.html", fan=panel, conversation_id=conversation_id, saved=True)
@@ -173,13 +174,13 @@ def _refused_edit(
     """The panel again with what was typed (and the version it was typed against), and why."""
     status = status_of(refused)
     message = STALE if isinstance(refused, PreconditionFailed) else refused.message
-    if not _htmx(request):
+    if not is_htmx(request):
         return error_page(request, status, message)
     typed = replace(
         FanPanel.of(current, now), notes=data.notes, tags=data.tags, version=data.version
     )
     field = refused.field if isinstance(refused, Invalid) else None
-    answer = render(
+    return render(
         request,
         "inbox_fan.html",
         status=status,
@@ -188,11 +189,6 @@ def _refused_edit(
         errors={field: message} if field else {},
         flash=None if field else message,
     )
-    return _retargeted(answer, "#fan-panel")
-
-
-def _htmx(request: AnyRequest) -> bool:
-    return request.headers.get("hx-request") == "true"
 
 
 def _retargeted(answer: Template, target: str) -> Template:

@@ -16,6 +16,7 @@ from core.errors import Invalid
 from core.fans import MAX_NOTES_LENGTH, Fan, fan_version
 from core.messaging import UNSENT_STATUSES, Direction, Message
 from core.paging import MAX_OFFSET, Page
+from entrypoints.http.console.dashboard import duration_text
 
 # The container's clock as a handler asks for it: Clock is a Protocol, which the parameters'
 # runtime check cannot test an instance against.
@@ -272,12 +273,8 @@ def when(at: datetime | None, now: datetime) -> str:
 
 
 def eta_text(eta: datetime, now: datetime) -> str:
-    seconds = round((eta - now).total_seconds())
-    if seconds <= 1:
-        return "due now"
-    if seconds < 120:
-        return f"due in about {seconds} s"
-    return f"due in about {round(seconds / 60)} min"
+    seconds = (eta - now).total_seconds()
+    return "due now" if seconds <= 0 else f"due in {duration_text(seconds)}"
 
 
 def digest_of(*parts: Iterable[Any] | Any) -> str:

@@ -23,7 +23,13 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.errors import Unauthenticated
 from core.identity import REFRESH_TTL, IssuedRefresh, RefreshSession
-from entrypoints.http.auth import ACCESS_COOKIE, ACCESS_TTL, ACCOUNT_COOKIE, CONSOLE, BearerTokens
+from entrypoints.http.auth import (
+    ACCESS_COOKIE,
+    ACCESS_TTL,
+    ACCOUNT_COOKIE,
+    BearerTokens,
+    is_console,
+)
 
 REFRESH_COOKIE = "fancrm_session_refresh"
 # A page and its polls may all find the access token expired at once and present the same
@@ -60,11 +66,6 @@ def _cookie(key: str, value: str, max_age_s: float) -> Cookie:
         secure=True,
         samesite="lax",
     )
-
-
-def is_console(scope: Scope) -> bool:
-    handler = scope.get("route_handler")
-    return handler is not None and bool(handler.opt.get(CONSOLE))
 
 
 class SessionRefresh:

@@ -46,11 +46,12 @@ document.addEventListener("click", (event) => {
   field.focus();
 });
 
-// htmx swaps nothing of an answer with an error status, unless the server said where it goes
-// (HX-Retarget): a form sent back with the reason next to its field.
+// htmx drops an answer of 4xx/5xx. A region with data-swap-errors="409 404" answers those
+// statuses with a fragment saying what was refused: swap it in like a success.
 document.addEventListener("htmx:beforeSwap", (event) => {
-  const answer = event.detail.xhr;
-  if (answer.status >= 400 && answer.getResponseHeader("HX-Retarget")) {
+  const region = event.detail.elt.closest("[data-swap-errors]");
+  const status = String(event.detail.xhr.status);
+  if (region && region.dataset.swapErrors.split(" ").includes(status)) {
     event.detail.shouldSwap = true;
     event.detail.isError = false;
   }
