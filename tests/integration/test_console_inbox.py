@@ -212,6 +212,42 @@ async def test_a_reply_is_queued_shows_in_the_thread_and_its_status_moves_to_sen
     assert "hx-get" not in polled.text  # final: it stops polling
 
 
+async def test_a_reply_from_a_plain_form_goes_back_to_the_conversation(
+    api: Api, chatter: ConsoleSession
+):
+    conversation_id = await fan_writes(api, "luna", "hi", "2026-01-01T09:00:00Z")
+
+    sent = await api.client.post(
+        f"/inbox/{conversation_id}/messages",
+        data=chatter.form(content="sent without htmx"),
+        headers=chatter.headers(),
+        follow_redirects=False,
+    )
+
+    assert sent.status_code == 303
+    assert sent.headers["location"] == f"/inbox/{conversation_id}"
+    page = await api.client.get(sent.headers["location"], headers=chatter.headers())
+    assert "sent without htmx" in page.text
+
+
+async def test_a_long_thread_shows_its_newest_messages_and_earlier_ones_on_demand(
+    api: Api, chatter: ConsoleSession
+):
+    for n in range(55):
+        conversation_id = await fan_writes(
+            api, "luna", f"message #{n}.", f"2026-01-01T09:{n:02d}:00Z"
+        )
+
+    page = await api.client.get(f"/inbox/{conversation_id}", headers=chatter.headers())
+    earlier = re.search(r'hx-get="(/inbox/\d+/thread\?shown=100)"[^>]*>Earlier messages', page.text)
+    more = await api.client.get(earlier[1], headers={**chatter.headers(), **HTMX})
+
+    assert ("message #5." in page.text, "message #4." in page.text) == (True, False)
+    assert all(f"message #{n}." in more.text for n in range(55))
+    assert "Earlier messages" not in more.text
+    assert "shown=100&amp;seen=" in more.text  # and it polls as long a thread
+
+
 async def test_a_blank_reply_comes_back_with_the_reason_under_the_field(
     api: Api, chatter: ConsoleSession
 ):

@@ -2,8 +2,9 @@
 
 GET /inbox is the list (its first page: PAGE_SIZE conversations, newest activity first) and
 GET /inbox/{id} the same with that conversation's thread, reply box and fan. The list and the
-thread poll their fragments every two seconds; a poll that finds what the page already shows
-(the `seen` digest) answers 204 and htmx swaps nothing, so an idle inbox costs one page read.
+thread poll their fragments (every POLL_S: a new message shows within two seconds); a poll that
+finds what the page already shows (the `seen` digest) answers 204 and htmx swaps nothing, so an
+idle inbox costs a read of the page on screen, never a render.
 Opening a thread marks it read by a POST of its own: a GET changes nothing.
 """
 
