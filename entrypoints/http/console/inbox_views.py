@@ -75,25 +75,18 @@ class ListState:
 
 @dataclass(frozen=True, slots=True)
 class ConversationRow:
+    """One row, everything worked out: a page renders fifty of them on every change."""
+
     id: int
     title: str  # the fan's name, else their handle
     handle: str
     unread: int
     last_at: datetime | None
+    last_iso: str
     when: str
-
-    @classmethod
-    def of(
-        cls, summary: ConversationSummary, now: datetime, reading: int | None
-    ) -> ConversationRow:
-        """`reading`: the conversation open on the page, whose messages are being marked read."""
-        c = summary.conversation
-        assert c.id is not None
-        unread = 0 if c.id == reading else c.unread_count
-        title = summary.fan_name or "@" + summary.fan_handle
-        return cls(
-            c.id, title, summary.fan_handle, unread, c.last_message_at, when(c.last_message_at, now)
-        )
+    href: str  # the conversation, the list kept as it is
+    current: bool  # the conversation open on the page
+    key: str | None  # `j` or `k` when that key goes here
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,8 +103,10 @@ class ConversationList:
     def of(
         cls, page: Page[ConversationSummary], state: ListState, now: datetime, open_id: int | None
     ) -> ConversationList:
-        rows = [ConversationRow.of(s, now, open_id) for s in page.items]
-        seen = [(r.id, r.title, r.handle, r.unread, r.last_at) for r in rows]
+        keys = keys_around([s.conversation.id for s in page.items], open_id)
+        query = state.params()
+        rows = [_row(s, now, open_id, keys, query) for s in page.items]
+        seen = [(r.id, r.title, r.handle, r.unread, r.last_iso) for r in rows]
         return cls(rows, page.total, state, open_id, digest_of(seen, page.total, state, open_id))
 
     @property
@@ -134,15 +129,6 @@ class ConversationList:
     def has_older(self) -> bool:
         return self.state.page * PAGE_SIZE < self.total
 
-    def key_of(self, row: ConversationRow) -> str | None:
-        """`j` on the conversation after the open one (the first when none is), `k` before."""
-        ids = [r.id for r in self.rows]
-        at = ids.index(self.open_id) if self.open_id in ids else None
-        index = ids.index(row.id)
-        if (at is None and index == 0) or (at is not None and index == at + 1):
-            return "j"
-        return "k" if at is not None and index == at - 1 else None
-
     @property
     def j_on_older(self) -> bool:
         """Past the last row of the page, `j` turns the page."""
@@ -151,6 +137,41 @@ class ConversationList:
     @property
     def k_on_newer(self) -> bool:
         return bool(self.rows) and self.open_id == self.rows[0].id
+
+
+def _row(
+    summary: ConversationSummary,
+    now: datetime,
+    open_id: int | None,
+    keys: Mapping[int, str],
+    query: str,
+) -> ConversationRow:
+    c = summary.conversation
+    assert c.id is not None
+    at = c.last_message_at
+    return ConversationRow(
+        id=c.id,
+        title=summary.fan_name or "@" + summary.fan_handle,
+        handle=summary.fan_handle,
+        # The open conversation's messages are being marked read as the page shows them.
+        unread=0 if c.id == open_id else c.unread_count,
+        last_at=at,
+        last_iso=at.isoformat() if at else "",
+        when=when(at, now),
+        href=f"/inbox/{c.id}?{query}" if query else f"/inbox/{c.id}",
+        current=c.id == open_id,
+        key=keys.get(c.id),
+    )
+
+
+def keys_around(ids: list[int | None], open_id: int | None) -> dict[int, str]:
+    """`j` on the conversation after the open one (the first when none is open on this page),
+    `k` on the one before."""
+    if open_id not in ids:
+        return {ids[0]: "j"} if ids and ids[0] is not None else {}
+    at = ids.index(open_id)
+    around = {"k": ids[at - 1] if at > 0 else None, "j": ids[at + 1] if at + 1 < len(ids) else None}
+    return {i: key for key, i in around.items() if i is not None}
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,15 +295,19 @@ def money(cents: int) -> str:
     return f"${cents // 100:,}.{cents % 100:02d}"
 
 
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def when(at: datetime | None, now: datetime) -> str:
-    """A time as a list shows it, in UTC: the time today, else the day (and year if another)."""
+    """A time as a list shows it, in UTC: the time today, else the day (and year if another).
+    Formatted by hand: strftime takes most of the time of drawing a page of fifty rows."""
     if at is None:
         return ""
+    clock = f"{at.hour:02d}:{at.minute:02d}"
     if at.date() == now.date():
-        return at.strftime("%H:%M")
-    if at.year == now.year:
-        return at.strftime("%-d %b %H:%M")
-    return at.strftime("%-d %b %Y")
+        return clock
+    day = f"{at.day} {_MONTHS[at.month - 1]}"
+    return f"{day} {clock}" if at.year == now.year else f"{day} {at.year}"
 
 
 def eta_text(eta: datetime, now: datetime) -> str:
