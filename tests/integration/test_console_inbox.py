@@ -22,7 +22,7 @@ _ROW = re.compile(
     r'<a id="c-(\d+)"[^>]*>\s*<span class="conversation-name">([^<]*)</span>(.*?)</a>', re.S
 )
 _BADGE = re.compile(r'<span class="badge">(\d+)')
-_VERSION = re.compile(r'name="version" value="([^"]*)"')
+_PANEL_FIELD = re.compile(r'name="(version|was)" value="([^"]*)"')
 
 
 @pytest.fixture
@@ -63,10 +63,11 @@ def rows(page: str) -> list[tuple[int, str, int]]:
     return found
 
 
-def version_in(page: str) -> str:
-    match = _VERSION.search(page)
-    assert match, page
-    return match[1]
+def panel_fields(page: str) -> dict[str, str]:
+    """The side panel's hidden fields: the fan's version and the notes and tags it showed."""
+    fields = dict(_PANEL_FIELD.findall(page))
+    assert fields.keys() == {"version", "was"}, page
+    return fields
 
 
 async def fan_of(api: Api, conversation_id: int) -> dict[str, Any]:
@@ -273,7 +274,7 @@ async def test_the_fans_notes_and_tags_are_edited_from_the_side_panel(
 
     saved = await api.client.post(
         f"/inbox/{conversation_id}/fan",
-        data=chatter.form(notes="likes cats", tags="vip, cats ,", version=version_in(page.text)),
+        data=chatter.form(notes="likes cats", tags="vip, cats ,", **panel_fields(page.text)),
         headers={**chatter.headers(), **HTMX},
     )
 
@@ -297,7 +298,7 @@ async def test_a_notes_edit_from_a_stale_panel_is_412_with_a_clear_message(
 
     stale = await api.client.post(
         f"/inbox/{conversation_id}/fan",
-        data=chatter.form(notes="mine", tags="", version=version_in(page.text)),
+        data=chatter.form(notes="mine", tags="", **panel_fields(page.text)),
         headers={**chatter.headers(), **HTMX},
     )
 
@@ -305,6 +306,28 @@ async def test_a_notes_edit_from_a_stale_panel_is_412_with_a_clear_message(
     assert "This fan changed since you opened it: reload the page" in stale.text
     assert ">mine</textarea>" in stale.text  # what was typed is not lost
     assert (await fan_of(api, conversation_id))["notes"] == "from the API"
+
+
+async def test_notes_typed_while_the_fan_writes_and_buys_are_still_saved(
+    api: Api, chatter: ConsoleSession
+):
+    conversation_id = await fan_writes(api, "luna", "hi", "2026-01-01T09:00:00Z")
+    page = await api.client.get(f"/inbox/{conversation_id}", headers=chatter.headers())
+    api.clock.advance(1)
+    await fan_writes(api, "luna", "still there?", "2026-01-01T09:05:00Z")
+    await bridge_sends(api, event("ppv.purchased", ACCOUNT, "luna", amountCents=900))
+    moved_on = await fan_of(api, conversation_id)
+    assert moved_on["valueCents"] == 900  # the fan's version moved on twice since the panel
+
+    saved = await api.client.post(
+        f"/inbox/{conversation_id}/fan",
+        data=chatter.form(notes="bought the set", tags="", **panel_fields(page.text)),
+        headers={**chatter.headers(), **HTMX},
+    )
+
+    assert saved.status_code == 200, saved.text
+    fan = await fan_of(api, conversation_id)
+    assert (fan["notes"], fan["valueCents"]) == ("bought the set", 900)  # the purchase kept
 
 
 async def test_a_chatter_cannot_change_a_fans_other_fields(api: Api, chatter: ConsoleSession):

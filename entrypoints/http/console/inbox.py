@@ -24,6 +24,7 @@ from core.conversations import (
     MarkConversationRead,
 )
 from core.fans import GetFan
+from core.fans.records import MAX_SEARCH_LENGTH
 from core.messaging import MAX_CONTENT_LENGTH
 from core.ports import Clock
 from core.quick_replies import ListQuickReplies
@@ -162,7 +163,12 @@ async def _listing(
 
 
 def _page(listing: ConversationList) -> dict[str, Any]:
-    return {"listing": listing, "state": listing.state, "filters": FILTERS}
+    return {
+        "listing": listing,
+        "state": listing.state,
+        "filters": FILTERS,
+        "max_search": MAX_SEARCH_LENGTH,
+    }
 
 
 ROUTES = [

@@ -22,7 +22,7 @@ from litestar.response import Redirect, Template
 
 from core.conversations import GetConversation, ListConversationMessages, Reply, SendInConversation
 from core.errors import DomainError, Invalid, PreconditionFailed, RateLimited, Unavailable
-from core.fans import Fan, FanChanges, GetFan, UpdateFan
+from core.fans import Fan, FanChanges, GetFan, UpdateFan, fan_version
 from core.imports.values import split_tags
 from core.messaging import MAX_CONTENT_LENGTH, GetMessage
 from entrypoints.http.caller import caller_of
@@ -33,6 +33,7 @@ from entrypoints.http.console.inbox_views import (
     FanPanel,
     MessageView,
     Thread,
+    notes_and_tags_digest,
 )
 from entrypoints.http.console.pages import AnyRequest, acting_as, is_htmx, render
 from entrypoints.http.controllers.params import PathId
@@ -41,7 +42,7 @@ from entrypoints.http.permissions import refuse_fan_fields_beyond_role
 
 Form = Body(media_type=RequestEncodingType.URL_ENCODED)
 # Posted with the fan's fields, not fields of the fan.
-_FORM_ONLY = frozenset({"version", "_csrf_token"})
+_FORM_ONLY = frozenset({"version", "was", "_csrf_token"})
 STALE = "This fan changed since you opened it: reload the page to see the change, then edit again."
 
 
@@ -55,6 +56,7 @@ class FanForm:
     notes: str = ""
     tags: str = ""
     version: str = ""  # the fan's ETag when the panel was drawn
+    was: str = ""  # the digest of the notes and tags it showed
 
 
 @post(
@@ -143,17 +145,14 @@ async def edit_fan(
     clock: NamedDependency[AnyClock],
 ) -> Response[Any]:
     """The notes and tags of the conversation's fan, as PATCH /api/crm/fans/{id} changes them:
-    only if the fan is still as the panel showed it (412 otherwise), and a chatter may change
-    nothing else (403 naming what else was sent)."""
+    only if the fan is still as the panel showed it (412 otherwise). A chatter may change nothing
+    else (403 naming what else was sent); the panel changes nothing else for anyone (the fans
+    page edits the rest), so a manager's other fields are ignored."""
     refuse_fan_fields_beyond_role(request, set((await request.form()).keys()) - _FORM_ONLY)
     summary = await get_conversation.execute(request.user, conversation_id)
     fan_id = summary.conversation.fan_id
-    changes = FanChanges(notes=data.notes or None, tags=split_tags(data.tags))
-    versions = [data.version] if data.version else None  # none: as a PATCH without If-Match
     try:
-        fan = await update_fan.execute(
-            request.user, fan_id, changes, versions, actor=caller_of(request).author
-        )
+        fan = await _save(request, update_fan, get_fan, fan_id, data)
     except (Invalid, PreconditionFailed) as refused:
         current = await get_fan.execute(request.user, fan_id)
         return _refused_edit(request, conversation_id, current, data, refused, clock.now())
@@ -161,6 +160,29 @@ async def edit_fan(
         return Redirect(f"/inbox/{conversation_id}", status_code=303)
     panel = FanPanel.of(fan, clock.now())
     return render(request, "inbox_fan.html", fan=panel, conversation_id=conversation_id, saved=True)
+
+
+async def _save(
+    request: AnyRequest, update_fan: UpdateFan, get_fan: GetFan, fan_id: int, data: FanForm
+) -> Fan:
+    """The edit, if the fan is still at the version the panel showed.
+
+    A fan who writes or buys moves their last activity or spend, and with it the version, while
+    the chatter types: when the notes and tags are still those the panel showed (`was`), the
+    edit applies to the fan as it is now (at its new version, still a precondition), since it
+    changes nothing else. A change of the notes or tags themselves stays a 412.
+    """
+    changes = FanChanges(notes=data.notes or None, tags=split_tags(data.tags))
+    versions = [data.version] if data.version else None  # none: as a PATCH without If-Match
+    actor = caller_of(request).author
+    try:
+        return await update_fan.execute(request.user, fan_id, changes, versions, actor=actor)
+    except PreconditionFailed:
+        current = await get_fan.execute(request.user, fan_id)
+        if not data.was or notes_and_tags_digest(current) != data.was:
+            raise
+    now_at = [fan_version(current)]
+    return await update_fan.execute(request.user, fan_id, changes, now_at, actor=actor)
 
 
 def _refused_edit(
@@ -177,7 +199,11 @@ def _refused_edit(
     if not is_htmx(request):
         return error_page(request, status, message)
     typed = replace(
-        FanPanel.of(current, now), notes=data.notes, tags=data.tags, version=data.version
+        FanPanel.of(current, now),
+        notes=data.notes,
+        tags=data.tags,
+        version=data.version,
+        was=data.was,
     )
     field = refused.field if isinstance(refused, Invalid) else None
     return render(

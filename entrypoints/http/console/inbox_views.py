@@ -264,6 +264,7 @@ class FanPanel:
     tags: str  # as the field shows them: comma-separated
     notes: str
     version: str  # the fan's ETag: an edit applies only to the fan as it was read
+    was: str  # the notes and tags shown (their digest): what an edit is made over
     max_notes: int = MAX_NOTES_LENGTH
 
     @classmethod
@@ -280,7 +281,12 @@ class FanPanel:
             tags=", ".join(sorted(fan.tags)),
             notes=fan.notes or "",
             version=fan_version(fan),
+            was=notes_and_tags_digest(fan),
         )
+
+
+def notes_and_tags_digest(fan: Fan) -> str:
+    return digest_of(fan.notes or "", sorted(fan.tags))
 
 
 def subscription_text(fan: Fan, now: datetime) -> str:
