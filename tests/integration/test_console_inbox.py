@@ -265,6 +265,25 @@ async def test_a_blank_reply_comes_back_with_the_reason_under_the_field(
     assert 'class="field-error" id="reply-error">content must not be empty' in refused.text
 
 
+async def test_the_side_panel_shows_the_fans_spend_subscription_and_last_activity(
+    api: Api, chatter: ConsoleSession
+):
+    conversation_id = await fan_writes(api, "luna", "hi", "2026-01-01T09:00:00Z", name="Luna")
+    await bridge_sends(api, event("ppv.purchased", ACCOUNT, "luna", amountCents=123_450))
+    await bridge_sends(
+        api, event("fan.subscribed", ACCOUNT, "luna", occurred_at="2025-12-24T18:30:00Z")
+    )
+
+    page = await api.client.get(f"/inbox/{conversation_id}", headers=chatter.headers())
+
+    facts = dict(re.findall(r"<dt>([^<]+)</dt><dd>([^<]+)</dd>", page.text))
+    assert facts == {
+        "Lifetime spend": "$1,234.50",
+        "Subscription": "subscribed since 24 Dec 2025",
+        "Last active": "today 10:00",  # the purchase, at the events' default time
+    }
+
+
 async def test_the_fans_notes_and_tags_are_edited_from_the_side_panel(
     api: Api, chatter: ConsoleSession
 ):

@@ -26,6 +26,7 @@ from entrypoints.http.console.inbox_views import (
     Thread,
     eta_text,
     money,
+    on_day,
     when,
 )
 
@@ -149,5 +150,7 @@ def test_words_for_money_times_and_etas() -> None:
     assert when(datetime(2026, 1, 2, 8, 0, tzinfo=UTC), NOW) == "2 Jan 08:00"
     assert when(datetime(2025, 1, 2, 8, 0, tzinfo=UTC), NOW) == "2 Jan 2025"
     assert when(None, NOW) == ""
+    assert on_day(NOW.replace(hour=9, minute=5), NOW) == "today 09:05"
+    assert on_day(datetime(2026, 1, 2, 8, 0, tzinfo=UTC), NOW) == "2 Jan 08:00"
     assert eta_text(NOW - timedelta(seconds=3), NOW) == "due now"
     assert eta_text(NOW + timedelta(minutes=5), NOW) == "due in 5 min"

@@ -277,7 +277,7 @@ class FanPanel:
             platform=fan.platform.value,
             spend=money(fan.value_cents),
             subscription=subscription_text(fan, now),
-            last_active=when(fan.last_active_at, now) if fan.last_active_at else "never seen",
+            last_active=on_day(fan.last_active_at, now) if fan.last_active_at else "never seen",
             tags=", ".join(sorted(fan.tags)),
             notes=fan.notes or "",
             version=fan_version(fan),
@@ -291,9 +291,9 @@ def notes_and_tags_digest(fan: Fan) -> str:
 
 def subscription_text(fan: Fan, now: datetime) -> str:
     if fan.unsubscribed_at is not None:
-        return f"expired {when(fan.unsubscribed_at, now)}"
+        return f"expired {on_day(fan.unsubscribed_at, now)}"
     if fan.subscribed_at is not None:
-        return f"subscribed since {when(fan.subscribed_at, now)}"
+        return f"subscribed since {on_day(fan.subscribed_at, now)}"
     return "not subscribed"
 
 
@@ -314,6 +314,12 @@ def when(at: datetime | None, now: datetime) -> str:
         return clock
     day = f"{at.day} {_MONTHS[at.month - 1]}"
     return f"{day} {clock}" if at.year == now.year else f"{day} {at.year}"
+
+
+def on_day(at: datetime, now: datetime) -> str:
+    """As `when`, saying "today" where a list shows the time alone."""
+    shown = when(at, now)
+    return f"today {shown}" if at.date() == now.date() else shown
 
 
 def eta_text(eta: datetime, now: datetime) -> str:
