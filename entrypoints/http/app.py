@@ -55,7 +55,12 @@ def create_app(
     settings = container.config
     tokens = BearerTokens(settings.jwt_secret())
     auth = Authentication(tokens, lambda: _authenticators(container))
-    console = Console(tokens, lambda: resolve(container.refresh_session), settings.jwt_secret())
+    console = Console(
+        tokens,
+        lambda: resolve(container.refresh_session),
+        settings.jwt_secret(),
+        settings.import_max_bytes(),
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:

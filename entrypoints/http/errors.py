@@ -63,16 +63,24 @@ def _domain_error(_: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
 
 def _validation_error(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
     """Litestar's body/query validation: name the offending field in the message and detail."""
+    issues = validation_issues(request, exc)
+    if not issues:  # malformed JSON and the like carry no field
+        return problem(400, f"invalid request body: {exc.detail}")
+    first = issues[0]
+    return problem(400, f"invalid request: {first['field']}: {first['message']}", issues)
+
+
+def validation_issues(
+    request: Request[Any, Any, Any], exc: ValidationException
+) -> list[dict[str, str]]:
+    """Each field Litestar's validation refused, with why (an enum's allowed values too)."""
     issues = [_issue(item) for item in exc.extra] if isinstance(exc.extra, list) else []
     for issue in issues:
         if issue["message"].startswith("Invalid enum value"):
             allowed = allowed_values(request, issue["field"], issue["source"])
             if allowed:
                 issue["message"] += f"; one of: {', '.join(allowed)}"
-    if not issues:  # malformed JSON and the like carry no field
-        return problem(400, f"invalid request body: {exc.detail}")
-    first = issues[0]
-    return problem(400, f"invalid request: {first['field']}: {first['message']}", issues)
+    return issues
 
 
 def _issue(item: Any) -> dict[str, str]:

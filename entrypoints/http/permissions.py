@@ -216,14 +216,19 @@ def allows(rule: Rule, caller: Caller) -> bool:
 CHATTER_FAN_FIELDS = frozenset({"notes", "tags"})
 
 
+def fan_fields_beyond_role(caller: Caller, fields: Iterable[str]) -> list[str]:
+    """Those of a fan's fields the caller may not change: for a chatter, all but notes and tags
+    (the console shows them read-only)."""
+    if caller.role is not Role.CHATTER:
+        return []
+    return sorted(set(fields) - CHATTER_FAN_FIELDS)
+
+
 def refuse_fan_fields_beyond_role(
     connection: ASGIConnection[Any, Any, Any, Any], fields: Iterable[str]
 ) -> None:
     """A chatter's fan edit may touch only notes and tags; 403 naming the others."""
-    caller = caller_of(connection)
-    if caller.role is not Role.CHATTER:
-        return
-    beyond = sorted(set(fields) - CHATTER_FAN_FIELDS)
+    beyond = fan_fields_beyond_role(caller_of(connection), fields)
     if beyond:
         raise PermissionDeniedException(
             f"a chatter may change only notes and tags of a fan, not {', '.join(beyond)}"

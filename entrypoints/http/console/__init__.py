@@ -30,8 +30,10 @@ from markupsafe import Markup
 
 from core.identity import RefreshSession
 from entrypoints.http.auth import CONSOLE, BearerTokens
-from entrypoints.http.console import dashboard, inbox, login
+from entrypoints.http.console import dashboard, fans, inbox, login
 from entrypoints.http.console.errors import CONSOLE_EXCEPTION_HANDLERS, not_found
+from entrypoints.http.console.formats import FILTERS
+from entrypoints.http.console.imports import import_router
 from entrypoints.http.console.session import SessionRefresh
 from entrypoints.http.permissions import routes_of
 
@@ -51,8 +53,8 @@ SECURITY_HEADERS = [
     ResponseHeader(name="Referrer-Policy", value="same-origin"),
     ResponseHeader(name="Cache-Control", value="no-store"),
 ]
-# Each page module lists its routes in ROUTES.
-PAGES = [*login.ROUTES, *inbox.ROUTES, *dashboard.ROUTES]
+# Each page module lists its routes in ROUTES (the import's come with their upload cap: routers).
+PAGES = [*login.ROUTES, *inbox.ROUTES, *dashboard.ROUTES, *fans.ROUTES]
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,11 +64,12 @@ class Console:
     tokens: BearerTokens
     refresh_session: Callable[[], Awaitable[RefreshSession]]
     jwt_secret: str  # the CSRF tokens' key is derived from it: no second secret to configure
+    import_max_bytes: int  # the CSV upload's cap, as the API's (IMPORT_MAX_BYTES)
 
     def routers(self) -> list[Router]:
         pages = Router(
             path="/",
-            route_handlers=PAGES,
+            route_handlers=[*PAGES, import_router(self.import_max_bytes)],
             exception_handlers=CONSOLE_EXCEPTION_HANDLERS,
             response_headers=SECURITY_HEADERS,
             include_in_schema=False,
@@ -92,6 +95,7 @@ class Console:
             autoescape=select_autoescape(default=True),  # every text a user typed is escaped
             undefined=StrictUndefined,
         )
+        environment.filters.update(FILTERS)
         return TemplateConfig(
             engine=JinjaTemplateEngine.from_environment(environment),
             engine_callback=lambda engine: engine.register_template_callable(

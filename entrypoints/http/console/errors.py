@@ -11,12 +11,17 @@ from typing import Any
 from urllib.parse import quote
 
 from litestar import Request, Response
-from litestar.exceptions import HTTPException, NotAuthorizedException, NotFoundException
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    NotFoundException,
+    ValidationException,
+)
 from litestar.response import Redirect, Template
 
 from core.errors import DomainError, Unauthenticated
 from entrypoints.http.console.pages import render
-from entrypoints.http.errors import http_error, status_of
+from entrypoints.http.errors import http_error, status_of, validation_issues
 
 log = logging.getLogger(__name__)
 AnyRequest = Request[Any, Any, Any]
@@ -63,6 +68,13 @@ def _http_error(request: AnyRequest, exc: HTTPException) -> Response[Any]:
     return error_page(request, exc.status_code, str(exc.detail))
 
 
+def _invalid_request(request: AnyRequest, exc: ValidationException) -> Response[Any]:
+    """A query or form Litestar refused: the fields it named, as the API names them."""
+    issues = validation_issues(request, exc)
+    reason = "; ".join(f"{i['field']}: {i['message']}" for i in issues)
+    return error_page(request, 400, reason or f"The request could not be read: {exc.detail}")
+
+
 def _unexpected(request: AnyRequest, exc: Exception) -> Response[Any]:
     log.error("unhandled error", exc_info=exc, extra={"path": request.url.path})
     return error_page(request, 500, "The server could not do this. It has been logged.")
@@ -71,6 +83,7 @@ def _unexpected(request: AnyRequest, exc: Exception) -> Response[Any]:
 CONSOLE_EXCEPTION_HANDLERS: dict[type[Exception], Any] = {
     NotAuthorizedException: to_sign_in,
     DomainError: _domain_error,
+    ValidationException: _invalid_request,  # else the API's own handler answers JSON
     HTTPException: _http_error,
     Exception: _unexpected,
 }

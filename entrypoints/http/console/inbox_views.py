@@ -17,6 +17,7 @@ from core.fans import MAX_NOTES_LENGTH, Fan, fan_version
 from core.messaging import UNSENT_STATUSES, Direction, Message
 from core.paging import MAX_OFFSET, Page
 from entrypoints.http.console.dashboard import duration_text
+from entrypoints.http.console.formats import money, subscription
 
 # The container's clock as a handler asks for it: Clock is a Protocol, which the parameters'
 # runtime check cannot test an instance against.
@@ -290,15 +291,13 @@ def notes_and_tags_digest(fan: Fan) -> str:
 
 
 def subscription_text(fan: Fan, now: datetime) -> str:
-    if fan.unsubscribed_at is not None:
+    """The fans page's word for it (formats.subscription), with its day."""
+    state = subscription(fan)
+    if state == "expired" and fan.unsubscribed_at is not None:
         return f"expired {on_day(fan.unsubscribed_at, now)}"
-    if fan.subscribed_at is not None:
+    if state == "subscribed" and fan.subscribed_at is not None:
         return f"subscribed since {on_day(fan.subscribed_at, now)}"
     return "not subscribed"
-
-
-def money(cents: int) -> str:
-    return f"${cents // 100:,}.{cents % 100:02d}"
 
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

@@ -13,6 +13,7 @@ from litestar.params import Body, PathParameter
 from litestar.response import Stream
 
 from core.imports import GetImportErrors, ImportFansCsv
+from core.imports.error_file import ImportErrorFile
 from entrypoints.http.caller import caller_of
 from entrypoints.http.errors import problem
 from entrypoints.http.schemas.imports import ImportForm, ImportView
@@ -53,14 +54,18 @@ class ImportController(Controller):
         get_import_errors: NamedDependency[GetImportErrors],
     ) -> Stream:
         """Every failed row of an import: its number, its error and its original columns."""
-        errors = await get_import_errors.execute(request.user, import_id)
-        return Stream(
-            errors.csv_chunks(),
-            media_type="text/csv; charset=utf-8",
-            headers={
-                "Content-Disposition": f'attachment; filename="import-{import_id}-errors.csv"'
-            },
+        return error_file_response(
+            import_id, await get_import_errors.execute(request.user, import_id)
         )
+
+
+def error_file_response(import_id: UUID, errors: ImportErrorFile) -> Stream:
+    """The error file as a download (the console serves the same)."""
+    return Stream(
+        errors.csv_chunks(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="import-{import_id}-errors.csv"'},
+    )
 
 
 def import_controller(max_bytes: int) -> type[Controller]:
