@@ -34,10 +34,15 @@ DEMO_MESSAGES = (
     "What's in the next PPV? Asking for a friend",
 )
 
+DEMO_QUICK_REPLIES = (
+    ("Thanks", "Thank you so much, that means a lot!"),
+    ("Online later", "I'll be online tonight around 9, talk then?"),
+)
+
 
 async def seed_demo_fans(container: Container) -> list[Fan]:
-    """Creates the demo fans, each with a message received, unless the creator already has fans
-    (a persistent DATABASE_URL)."""
+    """Creates the demo fans, each with a message received, and two quick replies, unless the
+    creator already has fans (a persistent DATABASE_URL)."""
     existing = await (await resolve(container.list_fans)).execute(DEV_USER, FanQuery(limit=10))
     if existing.total:
         return existing.items
@@ -56,6 +61,9 @@ async def seed_demo_fans(container: Container) -> list[Fan]:
                 payload=MessageReceived(text),
             )
         )
+    create_quick_reply = await resolve(container.create_quick_reply)
+    for title, content in DEMO_QUICK_REPLIES:
+        await create_quick_reply.execute(DEV_USER, title, content)
     return fans
 
 

@@ -56,7 +56,7 @@ def assert_not_reloaded(page: Page) -> None:
 def test_a_reply_sent_from_the_inbox_becomes_sent_without_a_reload(
     page: Page, console: Console
 ) -> None:
-    quick = {"title": "Thanks", "content": "Thank you so much!"}
+    quick = {"title": "Grateful", "content": "Thank you so much!"}
     assert console.api.post("/api/crm/quick-replies", json=quick).status_code == 201
     conversation = fan_writes(console, "reply.fan", "any news?")
     sign_in(page, console, console.chatter)
@@ -75,7 +75,7 @@ def test_a_reply_sent_from_the_inbox_becomes_sent_without_a_reload(
     box = page.get_by_role("textbox", name="Reply")
     expect(box).to_be_focused()
     page.keyboard.type("Hi! ")
-    page.get_by_label("Quick reply").select_option(label="Thanks")
+    page.get_by_label("Quick reply").select_option(label="Grateful")
     page.get_by_role("button", name="Insert").click()
     expect(box).to_have_value("Hi! Thank you so much!")
     expect(page.locator("#reply-count")).to_have_text("22 / 5000")
