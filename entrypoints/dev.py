@@ -8,13 +8,14 @@ import json
 import secrets
 import shlex
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from core.accounts import Role
 from core.errors import Conflict
 from core.fans import Fan, FanQuery, NewFan, Platform
 from core.identity import operator_in
+from core.inbound import EventType, FanRef, InboundEvent, MessageReceived
 from entrypoints.container import Container, resolve
 from entrypoints.http.auth import issue_token
 
@@ -26,13 +27,44 @@ DEMO_FANS = (
 )
 
 
+# What each demo fan wrote: the console's inbox opens on three conversations, not on nothing.
+DEMO_MESSAGES = (
+    "Hey! Loved your last post, when is the next one?",
+    "hi, are you online tonight?",
+    "What's in the next PPV? Asking for a friend",
+)
+
+DEMO_QUICK_REPLIES = (
+    ("Thanks", "Thank you so much, that means a lot!"),
+    ("Online later", "I'll be online tonight around 9, talk then?"),
+)
+
+
 async def seed_demo_fans(container: Container) -> list[Fan]:
-    """Creates the demo fans unless the creator already has fans (a persistent DATABASE_URL)."""
+    """Creates the demo fans, each with a message received, and two quick replies, unless the
+    creator already has fans (a persistent DATABASE_URL)."""
     existing = await (await resolve(container.list_fans)).execute(DEV_USER, FanQuery(limit=10))
     if existing.total:
         return existing.items
     create = await resolve(container.create_fan)
-    return [await create.execute(DEV_USER, fan) for fan in DEMO_FANS]
+    fans = [await create.execute(DEV_USER, fan) for fan in DEMO_FANS]
+    receive = await resolve(container.process_inbound_event)
+    now = datetime.now(UTC)
+    for n, (fan, text) in enumerate(zip(fans, DEMO_MESSAGES, strict=True)):
+        await receive.execute(
+            InboundEvent(
+                id=f"demo-message-{n}",
+                type=EventType.MESSAGE_RECEIVED,
+                user_id=DEV_USER,
+                occurred_at=now - timedelta(minutes=5 * (len(fans) - n)),
+                fan=FanRef(fan.platform, fan.handle, fan.name),
+                payload=MessageReceived(text),
+            )
+        )
+    create_quick_reply = await resolve(container.create_quick_reply)
+    for title, content in DEMO_QUICK_REPLIES:
+        await create_quick_reply.execute(DEV_USER, title, content)
+    return fans
 
 
 DEMO_PEOPLE = (("owner@demo.fancrm.test", Role.OWNER), ("chatter@demo.fancrm.test", Role.CHATTER))

@@ -12,9 +12,15 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from adapters.storage.connection import Connection
 from adapters.storage.dialects import InsertIgnoringConflicts
+from adapters.storage.fans.filters import matching_search
 from adapters.storage.tables import conversations, fans
 from adapters.storage.types import UtcDateTime
-from core.conversations import Conversation, ConversationQuery, ConversationSummary
+from core.conversations import (
+    Conversation,
+    ConversationQuery,
+    ConversationSummary,
+    Subscription,
+)
 from core.errors import NotFound
 from core.fans import Platform
 from core.paging import Page
@@ -76,6 +82,13 @@ _NEWEST_ACTIVITY_FIRST = (
     conversations.c.last_message_at.desc().nulls_last(),
     conversations.c.id.desc(),
 )
+# What each subscription filter asks of the fan (core.conversations.Subscription).
+_SUBSCRIPTION: dict[Subscription, sa.ColumnElement[bool]] = {
+    Subscription.SUBSCRIBED: sa.and_(
+        fans.c.subscribed_at.is_not(None), fans.c.unsubscribed_at.is_(None)
+    ),
+    Subscription.EXPIRED: fans.c.unsubscribed_at.is_not(None),
+}
 _AT = sa.bindparam("at", type_=UtcDateTime())
 # Events can arrive out of order (and the bridge's clock is not ours): it only moves forward.
 _LATEST_MESSAGE_AT = sa.case(
@@ -99,6 +112,18 @@ _RECORD_OUTBOUND = (
     .values(last_message_at=_LATEST_MESSAGE_AT)
 )
 _MARK_READ = conversations.update().where(*_OWNED).values(unread_count=0)
+
+
+def _fan_conditions(query: ConversationQuery) -> list[sa.ColumnElement[bool]]:
+    """What the query asks of the conversation's fan."""
+    conditions = []
+    if query.spenders:
+        conditions.append(fans.c.value_cents > 0)
+    if query.subscription is not None:
+        conditions.append(_SUBSCRIPTION[query.subscription])
+    if query.search:
+        conditions.append(matching_search(query.search))
+    return conditions
 
 
 def conversation_from_row(row: sa.Row[Any]) -> Conversation:
@@ -177,14 +202,22 @@ class SqlAlchemyConversationRepository:
         conditions = [conversations.c.user_id == user_id]
         if query.unread:
             conditions.append(conversations.c.unread_count > 0)
+        of_fan = _fan_conditions(query)
         rows = await self._connection.execute(
-            _WITH_FAN.where(*conditions)
+            _WITH_FAN.where(*conditions, *of_fan)
             .order_by(*_NEWEST_ACTIVITY_FIRST)
             .limit(query.limit)
             .offset(query.offset)
         )
+        # Counted without the fans unless a filter is about them: the inbox's usual total is
+        # an index-only count of the tenant's conversations.
+        counted = (
+            conversations.join(fans, fans.c.id == conversations.c.fan_id)
+            if of_fan
+            else conversations
+        )
         total = await self._connection.scalar(
-            sa.select(sa.func.count()).select_from(conversations).where(*conditions)
+            sa.select(sa.func.count()).select_from(counted).where(*conditions, *of_fan)
         )
         return Page([summary_from_row(row) for row in rows], total or 0)
 

@@ -1,6 +1,6 @@
 """The inbox: conversations with fans, their threads, replies and read marks."""
 
-from core.conversations.ports import ConversationQuery, ConversationRepository
+from core.conversations.ports import ConversationQuery, ConversationRepository, Subscription
 from core.conversations.records import Conversation, ConversationSummary
 from core.conversations.use_cases import (
     GetConversation,
@@ -22,4 +22,5 @@ __all__ = [
     "MarkConversationRead",
     "Reply",
     "SendInConversation",
+    "Subscription",
 ]

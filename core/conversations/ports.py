@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,12 +15,24 @@ from core.paging import Page
 from core.ports import Storage
 
 
+class Subscription(enum.StrEnum):
+    """Where a fan's subscription stands, as the bridge's events set it."""
+
+    SUBSCRIBED = "subscribed"  # subscribed, and not unsubscribed since
+    EXPIRED = "expired"  # unsubscribed (`fan.unsubscribed`) and not back since
+
+
 @dataclass(frozen=True, slots=True)
 class ConversationQuery:
     limit: int = 50
     offset: int = 0
     # Only conversations with inbound messages not read yet.
     unread: bool = False
+    # Only conversations with fans who have spent something (value_cents > 0).
+    spenders: bool = False
+    subscription: Subscription | None = None
+    # A case-insensitive substring of the fan's handle, name or email (as the fan list's).
+    search: str | None = None
 
 
 class ConversationRepository(Protocol):

@@ -5,12 +5,13 @@ A reply goes through SendMessage, so it is queued and throttled exactly like `/s
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from core.accounts import Author
 from core.conversations.ports import ConversationQuery, ConversationStorage
 from core.conversations.records import ConversationSummary
 from core.errors import NotFound
+from core.fans import check_search
 from core.messaging import DEFAULT_PRIORITY, Message, NewMessage, SendMessage, SendReceipt
 from core.paging import Page, check_page
 from core.ports import Clock
@@ -39,6 +40,7 @@ class ListConversations:
 
     async def execute(self, user_id: str, query: ConversationQuery) -> Page[ConversationSummary]:
         check_page(query.limit, query.offset)
+        query = replace(query, search=check_search(query.search))  # as the fan list's
         async with self.storage.begin() as uow:
             return await uow.conversations.list(user_id, query)
 

@@ -92,6 +92,11 @@ def check_tags(raw: frozenset[str]) -> frozenset[str]:
     return tags
 
 
+def check_search(raw: str | None) -> str | None:
+    """A search as lists take it: trimmed, None when blank (it filters nothing)."""
+    return check_text((raw or "").strip(), "search", MAX_SEARCH_LENGTH) or None
+
+
 def check_email(raw: str | None) -> str | None:
     if raw is None or not raw.strip():
         return None

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from core.checks import check_text
 from core.errors import Invalid, found
 from core.fans.ports import FanQuery, FanStorage
-from core.fans.records import MAX_SEARCH_LENGTH, MAX_TOP, Fan, NewFan, check_tags
+from core.fans.records import MAX_TOP, Fan, NewFan, check_search, check_tags
 from core.paging import Page, check_page
 from core.ports import Clock
 
@@ -29,10 +28,9 @@ class ListFans:
 
     async def execute(self, user_id: str, query: FanQuery) -> Page[Fan]:
         check_page(query.limit, query.offset)
-        search = check_text((query.search or "").strip(), "search", MAX_SEARCH_LENGTH)
         # Tags are stored trimmed, so a filter is trimmed the same way; blanks filter nothing.
         tags = check_tags(query.tags)
-        query = replace(query, search=search or None, tags=tags)
+        query = replace(query, search=check_search(query.search), tags=tags)
         async with self.storage.begin() as uow:
             return await uow.fans.list(user_id, query)
 

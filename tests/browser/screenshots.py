@@ -27,7 +27,9 @@ class Shot:
 SHOTS = [
     Shot("login", "/login", signed_in=False),
     Shot("inbox", "/inbox"),
+    Shot("conversation", "/inbox/1"),  # the first demo fan's message, opened
     Shot("fans", "/fans"),
+    Shot("fan", "/fans/1"),
     Shot("import", "/fans/import"),
     Shot("dashboard", "/dashboard"),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from adapters.storage.database import SqlAlchemyStorage
-from core.conversations.ports import ConversationQuery
+from core.conversations.ports import ConversationQuery, Subscription
 from core.messaging.records import Direction, MessageStatus
 from tests.support.storage import ALICE, BOB, T0, add_fan, add_message
 
@@ -135,3 +135,32 @@ async def test_marking_read_stamps_only_unread_inbound_messages_of_that_conversa
         }
     assert stamped == 1
     assert read_at == {inbound.id: later, already.id: T0, outbound.id: None, elsewhere.id: None}
+
+
+async def test_the_inbox_filters_by_what_the_fan_spent_their_subscription_and_a_search(
+    storage: SqlAlchemyStorage,
+):
+    later = T0 + timedelta(days=1)
+    fans = [
+        await add_fan(storage, ALICE, "big.spender", name="Rich", value_cents=500),
+        await add_fan(storage, ALICE, "member", name="Mia", subscribed_at=T0),
+        await add_fan(storage, ALICE, "gone", subscribed_at=T0, unsubscribed_at=later),
+        await add_fan(storage, ALICE, "a_b", name="100% real"),
+    ]
+    ids = [await _conversation_id(storage, fan) for fan in fans]
+    bobs = await _conversation_id(storage, await add_fan(storage, BOB, "rich", value_cents=9))
+
+    async def listed(**filters) -> tuple[list[int | None], int]:
+        async with storage.begin() as uow:
+            page = await uow.conversations.list(ALICE, ConversationQuery(**filters))
+        return [s.conversation.id for s in page.items], page.total
+
+    assert await listed(spenders=True) == ([ids[0]], 1)
+    assert await listed(subscription=Subscription.SUBSCRIBED) == ([ids[1]], 1)
+    assert await listed(subscription=Subscription.EXPIRED) == ([ids[2]], 1)
+    assert await listed(search="RICH") == ([ids[0]], 1)  # the name, whatever its case
+    assert await listed(search="mem") == ([ids[1]], 1)  # the handle
+    assert await listed(search="_") == ([ids[3]], 1)  # a wildcard of LIKE matches itself
+    assert await listed(search="0%") == ([ids[3]], 1)
+    assert await listed(search="rich", spenders=True, subscription=Subscription.EXPIRED) == ([], 0)
+    assert bobs not in (await listed())[0]

@@ -20,7 +20,11 @@ async def api() -> AsyncIterator[Api]:
 
 
 async def fan_writes(api: Api, user: str, handle: str, text: str, at: str) -> None:
-    raw = encoded(event("message.received", user, handle, text=text, occurred_at=at))
+    await bridge_sends(api, event("message.received", user, handle, text=text, occurred_at=at))
+
+
+async def bridge_sends(api: Api, body: dict[str, Any]) -> None:
+    raw = encoded(body)
     response = await api.client.post("/api/onlyfans/events", content=raw, headers=signed(raw))
     assert response.status_code == 200, response.text
 
@@ -86,6 +90,27 @@ async def test_the_unread_filter_keeps_only_conversations_with_unread_messages(a
 
     assert [c["fanHandle"] for c in unread["items"]] == ["luna"]
     assert unread["total"] == 1
+
+
+async def test_the_inbox_keeps_spenders_subscribers_expired_fans_or_a_search(api: Api) -> None:
+    for hour, handle in enumerate(("rich", "mia", "gone", "quiet")):
+        await fan_writes(api, "creator-a", handle, "hi", f"2026-01-01T0{hour}:00:00Z")
+    await bridge_sends(api, event("ppv.purchased", "creator-a", "rich", amountCents=700))
+    await bridge_sends(api, event("fan.subscribed", "creator-a", "mia", name="Mia"))
+    await bridge_sends(api, event("fan.subscribed", "creator-a", "gone"))
+    await bridge_sends(
+        api, event("fan.unsubscribed", "creator-a", "gone", occurred_at="2026-02-01T00:00:00Z")
+    )
+
+    async def handles(query: str) -> list[str]:
+        return [c["fanHandle"] for c in (await inbox(api, "creator-a", query))["items"]]
+
+    assert await handles("spenders=true") == ["rich"]
+    assert await handles("subscription=subscribed") == ["mia"]
+    assert await handles("subscription=expired") == ["gone"]
+    assert await handles("search=MI") == ["mia"]
+    assert await handles("search=%20%20") == ["quiet", "gone", "mia", "rich"]  # blank: no filter
+    assert (await inbox(api, "creator-a", "search=nobody"))["total"] == 0
 
 
 async def test_get_one_conversation_and_its_thread_newest_first(api: Api) -> None:
@@ -217,11 +242,15 @@ async def test_another_creators_conversation_is_404_and_untouched(
         ("limit=0", "limit"),
         ("offset=-1", "offset"),
         ("unread=maybe", "unread"),
+        ("spenders=maybe", "spenders"),
+        ("subscription=lapsed", "subscription"),
+        ("search=" + "x" * 101, "search"),
+        ("search=%00", "search"),
     ],
 )
 async def test_bad_list_queries_are_400_naming_the_field(api: Api, query: str, field: str) -> None:
     for url in (CONVERSATIONS, f"{CONVERSATIONS}/1/messages"):
-        if field == "unread" and url != CONVERSATIONS:
+        if field not in ("limit", "offset") and url != CONVERSATIONS:
             continue
         response = await api.client.get(f"{url}?{query}", headers=api.auth("creator-a"))
         assert response.status_code == 400, response.text

@@ -35,13 +35,13 @@ def conditions_of(user_id: str, query: FanQuery, dialect: str) -> list[sa.Column
     if query.platform is not None:
         conditions.append(fans.c.platform == query.platform.value)
     if query.search:
-        conditions.append(_matching(query.search))
+        conditions.append(matching_search(query.search))
     if query.tags:
         conditions.append(_tagged_with_all(query.tags, dialect))
     return conditions
 
 
-def _matching(search: str) -> sa.ColumnElement[bool]:
+def matching_search(search: str) -> sa.ColumnElement[bool]:
     """A case-insensitive substring of handle, name or email; `%` and `_` match themselves."""
     escaped = (
         search.replace(_LIKE_ESCAPE, _LIKE_ESCAPE * 2)

@@ -23,7 +23,7 @@ from core.errors import Conflict, NotFound, Unavailable
 from core.messaging import GetQueueStatus, ListFailedMessages, RetryFailedMessage
 from core.monitoring import CheckHealth
 from entrypoints.http.caller import caller_of
-from entrypoints.http.console.pages import AnyRequest, acting_as, render
+from entrypoints.http.console.pages import AnyRequest, acting_as, is_htmx, render
 from entrypoints.http.errors import status_of
 
 # Seconds between two refreshes of the figures: live enough to watch a backlog drain, far
@@ -148,7 +148,7 @@ async def _failed_answer(
     """The failed list after `outcome`: the fragment for htmx (which swaps a refusal in too,
     see console.js), else a page of its own, with the refusal's status either way."""
     failed = await list_failed.execute(request.user)
-    template = "dashboard_failed.html" if _is_htmx(request) else "dashboard_retried.html"
+    template = "dashboard_failed.html" if is_htmx(request) else "dashboard_retried.html"
     answer = render(
         request, template, status=outcome.status, failed=failed, outcome=outcome, asked=asked
     )
@@ -180,10 +180,6 @@ def duration_text(seconds: float) -> str:
     if minutes < 60:
         return f"{minutes} min"
     return f"{minutes // 60} h {minutes % 60} min"
-
-
-def _is_htmx(request: AnyRequest) -> bool:
-    return request.headers.get("hx-request") == "true"
 
 
 ROUTES = [dashboard_page, dashboard_figures, failed_messages, retry_one, retry_all]

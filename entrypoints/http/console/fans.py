@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Annotated
 from urllib.parse import urlencode
 
 from litestar import get
@@ -21,8 +20,8 @@ from core.fans import FanQuery, FanSort, ListFans, Platform
 from entrypoints.http.caller import caller_of
 from entrypoints.http.console import fan_edit
 from entrypoints.http.console.pages import AnyRequest, acting_as, may, render
-from entrypoints.http.controllers.fans import SEARCH, Tag
-from entrypoints.http.controllers.params import Limit, Offset
+from entrypoints.http.controllers.fans import Tag
+from entrypoints.http.controllers.params import Limit, Offset, Search
 
 SORTS = {
     FanSort.NEWEST: "Newest first",
@@ -47,7 +46,7 @@ async def fans_page(
     limit: Limit = 50,
     offset: Offset = 0,
     platform: FromQuery[Platform | None] = None,
-    search: Annotated[str | None, SEARCH] = None,
+    search: Search = None,
     tags: FromQuery[list[Tag] | None] = None,
     sort: FromQuery[FanSort] = FanSort.CREATED,
 ) -> Template:

@@ -76,6 +76,11 @@ def render(request: AnyRequest, template: str, *, status: int = 200, **context: 
     )
 
 
+def is_htmx(request: AnyRequest) -> bool:
+    """Whether htmx asked (it wants a fragment), not the browser (a page)."""
+    return request.headers.get("hx-request") == "true"
+
+
 def may(caller: Caller, operation: str) -> bool:
     """Whether the page should offer an action: a button the caller may use."""
     return allows(PERMISSIONS[operation], caller)

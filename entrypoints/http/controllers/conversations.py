@@ -15,9 +15,10 @@ from core.conversations import (
     ListConversations,
     MarkConversationRead,
     SendInConversation,
+    Subscription,
 )
 from entrypoints.http.caller import caller_of
-from entrypoints.http.controllers.params import Limit, Offset, PathId
+from entrypoints.http.controllers.params import Limit, Offset, PathId, Search
 from entrypoints.http.schemas.conversations import (
     ConversationPage,
     ConversationView,
@@ -41,9 +42,17 @@ class ConversationController(Controller):
         limit: Limit = 50,
         offset: Offset = 0,
         unread: FromQuery[bool] = False,
+        spenders: FromQuery[bool] = False,
+        subscription: FromQuery[Subscription | None] = None,
+        search: Search = None,
     ) -> ConversationPage:
-        """The creator's conversations, newest activity first; `unread=true` keeps unread ones."""
-        query = ConversationQuery(limit, offset, unread)
+        """The creator's conversations, newest activity first.
+
+        `unread=true` keeps those with messages not read yet; `spenders=true` those with fans
+        who spent something; `subscription` is `subscribed` or `expired` (unsubscribed and not
+        back); `search` is a case-insensitive substring of the fan's handle, name or email.
+        """
+        query = ConversationQuery(limit, offset, unread, spenders, subscription, search)
         page = await list_conversations.execute(request.user, query)
         items = [ConversationView.of(c) for c in page.items]
         return ConversationPage(items=items, total=page.total, limit=limit, offset=offset)

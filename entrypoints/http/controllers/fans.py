@@ -24,17 +24,14 @@ from core.fans import (
     UpdateFan,
     fan_version,
 )
-from core.fans.records import MAX_SEARCH_LENGTH
 from entrypoints.http.caller import caller_of
-from entrypoints.http.controllers.params import Limit, Offset, PathId
+from entrypoints.http.controllers.params import Limit, Offset, PathId, Search
 from entrypoints.http.etags import IfMatch, accepted_versions, etag
 from entrypoints.http.permissions import refuse_fan_fields_beyond_role
-from entrypoints.http.schemas import NO_NUL, text
+from entrypoints.http.schemas import text
 from entrypoints.http.schemas.fans import FanBody, FanList, FanPage, FanPatchBody, FanView
 
 AnyRequest = Request[str, Any, Any]
-# What the core accepts, stated where the contract is made: no NUL, within the column sizes.
-SEARCH = QueryParameter(max_length=MAX_SEARCH_LENGTH, pattern=NO_NUL)
 Tag = text(MAX_TAG_LENGTH)
 FanId = PathId
 
@@ -64,7 +61,7 @@ class FanController(Controller):
         limit: Limit = 50,
         offset: Offset = 0,
         platform: FromQuery[Platform | None] = None,
-        search: Annotated[str | None, SEARCH] = None,
+        search: Search = None,
         tags: FromQuery[list[Tag] | None] = None,
         sort: FromQuery[FanSort] = FanSort.CREATED,
     ) -> FanPage:

@@ -33,6 +33,19 @@ document.addEventListener("input", (event) => {
   counter.textContent = max ? `${field.value.length} / ${max}` : String(field.value.length);
 });
 
+// A button with data-insert-from="a select's id" data-insert-into="a field's id" puts the chosen
+// option's value into the field where the caret is (a quick reply into the reply box).
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-insert-from]");
+  if (!button) return;
+  const source = document.getElementById(button.dataset.insertFrom);
+  const field = document.getElementById(button.dataset.insertInto);
+  if (!source || !field || !source.value) return;
+  field.setRangeText(source.value, field.selectionStart, field.selectionEnd, "end");
+  field.dispatchEvent(new Event("input", { bubbles: true }));  // its counter follows
+  field.focus();
+});
+
 // htmx drops an answer of 4xx/5xx. A region with data-swap-errors="409 404" answers those
 // statuses with a fragment saying what was refused: swap it in like a success.
 document.addEventListener("htmx:beforeSwap", (event) => {
