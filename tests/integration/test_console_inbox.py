@@ -429,3 +429,21 @@ async def test_bad_list_parameters_are_400_naming_them(api: Api, chatter: Consol
         answer = await api.client.get(f"/inbox?{query}", headers=chatter.headers())
         assert answer.status_code == 400, query
         assert field in answer.text
+
+
+async def test_the_poll_of_a_thread_whose_fan_was_deleted_stops_and_says_so(
+    api: Api, chatter: ConsoleSession
+):
+    conversation = await fan_writes(api, "leaving", "bye", "2026-01-01T09:00:00Z")
+    fan = await fan_of(api, conversation)
+    poll = f"/inbox/{conversation}/thread"
+    before = await api.client.get(poll, headers={**chatter.headers(), **HTMX})
+    assert before.status_code == 200
+    deleted = await api.client.delete(f"/api/crm/fans/{fan['id']}", headers=api.auth(ACCOUNT))
+    assert deleted.status_code == 204
+    after = await api.client.get(poll, headers={**chatter.headers(), **HTMX})
+    assert after.status_code == 286  # htmx polls no more
+    assert "no longer exists" in after.text
+    assert "hx-trigger" not in after.text
+    typed = await api.client.get(poll, headers=chatter.headers())
+    assert typed.status_code == 404  # not a poll: the page of a conversation not found

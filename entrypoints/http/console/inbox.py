@@ -23,6 +23,7 @@ from core.conversations import (
     ListConversations,
     MarkConversationRead,
 )
+from core.errors import NotFound
 from core.fans import GetFan
 from core.fans.records import MAX_SEARCH_LENGTH
 from core.messaging import MAX_CONTENT_LENGTH
@@ -39,11 +40,12 @@ from entrypoints.http.console.inbox_views import (
     Thread,
     thread_size,
 )
-from entrypoints.http.console.pages import AnyRequest, acting_as, render
+from entrypoints.http.console.pages import AnyRequest, acting_as, is_htmx, render
 from entrypoints.http.controllers.params import PathId
 
 FilterParam = Annotated[str, QueryParameter(name="filter")]
 NO_CHANGE = 204  # htmx swaps nothing: the page already shows this
+STOP_POLLING = 286  # htmx swaps the answer in and polls no more
 
 
 @get("/inbox", opt=acting_as("listConversations"), include_in_schema=False)
@@ -127,9 +129,15 @@ async def thread_fragment(
     shown: FromQuery[str] = "",
     seen: FromQuery[str] = "",
 ) -> Response[Any]:
-    """The thread's poll (204 while no message came or went), and its earlier messages."""
+    """The thread's poll (204 while no message came or went), and its earlier messages. A
+    conversation gone meanwhile (its fan deleted) ends the poll with a line saying so."""
     size = thread_size(shown)
-    messages = await list_conversation_messages.execute(request.user, conversation_id, size)
+    try:
+        messages = await list_conversation_messages.execute(request.user, conversation_id, size)
+    except NotFound:
+        if not is_htmx(request):
+            raise
+        return render(request, "inbox_gone.html", status=STOP_POLLING)
     thread = Thread.of(conversation_id, messages, size, clock.now())
     if thread.digest == seen:
         return Response(None, status_code=NO_CHANGE)
