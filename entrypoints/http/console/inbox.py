@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Response, get, post
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromQuery, QueryParameter
 from litestar.response import Template
 
@@ -44,26 +44,44 @@ from entrypoints.http.console.pages import AnyRequest, acting_as, is_htmx, rende
 from entrypoints.http.controllers.params import PathId
 
 FilterParam = Annotated[str, QueryParameter(name="filter")]
+
+
+def _list_state(
+    filter_: FilterParam = "", q: FromQuery[str] = "", page: FromQuery[str] = ""
+) -> ListState:
+    """The list's filter, search and page, as the three routes showing it take them."""
+    return ListState.parse(filter_, q, page)
+
+
+# The `list_state` of the routes that show the list.
+WITH_LIST_STATE = {"list_state": Provide(_list_state, sync_to_thread=False)}
 NO_CHANGE = 204  # htmx swaps nothing: the page already shows this
 STOP_POLLING = 286  # htmx swaps the answer in and polls no more
 
 
-@get("/inbox", opt=acting_as("listConversations"), include_in_schema=False)
+@get(
+    "/inbox",
+    opt=acting_as("listConversations"),
+    include_in_schema=False,
+    dependencies=WITH_LIST_STATE,
+)
 async def inbox_page(
     request: AnyRequest,
     list_conversations: NamedDependency[ListConversations],
     clock: NamedDependency[AnyClock],
-    filter_: FilterParam = "",
-    q: FromQuery[str] = "",
-    page: FromQuery[str] = "",
+    list_state: NamedDependency[ListState],
 ) -> Template:
     """The list alone: opening a conversation is the chatter's choice (it marks it read)."""
-    state = ListState.parse(filter_, q, page)
-    listing = await _listing(request, list_conversations, clock, state, None)
+    listing = await _listing(request, list_conversations, clock, list_state, None)
     return render(request, "inbox.html", **_page(listing), thread=None, fan=None)
 
 
-@get("/inbox/{conversation_id:int}", opt=acting_as("getConversation"), include_in_schema=False)
+@get(
+    "/inbox/{conversation_id:int}",
+    opt=acting_as("getConversation"),
+    include_in_schema=False,
+    dependencies=WITH_LIST_STATE,
+)
 async def conversation_page(
     request: AnyRequest,
     conversation_id: PathId,
@@ -73,14 +91,11 @@ async def conversation_page(
     get_fan: NamedDependency[GetFan],
     list_quick_replies: NamedDependency[ListQuickReplies],
     clock: NamedDependency[AnyClock],
-    filter_: FilterParam = "",
-    q: FromQuery[str] = "",
-    page: FromQuery[str] = "",
+    list_state: NamedDependency[ListState],
 ) -> Template:
     """The list, the thread, its reply box and the fan: another account's id is not found."""
-    state = ListState.parse(filter_, q, page)
     summary = await get_conversation.execute(request.user, conversation_id)
-    listing = await _listing(request, list_conversations, clock, state, conversation_id)
+    listing = await _listing(request, list_conversations, clock, list_state, conversation_id)
     messages = await list_conversation_messages.execute(request.user, conversation_id, THREAD_STEP)
     fan = await get_fan.execute(request.user, summary.conversation.fan_id)
     replies = await list_quick_replies.execute(request.user)
@@ -97,20 +112,22 @@ async def conversation_page(
     )
 
 
-@get("/inbox/list", opt=acting_as("listConversations"), include_in_schema=False)
+@get(
+    "/inbox/list",
+    opt=acting_as("listConversations"),
+    include_in_schema=False,
+    dependencies=WITH_LIST_STATE,
+)
 async def list_fragment(
     request: AnyRequest,
     list_conversations: NamedDependency[ListConversations],
     clock: NamedDependency[AnyClock],
-    filter_: FilterParam = "",
-    q: FromQuery[str] = "",
-    page: FromQuery[str] = "",
+    list_state: NamedDependency[ListState],
     open_id: Annotated[int | None, QueryParameter(name="open", ge=1)] = None,
     seen: FromQuery[str] = "",
 ) -> Response[Any]:
     """The list's poll: 204 while it is what the page shows."""
-    state = ListState.parse(filter_, q, page)
-    listing = await _listing(request, list_conversations, clock, state, open_id)
+    listing = await _listing(request, list_conversations, clock, list_state, open_id)
     if listing.digest == seen:
         return Response(None, status_code=NO_CHANGE)
     return render(request, "inbox_list.html", listing=listing)
