@@ -30,7 +30,18 @@ from markupsafe import Markup
 
 from core.identity import RefreshSession
 from entrypoints.http.auth import CONSOLE, BearerTokens
-from entrypoints.http.console import dashboard, fans, inbox, login
+from entrypoints.http.console import (
+    analytics,
+    campaigns,
+    dashboard,
+    fans,
+    inbox,
+    invite,
+    keys,
+    login,
+    settings,
+    team,
+)
 from entrypoints.http.console.errors import CONSOLE_EXCEPTION_HANDLERS, not_found
 from entrypoints.http.console.formats import FILTERS
 from entrypoints.http.console.imports import import_router
@@ -54,7 +65,18 @@ SECURITY_HEADERS = [
     ResponseHeader(name="Cache-Control", value="no-store"),
 ]
 # Each page module lists its routes in ROUTES (the import's come with their upload cap: routers).
-PAGES = [*login.ROUTES, *inbox.ROUTES, *dashboard.ROUTES, *fans.ROUTES]
+PAGES = [
+    *login.ROUTES,
+    *inbox.ROUTES,
+    *dashboard.ROUTES,
+    *fans.ROUTES,
+    *campaigns.ROUTES,
+    *analytics.ROUTES,
+    *team.ROUTES,
+    *keys.ROUTES,
+    *invite.ROUTES,
+    *settings.ROUTES,
+]
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,7 +38,11 @@ MENU = (
     MenuItem("Inbox", "/inbox", "listConversations"),
     MenuItem("Fans", "/fans", "listFans"),
     MenuItem("Import", "/fans/import", "importFansCsv"),
+    MenuItem("Campaigns", "/campaigns", "listCampaigns"),
+    MenuItem("Analytics", "/analytics", "analytics"),
     MenuItem("Dashboard", "/dashboard", "monitoring"),
+    MenuItem("Team", "/team", "listMembers"),
+    MenuItem("Settings", "/settings", "getSettings"),
 )
 
 
