@@ -48,9 +48,11 @@ def test_the_top_tick_reaches_the_highest_value_in_a_few_nice_steps(highest: int
 
     assert scale.top >= highest
     assert 1 <= scale.steps <= MOST_STEPS
-    assert scale.ticks()[0] == 0 and scale.ticks()[-1] == scale.top
+    assert scale.ticks()[0] == 0
+    assert scale.ticks()[-1] == scale.top
     power = 10 ** int(math.log10(scale.step))
-    assert scale.step // power in (1, 2, 5) and scale.step % power == 0
+    assert scale.step // power in (1, 2, 5)
+    assert scale.step % power == 0
     if scale.steps > 1:  # no more steps than it takes to reach it
         assert scale.top - scale.step < highest
 
@@ -90,14 +92,16 @@ def test_bars_of_a_slot_sit_side_by_side_inside_it_and_slots_do_not_overlap(
         assert math.isclose(left.x + left.width, right.x)
     xs = [bar.x for bar in chart.bars]
     assert xs == sorted(xs)
-    assert FRAME.left <= xs[0] and xs[-1] + chart.bars[-1].width <= FRAME.left + FRAME.plot_width
+    assert FRAME.left <= xs[0]
+    assert xs[-1] + chart.bars[-1].width <= FRAME.left + FRAME.plot_width
 
 
 def test_ticks_are_written_as_told_from_zero_at_the_baseline_up():
     chart = bar_chart(["a", "b"], [Series("r", "Revenue", [250, 1_000])], text=lambda v: f"${v}")
 
     assert [t.text for t in chart.value_ticks] == ["$0", "$500", "$1000"]
-    assert chart.value_ticks[0].at == FRAME.baseline and chart.value_ticks[-1].at == FRAME.top
+    assert chart.value_ticks[0].at == FRAME.baseline
+    assert chart.value_ticks[-1].at == FRAME.top
     assert [b.text for b in chart.bars] == ["$250", "$1000"]
 
 

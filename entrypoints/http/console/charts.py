@@ -110,7 +110,7 @@ def bar_chart(
     slots: Sequence[str],
     series: Sequence[Series],
     text: Callable[[int], str] = str,
-    frame: Frame = Frame(),  # noqa: B008 (frozen: one shared default is safe)
+    frame: Frame = Frame(),  # frozen: one shared default is safe
 ) -> BarChart:
     """Bars side by side in each slot, one per series, their heights on one scale; `text`
     writes a value (a tick's, a bar's) as a person reads it."""
@@ -131,7 +131,7 @@ def bar_chart(
         Tick(frame.baseline - frame.plot_height * v / scale.top, text(v)) for v in scale.ticks()
     ]
     every = -(-len(slots) // MOST_LABELS) or 1
-    slot_ticks = [
-        Tick(frame.left + (n + 0.5) * slot_width, slot) for n, slot in enumerate(slots)
-    ][::every]
+    slot_ticks = [Tick(frame.left + (n + 0.5) * slot_width, slot) for n, slot in enumerate(slots)][
+        ::every
+    ]
     return BarChart(frame, scale, list(series), list(slots), bars, value_ticks, slot_ticks)
