@@ -15,7 +15,7 @@ from core.accounts import Role
 from core.errors import Conflict
 from core.fans import Fan, FanQuery, NewFan, Platform
 from core.identity import operator_in
-from core.inbound import EventType, FanRef, InboundEvent, MessageReceived
+from core.inbound import EventType, FanRef, InboundEvent, MessageReceived, PpvPurchased
 from entrypoints.container import Container, resolve
 from entrypoints.http.auth import issue_token
 
@@ -65,6 +65,33 @@ async def seed_demo_fans(container: Container) -> list[Fan]:
     for title, content in DEMO_QUICK_REPLIES:
         await create_quick_reply.execute(DEV_USER, title, content)
     return fans
+
+
+# Purchases of the demo fans over the last days (days ago, fan's index, cents): the analytics
+# page's revenue chart draws something, not a flat line.
+DEMO_PURCHASES = (
+    (13, 0, 25_00), (11, 1, 9_99), (9, 0, 40_00), (8, 2, 15_00), (6, 0, 12_50),
+    (4, 1, 9_99), (3, 2, 27_50), (2, 0, 60_00), (1, 1, 19_99), (0, 2, 7_50),
+)  # fmt: skip
+
+
+async def seed_demo_purchases(container: Container, fans: list[Fan]) -> None:
+    """The demo purchases, as the bridge would report them; each event's id is fixed, so a
+    persistent database holds them once however often dev mode starts on it."""
+    receive = await resolve(container.process_inbound_event)
+    now = datetime.now(UTC)
+    for days_ago, who, cents in DEMO_PURCHASES:
+        fan = fans[who % len(fans)]
+        await receive.execute(
+            InboundEvent(
+                id=f"demo-purchase-{days_ago}-{who}",
+                type=EventType.PPV_PURCHASED,
+                user_id=DEV_USER,
+                occurred_at=now - timedelta(days=days_ago, hours=1),
+                fan=FanRef(fan.platform, fan.handle, fan.name),
+                payload=PpvPurchased(cents),
+            )
+        )
 
 
 DEMO_PEOPLE = (("owner@demo.fancrm.test", Role.OWNER), ("chatter@demo.fancrm.test", Role.CHATTER))

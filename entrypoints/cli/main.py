@@ -28,7 +28,7 @@ from entrypoints.cli.settings import settings as settings_commands
 from entrypoints.cli.workers import serve_workers
 from entrypoints.config import MAX_WORKER_CONCURRENCY, dev_secret_path
 from entrypoints.container import Container, build_container, resolve
-from entrypoints.dev import banner, seed_demo_fans, seed_demo_people
+from entrypoints.dev import banner, seed_demo_fans, seed_demo_people, seed_demo_purchases
 from entrypoints.http.app import create_app
 from entrypoints.http.auth import MAX_TOKEN_TTL, issue_token
 from entrypoints.http.protocol import JsonErrorsHttpToolsProtocol
@@ -69,6 +69,7 @@ def serve(dev: bool, host: str | None, port: int | None, workers: int) -> None:
     async def on_startup(c: Container) -> None:
         if dev:
             fans = await seed_demo_fans(c)
+            await seed_demo_purchases(c, fans)
             people = await seed_demo_people(c)
             kept_in = None if os.environ.get("JWT_SECRET") else dev_secret_path(os.environ)
             base_url = f"http://{host}:{port}"

@@ -31,6 +31,7 @@ SHOTS = [
     Shot("fans", "/fans"),
     Shot("fan", "/fans/1"),
     Shot("import", "/fans/import"),
+    Shot("analytics", "/analytics"),
     Shot("dashboard", "/dashboard"),
 ]
 VIEWPORTS: dict[str, ViewportSize] = {
