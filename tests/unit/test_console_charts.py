@@ -100,9 +100,14 @@ def test_ticks_are_written_as_told_from_zero_at_the_baseline_up():
     chart = bar_chart(["a", "b"], [Series("r", "Revenue", [250, 1_000])], text=lambda v: f"${v}")
 
     assert [t.text for t in chart.value_ticks] == ["$0", "$500", "$1000"]
+    assert [t.text for t in chart.slot_ticks] == ["a", "b"]
     assert chart.value_ticks[0].at == FRAME.baseline
     assert chart.value_ticks[-1].at == FRAME.top
     assert [b.text for b in chart.bars] == ["$250", "$1000"]
+    shorter = bar_chart(["a1", "b2"], chart.series, text=str, tick_text=hex, slot_text=str.upper)
+    assert [t.text for t in shorter.value_ticks] == ["0x0", "0x1f4", "0x3e8"]
+    assert [t.text for t in shorter.slot_ticks] == ["A1", "B2"]
+    assert [b.text for b in shorter.bars] == ["250", "1000"]  # the bars' own text unchanged
 
 
 @given(days)

@@ -98,9 +98,21 @@ def charts_of(report: AnalyticsReport) -> dict[str, BarChart]:
     sent = Series("sent", "Sent", [d.figures.sent for d in report.days])
     failed = Series("failed", "Failed", [d.figures.failed for d in report.days])
     return {
-        "revenue_chart": bar_chart(days, [revenue], text=money),
-        "messages_chart": bar_chart(days, [sent, failed]),
+        "revenue_chart": bar_chart(
+            days, [revenue], text=money, tick_text=_whole_dollars, slot_text=_month_day
+        ),
+        "messages_chart": bar_chart(days, [sent, failed], slot_text=_month_day),
     }
+
+
+def _whole_dollars(cents: int) -> str:
+    """A tick's amount: `$1,500`, cents only when it has some (the scale's steps rarely do)."""
+    return money(cents).removesuffix(".00")
+
+
+def _month_day(day: str) -> str:
+    """`12-06`: the axis names a few days of a period of at most a year."""
+    return day[5:]
 
 
 ROUTES = [analytics_page]

@@ -110,10 +110,14 @@ def bar_chart(
     slots: Sequence[str],
     series: Sequence[Series],
     text: Callable[[int], str] = str,
+    tick_text: Callable[[int], str] | None = None,
+    slot_text: Callable[[str], str] = str,
     frame: Frame = Frame(),  # frozen: one shared default is safe
 ) -> BarChart:
-    """Bars side by side in each slot, one per series, their heights on one scale; `text`
-    writes a value (a tick's, a bar's) as a person reads it."""
+    """Bars side by side in each slot, one per series, their heights on one scale. `text`
+    writes a bar's value as a person reads it; `tick_text` (default `text`) and `slot_text`
+    the axes' labels, which may be shorter (they must fit a phone)."""
+    tick_text = tick_text or text
     scale = nice_scale(max((v for s in series for v in s.values), default=0))
     slot_width = frame.plot_width / max(1, len(slots))
     bar_width = slot_width * BAR_SHARE / max(1, len(series))
@@ -128,10 +132,10 @@ def bar_chart(
                 Bar(one, slot, value, text(value), x, frame.baseline - height, bar_width, height)
             )
     value_ticks = [
-        Tick(frame.baseline - frame.plot_height * v / scale.top, text(v)) for v in scale.ticks()
+        Tick(frame.baseline - frame.plot_height * v / scale.top, tick_text(v))
+        for v in scale.ticks()
     ]
     every = -(-len(slots) // MOST_LABELS) or 1
-    slot_ticks = [Tick(frame.left + (n + 0.5) * slot_width, slot) for n, slot in enumerate(slots)][
-        ::every
-    ]
+    named = range(0, len(slots), every)
+    slot_ticks = [Tick(frame.left + (n + 0.5) * slot_width, slot_text(slots[n])) for n in named]
     return BarChart(frame, scale, list(series), list(slots), bars, value_ticks, slot_ticks)
