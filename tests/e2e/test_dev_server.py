@@ -10,6 +10,7 @@ from datetime import datetime
 import httpx
 import jwt
 
+from entrypoints.dev import DEMO_PURCHASES
 from tests.support.dev_server import FANCRM, DevServer, start_dev_server, stop
 
 
@@ -142,3 +143,13 @@ def test_the_printed_logins_sign_the_demo_owner_and_chatter_in(dev_server: DevSe
         )
     assert [a["role"] for a in chatter["accounts"]] == ["chatter"]
     assert fans.json()["total"] == 3  # the demo creator's fans
+
+
+def test_the_demo_purchases_give_the_analytics_revenue_on_several_days(
+    dev_server: DevServer,
+) -> None:
+    with httpx.Client(base_url=dev_server.base_url, headers=dev_server.auth) as client:
+        report = client.get("/api/onlyfans/analytics").json()  # the last 30 days
+    assert report["totals"]["purchases"] == len(DEMO_PURCHASES)
+    assert report["totals"]["revenueCents"] == sum(cents for _, _, cents in DEMO_PURCHASES)
+    assert len([day for day in report["days"] if day["revenueCents"]]) >= 5

@@ -25,6 +25,7 @@ MANAGER, CHATTER = "manager@stats.example", "chatter@stats.example"
 PERIOD = "from=2025-12-29&to=2026-01-03"  # the clock starts at 2026-01-01T00:00Z
 ANALYTICS = "/api/onlyfans/analytics"
 SEND = "/api/onlyfans/messaging/send"
+EVENTS = "/api/onlyfans/events"
 
 
 @pytest.fixture
@@ -43,7 +44,7 @@ async def purchase(api: Api, handle: str, cents: int, at: str, account: str = AC
     raw = encoded(
         event("ppv.purchased", account, handle, amountCents=cents, occurred_at=at, **more)
     )
-    answer = await api.client.post("/api/onlyfans/events", content=raw, headers=signed(raw))
+    answer = await api.client.post(EVENTS, content=raw, headers=signed(raw))
     assert answer.status_code == 200, answer.text
 
 
@@ -80,6 +81,12 @@ async def seeded(api: Api) -> None:
     gateway.script(PermanentFailure("blocked"))  # the first delivery fails, the rest go
     for _ in range(3):
         await send(api, luna, api.auth(ACCOUNT))
+    # Mia writes five minutes before the chatter answers (the clock is at 00:00).
+    wrote = event(
+        "message.received", ACCOUNT, "mia", text="hey", occurred_at="2025-12-31T23:55:00Z"
+    )
+    raw = encoded(wrote)
+    assert (await api.client.post(EVENTS, content=raw, headers=signed(raw))).status_code == 200
     bought = await send(api, mia, chatters)
     await in_app(api.client, api.drain)
     api.clock.advance(86_400)  # 2026-01-02
@@ -163,7 +170,9 @@ async def test_the_page_shows_the_apis_figures_for_the_same_period(api: Api) -> 
                        "" if m["medianReplySeconds"] is None else str(m["medianReplySeconds"])])
         for m in team["members"]
     ]  # fmt: skip
-    assert any(m["revenueCents"] == 4_000 for m in team["members"])  # the chatter credited
+    credited = next(m for m in team["members"] if m["revenueCents"] == 4_000)  # the chatter
+    assert credited["medianReplySeconds"] == 300
+    assert re.search(rf'<tr data-member="{credited["userId"]}">.*?5 min</td>', page.text, re.S)
 
 
 async def test_another_accounts_figures_are_not_shown(api: Api) -> None:
