@@ -25,7 +25,6 @@ MANAGER, CHATTER = "manager@stats.example", "chatter@stats.example"
 PERIOD = "from=2025-12-29&to=2026-01-03"  # the clock starts at 2026-01-01T00:00Z
 ANALYTICS = "/api/onlyfans/analytics"
 SEND = "/api/onlyfans/messaging/send"
-EVENTS = "/api/onlyfans/events"
 
 
 @pytest.fixture
@@ -40,12 +39,15 @@ async def signed_in(api: Api, email: str, role: Role) -> ConsoleSession:
     return await console_sign_in(api.client, email)
 
 
-async def purchase(api: Api, handle: str, cents: int, at: str, account: str = ACCOUNT, **more: Any):
-    raw = encoded(
-        event("ppv.purchased", account, handle, amountCents=cents, occurred_at=at, **more)
-    )
-    answer = await api.client.post(EVENTS, content=raw, headers=signed(raw))
+async def from_bridge(api: Api, type_: str, handle: str, account: str = ACCOUNT, **data: Any):
+    """An event as the bridge reports it (signed with its secret)."""
+    raw = encoded(event(type_, account, handle, **data))
+    answer = await api.client.post("/api/onlyfans/events", content=raw, headers=signed(raw))
     assert answer.status_code == 200, answer.text
+
+
+async def purchase(api: Api, handle: str, cents: int, at: str, **more: Any) -> None:
+    await from_bridge(api, "ppv.purchased", handle, amountCents=cents, occurred_at=at, **more)
 
 
 async def send(api: Api, fan: int, headers: dict[str, str]) -> str:
@@ -82,11 +84,9 @@ async def seeded(api: Api) -> None:
     for _ in range(3):
         await send(api, luna, api.auth(ACCOUNT))
     # Mia writes five minutes before the chatter answers (the clock is at 00:00).
-    wrote = event(
-        "message.received", ACCOUNT, "mia", text="hey", occurred_at="2025-12-31T23:55:00Z"
+    await from_bridge(
+        api, "message.received", "mia", text="hey", occurred_at="2025-12-31T23:55:00Z"
     )
-    raw = encoded(wrote)
-    assert (await api.client.post(EVENTS, content=raw, headers=signed(raw))).status_code == 200
     bought = await send(api, mia, chatters)
     await in_app(api.client, api.drain)
     api.clock.advance(86_400)  # 2026-01-02
