@@ -11,13 +11,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 from litestar import get
 from litestar.di import NamedDependency
 from litestar.response import Template
 
-from core.analytics import AnalyticsReport, GetAnalytics, GetTeamAnalytics, parse_day
+from core.analytics import (
+    AnalyticsReport,
+    GetAnalytics,
+    GetTeamAnalytics,
+    TeamReport,
+    parse_day,
+)
 from core.errors import Invalid
 from entrypoints.http.caller import caller_of
 from entrypoints.http.console.charts import BarChart, Series, bar_chart
@@ -62,15 +67,17 @@ async def analytics_page(
     except Invalid as exc:
         return _page(request, today, asked, errors={exc.field or "from": exc.message})
     picked = {"from": str(report.period.first), "to": str(report.period.last)}
-    return _page(request, today, picked, report=report, team=team, **charts_of(report))
+    return _page(request, today, picked, report=report, team=team)
 
 
 def _page(
     request: AnyRequest,
     today: date,
     asked: dict[str, str],
+    *,
     errors: dict[str, str] | None = None,
-    **figures: Any,
+    report: AnalyticsReport | None = None,
+    team: TeamReport | None = None,
 ) -> Template:
     """The picker (with the days asked, and the error naming one), and the figures if any."""
     return render(
@@ -80,10 +87,10 @@ def _page(
         asked=asked,
         errors=errors or {},
         quick=_quick_periods(today),
-        report=figures.pop("report", None),
-        team=figures.pop("team", None),
+        report=report,
+        team=team,
         duration=duration_text,
-        **figures,
+        **(charts_of(report) if report else {}),
     )
 
 
