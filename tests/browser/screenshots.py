@@ -33,6 +33,8 @@ SHOTS = [
     Shot("import", "/fans/import"),
     Shot("analytics", "/analytics"),
     Shot("dashboard", "/dashboard"),
+    Shot("settings", "/settings"),
+    Shot("quick-replies", "/settings/quick-replies"),
 ]
 VIEWPORTS: dict[str, ViewportSize] = {
     "desktop": {"width": 1280, "height": 800},
