@@ -94,6 +94,7 @@ def bridge() -> Iterator[Bridge]:
 def console(database: str, bridge: Bridge) -> Iterator[Console]:
     """The dev server on that database, delivering through the stand-in bridge."""
     env = {
+        "API_RATE_PER_MINUTE": "100000",  # the seeding polls each send's status
         "DATABASE_URL": database,
         "DELIVERY_BACKEND": "webhook",
         "DELIVERY_WEBHOOK_URL": bridge.url,
@@ -135,12 +136,16 @@ def sent_through_the_worker(console: Console, fan_id: int, outcome: str) -> str:
     assert answer.status_code == 202, answer.text
     message_id = str(answer.json()["messageId"])
     deadline = time.monotonic() + SETTLES_WITHIN_S
-    while (
-        now := console.api.get(f"/api/onlyfans/messaging/{message_id}").json()["status"]
-    ) != outcome:
+    while (now := status_of(console, message_id)) != outcome:
         assert time.monotonic() < deadline, f"message {message_id} still {now}, not {outcome}"
-        time.sleep(0.1)
+        time.sleep(0.2)
     return message_id
+
+
+def status_of(console: Console, message_id: str) -> str:
+    answer = console.api.get(f"/api/onlyfans/messaging/{message_id}")
+    assert answer.status_code == 200, answer.text
+    return str(answer.json()["status"])
 
 
 async def _backdate(url: str, days_ago: dict[str, int]) -> None:
