@@ -18,6 +18,9 @@ NEW_PASSWORD = "a chatter's own passphrase"
 PHONE = {"width": 375, "height": 800}
 
 
+REFUSE_CLIPBOARD = """() => {
+  navigator.clipboard.writeText = () => Promise.reject(new Error("refused"));
+}"""
 SCROLLS_SIDEWAYS = "document.documentElement.scrollWidth > document.documentElement.clientWidth"
 
 
@@ -104,8 +107,15 @@ def test_an_api_key_is_shown_once_works_and_stops_when_revoked(
     page.get_by_label("Role", exact=True).select_option("manager")
     page.get_by_role("button", name="Create key").click()
 
-    secret = page.get_by_label(f"Key {name}").input_value()
+    field = page.get_by_label(f"Key {name}")
+    secret = field.input_value()
     expect(page.get_by_text("is shown once, here")).to_be_visible()
+    # Where the clipboard refuses (no permission here), Copy selects the key to copy by hand.
+    page.evaluate(REFUSE_CLIPBOARD)
+    page.get_by_role("button", name="Copy").click()
+    expect(page.locator("#api-key-copied")).to_contain_text("Selected: press Ctrl+C")
+    expect(field).to_be_focused()
+    assert field.evaluate("f => [f.selectionStart, f.selectionEnd]") == [0, len(secret)]
     api = httpx.Client(base_url=console.base_url, headers={"Authorization": f"Bearer {secret}"})
     with api:
         assert api.get("/api/crm/fans").status_code == 200

@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from core.accounts import Role
+from entrypoints.http.auth import ACCOUNT_COOKIE
 from entrypoints.http.console import CSRF_COOKIE
 from entrypoints.http.console.login import JOINED_COOKIE
 from tests.integration.conftest import Api
@@ -151,7 +152,7 @@ async def test_a_member_role_is_changed_and_a_member_removed_from_the_page(api: 
     roles = {m["email"]: m["role"] for m in await members_json(api)}
     assert roles[CHATTER] == "manager"
     shown = await api.client.get(changed.headers["location"], headers=owner.headers())
-    assert "The role was changed" in shown.text
+    assert "Role saved" in shown.text
     assert (chatter.id, "manager") in listed_members(shown.text)
 
     removed = await post(api, owner, f"/team/members/{chatter.id}/remove")
@@ -335,6 +336,13 @@ async def test_someone_with_a_user_gives_their_current_password_and_guesses_are_
     assert right.status_code == 303
     roles = {m["email"]: m["role"] for m in await members_json(api)}
     assert roles["known@team.example"] == "manager"
+    # Signed in, they work in the account joined, not in the one they had (it comes first).
+    assert right.cookies[ACCOUNT_COOKIE] == ACCOUNT
+    known_session = await console_sign_in(api.client, "known@team.example")
+    cookie = {ACCOUNT_COOKIE: right.cookies[ACCOUNT_COOKIE]}
+    team = await api.client.get("/team", headers=known_session.headers(**cookie))
+    assert team.status_code == 200
+    assert OWNER in team.text  # this account's team
 
     path = f"/invite/{guessed['token']}"
     statuses = [(await post(api, visit, path, password=f"guess {n}")).status_code for n in range(6)]

@@ -5,7 +5,7 @@ It acts as `acceptInvitation` (public: the token is the credential) and calls it
 (the API's length rules); an email that has a user already gives its current password (a link
 never resets one), with the sign-in's throttle against guessing it. A used, revoked, expired or
 unknown link answers the 404 page the API's 404 stands for. Joined: on to the login page, the
-email filled in.
+email filled in, and the account chosen in the switcher is the one joined.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from core.identity import (
 )
 from entrypoints.http.console.login import Form, Joined, joined_cookie, too_many
 from entrypoints.http.console.pages import AnyRequest, acting_as, render
+from entrypoints.http.console.session import account_cookie
 
 
 @dataclass
@@ -67,7 +68,9 @@ async def accept(
     except Conflict as exc:  # a member already, or signed up meanwhile
         return await _refused(request, token, open_invitation, data, None, exc.message, 409)
     joined = Joined(accepted.user.email, accepted.account.name)
-    return Redirect("/login", status_code=303, cookies=[joined_cookie(joined)])
+    # Signed in, they work in the account they joined (not the first of theirs, if they had one).
+    cookies = [joined_cookie(joined), account_cookie(accepted.account.id)]
+    return Redirect("/login", status_code=303, cookies=cookies)
 
 
 async def _refused(

@@ -39,7 +39,7 @@ ROLES = [(role.value, role.value) for role in Role]
 # What a change that worked says on the page it redirects to (`?done=`): fixed words only, so
 # a link cannot make the page say something else.
 DONE = {
-    "role": "The role was changed; it applies to their next request.",
+    "role": "Role saved; a change applies to their next request.",
     "removed": "The member was removed; their next request in this account is refused.",
     "revoked": "The invitation was revoked; its link no longer works.",
 }
