@@ -58,6 +58,8 @@ SHOTS = [
     Shot("dashboard", "/dashboard"),
     Shot("team", "/team"),  # with the invitation made above pending
     Shot("keys", "/team/keys", made_by=demo_key),
+    Shot("settings", "/settings"),
+    Shot("quick-replies", "/settings/quick-replies"),
 ]
 VIEWPORTS: dict[str, ViewportSize] = {
     "desktop": {"width": 1280, "height": 800},

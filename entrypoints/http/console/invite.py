@@ -27,7 +27,8 @@ from core.identity import (
     InvitationOffer,
     OpenInvitation,
 )
-from entrypoints.http.console.login import Form, Joined, joined_cookie, too_many
+from entrypoints.http.console.forms import URL_ENCODED
+from entrypoints.http.console.login import Joined, joined_cookie, too_many
 from entrypoints.http.console.pages import AnyRequest, acting_as, render
 from entrypoints.http.console.session import account_cookie
 
@@ -50,7 +51,7 @@ async def invitation_page(
 async def accept(
     request: AnyRequest,
     token: FromPath[str],
-    data: Annotated[AcceptForm, Form],
+    data: Annotated[AcceptForm, URL_ENCODED],
     open_invitation: NamedDependency[OpenInvitation],
     accept_invitation: NamedDependency[AcceptInvitation],
 ) -> Response[Any]:

@@ -16,7 +16,7 @@ from core.errors import Invalid
 from core.identity import MAX_KEY_NAME_LENGTH, CreateApiKey, ListApiKeys, RevokeApiKey
 from core.paging import MAX_PAGE_SIZE
 from entrypoints.http.caller import caller_of
-from entrypoints.http.console.login import Form
+from entrypoints.http.console.forms import URL_ENCODED
 from entrypoints.http.console.pages import AnyRequest, acting_as, render
 from entrypoints.http.console.team import ROLES, role_from
 from entrypoints.http.controllers.keys import KeyId
@@ -50,7 +50,7 @@ async def keys_page(
 @post("/team/keys", opt=acting_as("createApiKey"), include_in_schema=False)
 async def create_key(
     request: AnyRequest,
-    data: Annotated[KeyForm, Form],
+    data: Annotated[KeyForm, URL_ENCODED],
     create_api_key: NamedDependency[CreateApiKey],
     list_api_keys: NamedDependency[ListApiKeys],
 ) -> Template:

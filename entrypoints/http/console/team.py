@@ -27,7 +27,7 @@ from core.identity import (
 )
 from core.paging import MAX_PAGE_SIZE
 from entrypoints.http.caller import caller_of
-from entrypoints.http.console.login import Form
+from entrypoints.http.console.forms import URL_ENCODED
 from entrypoints.http.console.pages import AnyRequest, acting_as, may, render
 from entrypoints.http.controllers.team import InvitationId, UserId
 from entrypoints.http.errors import status_of
@@ -87,7 +87,7 @@ async def team_page(
 async def change_role(
     request: AnyRequest,
     user_id: UserId,
-    data: Annotated[RoleForm, Form],
+    data: Annotated[RoleForm, URL_ENCODED],
     change_member_role: NamedDependency[ChangeMemberRole],
     list_members: NamedDependency[ListMembers],
     list_invitations: NamedDependency[ListInvitations],
@@ -117,7 +117,7 @@ async def remove(
 @post("/team/invitations", opt=acting_as("createInvitation"), include_in_schema=False)
 async def invite(
     request: AnyRequest,
-    data: Annotated[InviteForm, Form],
+    data: Annotated[InviteForm, URL_ENCODED],
     invite_member: NamedDependency[InviteMember],
     list_members: NamedDependency[ListMembers],
     list_invitations: NamedDependency[ListInvitations],
