@@ -42,7 +42,7 @@ class IssuedSecret:
 async def keys_page(
     request: AnyRequest,
     list_api_keys: NamedDependency[ListApiKeys],
-    revoked: Annotated[str | None, QueryParameter(max_length=1)] = None,
+    revoked: Annotated[str | None, QueryParameter(max_length=20)] = None,
 ) -> Template:
     return await _keys_page(request, list_api_keys, revoked=revoked is not None)
 
