@@ -32,6 +32,8 @@ SHOTS = [
     Shot("fan", "/fans/1"),
     Shot("import", "/fans/import"),
     Shot("dashboard", "/dashboard"),
+    Shot("campaigns", "/campaigns"),
+    Shot("campaign-new", "/campaigns/new"),
 ]
 VIEWPORTS: dict[str, ViewportSize] = {
     "desktop": {"width": 1280, "height": 800},
