@@ -34,6 +34,7 @@ SHOTS = [
     Shot("dashboard", "/dashboard"),
     Shot("campaigns", "/campaigns"),
     Shot("campaign-new", "/campaigns/new"),
+    Shot("campaign", "/campaigns/1"),  # the demo campaign, sent to the demo VIPs
 ]
 VIEWPORTS: dict[str, ViewportSize] = {
     "desktop": {"width": 1280, "height": 800},

@@ -376,3 +376,29 @@ async def test_an_action_without_the_csrf_token_changes_nothing(api: Api) -> Non
     assert refused.status_code == 403
     one = (await api.client.get(f"{CAMPAIGNS}/{campaign}", headers=api.auth(ACCOUNT))).json()
     assert one["status"] == "running"
+
+
+async def test_a_campaigns_page_shows_its_message_audience_and_counters(api: Api) -> None:
+    session = await signed_in(api)
+    await fans(api, ("luna", ["vip"]), ("mia", []))
+    segment = {"tagsAny": ["vip"], "tagsNone": ["muted"], "minValueCents": 1050}
+    campaign = await bulk(api, "vip <night>", segment=segment, content="<i>hi</i>", priceCents=499)
+    await fans(api, ("elsewhere", []), account=OTHER)
+    theirs = (await bulk(api, "not yours", account=OTHER))["id"]
+
+    page = await api.client.get(f"/campaigns/{campaign['id']}", headers=session.headers())
+
+    assert page.status_code == 200
+    assert shown(page.text, campaign["id"]) == {
+        **{name: campaign["counters"][name] for name in COUNTERS},
+        "revenueCents": 0,
+    }
+    assert "&lt;i&gt;hi&lt;/i&gt;" in page.text
+    assert "Unlock for $4.99" in page.text
+    for fact in ("<dt>Any of the tags</dt><dd>vip</dd>", "<dt>None of the tags</dt><dd>muted</dd>",
+                 "<dt>Spent at least</dt><dd>$10.50</dd>"):  # fmt: skip
+        assert fact in page.text
+    listed = await api.client.get("/campaigns", headers=session.headers())
+    assert f'href="/campaigns/{campaign["id"]}"' in listed.text
+    other = await api.client.get(f"/campaigns/{theirs}", headers=session.headers())
+    assert other.status_code == 404

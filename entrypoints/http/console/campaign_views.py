@@ -7,9 +7,10 @@ import hashlib
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from core.campaigns import CampaignStatus, CampaignView
+from core.campaigns import CampaignAudience, CampaignStatus, CampaignView
 from core.campaigns.control import CANCELLABLE, PAUSABLE, RESUMABLE, RETRYABLE
 from core.paging import Page
+from entrypoints.http.console.formats import money
 
 # While one of these is on the page its counters move (a scheduled one starts by itself):
 # the page polls; once none is, it stops.
@@ -72,3 +73,33 @@ class CampaignListing:
 
     def actions(self, view: CampaignView) -> list[Action]:
         return [a for a in ACTIONS if a.operation in self.offered and a.allowed_for(view)]
+
+
+def audience_facts(audience: CampaignAudience) -> list[tuple[str, str]]:
+    """Who a campaign is for, as (what, which) lines a person reads."""
+    facts = []
+    if audience.fan_ids:
+        facts.append(("Named fans", ", ".join(str(i) for i in audience.fan_ids)))
+    if not audience.segment:
+        return facts
+    for label, tags in (
+        ("Any of the tags", audience.tags_any),
+        ("All of the tags", audience.tags_all),
+        ("None of the tags", audience.tags_none),
+    ):
+        if tags:
+            facts.append((label, ", ".join(sorted(tags))))
+    if audience.min_value_cents is not None:
+        facts.append(("Spent at least", money(audience.min_value_cents)))
+    if audience.max_value_cents is not None:
+        facts.append(("Spent at most", money(audience.max_value_cents)))
+    if audience.platform is not None:
+        facts.append(("Platform", audience.platform.value))
+    if audience.exclude_fan_ids:
+        facts.append(("Leaving out fans", ", ".join(str(i) for i in audience.exclude_fan_ids)))
+    if audience.exclude_messaged_within_hours is not None:
+        hours = audience.exclude_messaged_within_hours
+        facts.append(("Leaving out fans messaged in the last", f"{hours} h"))
+    if audience.exclude_unread:
+        facts.append(("Leaving out fans", "with unread messages"))
+    return facts or [("Segment", "every fan")]

@@ -23,6 +23,7 @@ from core.accounts import Author
 from core.campaigns import (
     CampaignView,
     CancelCampaign,
+    GetCampaign,
     ListCampaigns,
     PauseCampaign,
     ResumeCampaign,
@@ -31,7 +32,8 @@ from core.campaigns import (
 from core.errors import Conflict, DomainError, NotFound, Unavailable
 from entrypoints.http.caller import caller_of
 from entrypoints.http.console import campaign_new
-from entrypoints.http.console.campaign_views import ACTIONS, CampaignListing
+from entrypoints.http.console.campaign_form import Preview
+from entrypoints.http.console.campaign_views import ACTIONS, CampaignListing, audience_facts
 from entrypoints.http.console.pages import AnyRequest, acting_as, is_htmx, may, render
 from entrypoints.http.controllers.params import Limit, Offset, PathId
 from entrypoints.http.errors import status_of
@@ -95,6 +97,22 @@ async def campaigns_poll(
         return Response(None, status_code=NO_CHANGE)
     status = 200 if listing.live else STOP_POLLING
     return render(request, "campaigns_list.html", status=status, listing=listing, poll_s=POLL_S)
+
+
+@get("/campaigns/{campaign_id:int}", opt=acting_as("getCampaign"), include_in_schema=False)
+async def campaign_page(
+    request: AnyRequest, campaign_id: PathId, get_campaign: NamedDependency[GetCampaign]
+) -> Template:
+    """One campaign: its counters as it was opened, its message and who it is for."""
+    view = await get_campaign.execute(request.user, campaign_id)
+    template = view.campaign.template
+    return render(
+        request,
+        "campaign.html",
+        view=view,
+        preview=Preview(template.content, template.price_cents, template.media_urls),
+        audience=audience_facts(view.campaign.audience),
+    )
 
 
 @post("/campaigns/{campaign_id:int}/pause", opt=acting_as("pauseCampaign"), include_in_schema=False)
@@ -194,6 +212,7 @@ async def _listing(
 ROUTES = [
     campaigns_page,
     campaigns_poll,
+    campaign_page,
     pause,
     resume,
     cancel,
