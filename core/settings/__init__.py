@@ -10,6 +10,7 @@ from core.settings.records import (
     MIN_BURST,
     MIN_RATE,
     AccountSettings,
+    zone_names,
 )
 from core.settings.use_cases import AccountRules, GetSettings, SettingsChanges, UpdateSettings
 
@@ -30,4 +31,5 @@ __all__ = [
     "check_blocked",
     "find_blocked",
     "fold",
+    "zone_names",
 ]

@@ -87,6 +87,11 @@ def zone(name: str) -> ZoneInfo:
         raise Invalid(f"timeZone {name!r} is not an IANA time zone", field="timeZone") from exc
 
 
+def zone_names() -> list[str]:
+    """Every name `zone` accepts, sorted: what a form may offer to choose from."""
+    return sorted(_zone_names())
+
+
 _ZONES: set[str] = set()
 
 

@@ -35,6 +35,8 @@ SHOTS = [
     Shot("campaigns", "/campaigns"),
     Shot("campaign-new", "/campaigns/new"),
     Shot("campaign", "/campaigns/1"),  # the demo campaign, sent to the demo VIPs
+    Shot("settings", "/settings"),
+    Shot("quick-replies", "/settings/quick-replies"),
 ]
 VIEWPORTS: dict[str, ViewportSize] = {
     "desktop": {"width": 1280, "height": 800},

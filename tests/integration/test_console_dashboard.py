@@ -246,5 +246,14 @@ async def test_a_chatters_menu_lacks_the_dashboard_and_import(api: Api) -> None:
     manager = await signed_in(api, MANAGER, Role.MANAGER)
     chatter_menu = menu_paths((await api.client.get("/inbox", headers=chatter.headers())).text)
     manager_menu = menu_paths((await api.client.get("/inbox", headers=manager.headers())).text)
-    assert chatter_menu == ["/inbox", "/fans"]
-    assert manager_menu == ["/inbox", "/fans", "/fans/import", "/dashboard"]
+    assert chatter_menu == ["/inbox", "/fans", "/settings"]
+    assert manager_menu == [
+        "/inbox",
+        "/fans",
+        "/fans/import",
+        "/campaigns",
+        "/analytics",
+        "/dashboard",
+        "/team",
+        "/settings",
+    ]

@@ -7,24 +7,22 @@ the ETag it was filled from, and a fan changed since answers 412 with a way to r
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Response, get, post
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
 from litestar.response import Redirect, Template
 
 from core.errors import Conflict, Invalid, PreconditionFailed
 from core.fans import CreateFan, DeleteFan, Fan, GetFan, Platform, UpdateFan, fan_version
 from entrypoints.http.caller import caller_of
 from entrypoints.http.console.fan_form import FIELDS, IF_MATCH, PLATFORMS, FanForm
+from entrypoints.http.console.forms import FormData
 from entrypoints.http.console.pages import AnyRequest, acting_as, may, render
 from entrypoints.http.controllers.fans import FanId
 from entrypoints.http.etags import accepted_versions, etag
 from entrypoints.http.permissions import fan_fields_beyond_role, refuse_fan_fields_beyond_role
 
-FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 STALE = "This fan has changed since you opened it, so your changes were not saved."
 
 

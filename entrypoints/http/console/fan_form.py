@@ -16,6 +16,7 @@ from core.errors import Invalid
 from core.fans import Fan, FanChanges, NewFan, Platform
 from core.imports.values import parse_money, split_tags
 from entrypoints.http.console.formats import money_input
+from entrypoints.http.console.forms import posted_values, textarea_text
 
 # The form's field (the API's name) → the name FanChanges and NewFan give it.
 FIELDS: Mapping[str, str] = {
@@ -54,13 +55,7 @@ class FanForm:
 
     @classmethod
     def posted(cls, data: Mapping[str, Any]) -> FanForm:
-        values = {}
-        for name in FIELDS.keys() & data.keys():
-            value = data[name]
-            if not isinstance(value, str):  # a field sent twice: which one was meant?
-                raise Invalid(f"{name} was given more than once", field=name)
-            values[name] = value
-        return cls(values)
+        return cls(posted_values(data, FIELDS))
 
     def given(self) -> list[str]:
         return list(self.values)
@@ -90,7 +85,7 @@ def _parsed(name: str, raw: str) -> Any:
     if name == "valueCents":
         return parse_money(raw, "valueCents") if raw.strip() else 0
     if name == "notes":
-        raw = raw.replace("\r\n", "\n")  # a browser posts a textarea's lines with CRLF
+        raw = textarea_text(raw)
     if name in _OPTIONAL and not raw.strip():
         return None
     return raw
