@@ -402,3 +402,22 @@ async def test_a_campaigns_page_shows_its_message_audience_and_counters(api: Api
     assert f'href="/campaigns/{campaign["id"]}"' in listed.text
     other = await api.client.get(f"/campaigns/{theirs}", headers=session.headers())
     assert other.status_code == 404
+
+
+async def test_an_action_asking_for_a_page_we_do_not_serve_is_refused_before_acting(
+    api: Api,
+) -> None:
+    session = await signed_in(api)
+    await fans(api, ("luna", []))
+    campaign = (await bulk(api))["id"]
+
+    refused = await api.client.post(
+        f"/campaigns/{campaign}/pause",
+        data=session.form(limit="0", offset="0"),
+        headers={**session.headers(), **HTMX},
+    )
+
+    assert refused.status_code == 400
+    assert "limit must be between 1 and" in refused.text
+    one = (await api.client.get(f"{CAMPAIGNS}/{campaign}", headers=api.auth(ACCOUNT))).json()
+    assert one["status"] == "running"

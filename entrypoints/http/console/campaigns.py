@@ -30,6 +30,7 @@ from core.campaigns import (
     RetryFailedInCampaign,
 )
 from core.errors import Conflict, DomainError, NotFound, Unavailable
+from core.paging import check_page
 from entrypoints.http.caller import caller_of
 from entrypoints.http.console import campaign_new
 from entrypoints.http.console.campaign_form import Preview
@@ -45,7 +46,7 @@ NO_CHANGE = 204  # htmx swaps nothing: the page already shows this
 STOP_POLLING = 286  # htmx swaps the answer in and polls no more
 
 
-class Controller(Protocol):
+class CampaignControl(Protocol):
     """A campaign control use case: pause, resume, cancel or retry the failed."""
 
     async def execute(self, user_id: str, campaign_id: int, *, actor: Author) -> CampaignView: ...
@@ -172,12 +173,13 @@ async def _control(
     request: AnyRequest,
     campaign_id: int,
     data: PageForm,
-    use_case: Controller,
+    use_case: CampaignControl,
     list_campaigns: ListCampaigns,
     done: str,
 ) -> Response[Any]:
     """The action, then the list (htmx) or a redirect to it (a form posted without htmx). A
     refusal is raised for a plain form (the error page says it) and said above the list else."""
+    check_page(data.limit, data.offset)  # before acting: a bad page refuses the whole request
     refused: DomainError | None = None
     try:
         view = await use_case.execute(request.user, campaign_id, actor=caller_of(request).author)
