@@ -69,6 +69,7 @@ from core.identity import (
     ListInvitations,
     ListMembers,
     LoginThrottle,
+    OpenInvitation,
     RefreshSession,
     RemoveMember,
     RevokeApiKey,
@@ -368,6 +369,7 @@ class Container(containers.DeclarativeContainer):
     invite_member = providers.Factory(InviteMember, storage=storage, clock=clock)
     list_invitations = providers.Factory(ListInvitations, storage=storage, clock=clock)
     revoke_invitation = providers.Factory(RevokeInvitation, storage=storage, clock=clock)
+    open_invitation = providers.Factory(OpenInvitation, storage=storage, clock=clock)
     accept_invitation = providers.Factory(
         AcceptInvitation,
         storage=storage,

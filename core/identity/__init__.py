@@ -7,9 +7,11 @@ from core.identity.authenticate import AuthenticateKey, AuthenticatePerson
 from core.identity.invitations import (
     Accepted,
     AcceptInvitation,
+    InvitationOffer,
     InviteMember,
     IssuedInvitation,
     ListInvitations,
+    OpenInvitation,
     RevokeInvitation,
 )
 from core.identity.keys import CreateApiKey, IssuedKey, ListApiKeys, RevokeApiKey
@@ -89,6 +91,7 @@ __all__ = [
     "IdentityStorage",
     "IdentityStore",
     "Invitation",
+    "InvitationOffer",
     "InviteMember",
     "IssuedInvitation",
     "IssuedKey",
@@ -99,6 +102,7 @@ __all__ = [
     "LoginThrottle",
     "Member",
     "Membership",
+    "OpenInvitation",
     "PasswordHasher",
     "Profile",
     "RefreshSession",

@@ -4,13 +4,15 @@ shown once, lets that person set a password (or prove theirs) and join. No email
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from core.accounts import Author, Caller, Role
 from core.audit import AuditEntry, Detail
 from core.errors import Conflict, NotFound, Unauthenticated
-from core.identity.ports import IdentityStorage, PasswordHasher
+from core.identity.ports import IdentityStorage, IdentityStore, PasswordHasher
 from core.identity.records import (
     INVITATION_TTL,
+    Account,
     AccountRole,
     Invitation,
     Membership,
@@ -39,6 +41,17 @@ class IssuedInvitation:
 class Accepted:
     user: User
     account: AccountRole
+
+
+@dataclass(frozen=True, slots=True)
+class InvitationOffer:
+    """What a pending invitation offers the holder of its link, before they accept it."""
+
+    email: str
+    account_name: str
+    role: Role
+    expires_at: datetime
+    has_user: bool  # the email has a user already: accepting asks for its current password
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,11 +126,8 @@ class AcceptInvitation:
         """A new email gets a user with this password. An email that has a user already must
         give that user's current password: a link never resets anyone's password."""
         check_given_password(password)
-        now = self.clock.now()
         async with self.storage.begin() as uow:
-            invitation = await uow.invitations.by_token(digest(token))
-            if invitation is None or not invitation.pending_at(now):
-                raise NotFound(NOT_PENDING)
+            invitation = await pending_invitation(uow, token, self.clock.now())
             user = await uow.users.by_email(invitation.email)
         if user is None:
             user = await self._new_user(invitation.email, password, name)
@@ -153,5 +163,41 @@ class AcceptInvitation:
             await uow.audit.add(
                 [AuditEntry(joined.account_id, now, actor, "member.joined", user.id, detail)]
             )
-        name = account.name if account is not None else invitation.account_id
+        name = _account_name(account, invitation)
         return Accepted(user, AccountRole(invitation.account_id, name, invitation.role))
+
+
+@dataclass(frozen=True, slots=True)
+class OpenInvitation:
+    """The invitation a link holds, as the page that accepts it shows it: whose account, which
+    role, and whether the email has a user already (then AcceptInvitation wants its current
+    password, not a new one). A used, revoked, expired or unknown token is NotFound, as there."""
+
+    storage: IdentityStorage
+    clock: Clock
+
+    async def execute(self, token: str) -> InvitationOffer:
+        async with self.storage.begin() as uow:
+            invitation = await pending_invitation(uow, token, self.clock.now())
+            user = await uow.users.by_email(invitation.email)
+            account = await uow.accounts.get(invitation.account_id)
+        return InvitationOffer(
+            invitation.email,
+            _account_name(account, invitation),
+            invitation.role,
+            invitation.expires_at,
+            has_user=user is not None,
+        )
+
+
+async def pending_invitation(uow: IdentityStore, token: str, now: datetime) -> Invitation:
+    """The invitation of this link's token, if it may still be accepted; else NotFound."""
+    invitation = await uow.invitations.by_token(digest(token))
+    if invitation is None or not invitation.pending_at(now):
+        raise NotFound(NOT_PENDING)
+    return invitation
+
+
+def _account_name(account: Account | None, invitation: Invitation) -> str:
+    """The account's name; its id when it has no row (a service token's tenant)."""
+    return account.name if account is not None else invitation.account_id

@@ -5,6 +5,7 @@ yet (404) is left out with a note."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,11 +22,34 @@ class Shot:
     name: str  # the file is <name>-<viewport>.png
     path: str
     signed_in: bool = True
+    # For a page that shows only what a request makes first (an invitation's token, a key): it
+    # makes it through the API with the service token; what it returns fills the path's `{}`.
+    made_by: Callable[[httpx.Client], str] | None = None
+
+    def path_on(self, console: Console) -> str:
+        return self.path if self.made_by is None else self.path.format(self.made_by(console.api))
+
+
+def invitation_token(api: httpx.Client) -> str:
+    """A pending invitation's token (it replaces the one this email had)."""
+    body = {"email": "invited@demo.fancrm.test", "role": "chatter"}
+    answer = api.post("/api/crm/invitations", json=body)
+    answer.raise_for_status()
+    return str(answer.json()["token"])
+
+
+def demo_key(api: httpx.Client) -> str:
+    """A key to list (made once: the server outlives several shots of the page)."""
+    listed = api.get("/api/crm/keys").json()["items"]
+    if not any(key["name"] == "Zapier" for key in listed):
+        api.post("/api/crm/keys", json={"name": "Zapier", "role": "manager"}).raise_for_status()
+    return ""
 
 
 # In the order they are taken: the signed-out pages first, as signing in leaves them.
 SHOTS = [
     Shot("login", "/login", signed_in=False),
+    Shot("invitation", "/invite/{}", signed_in=False, made_by=invitation_token),
     Shot("inbox", "/inbox"),
     Shot("conversation", "/inbox/1"),  # the first demo fan's message, opened
     Shot("fans", "/fans"),
@@ -35,6 +59,8 @@ SHOTS = [
     Shot("campaigns", "/campaigns"),
     Shot("campaign-new", "/campaigns/new"),
     Shot("campaign", "/campaigns/1"),  # the demo campaign, sent to the demo VIPs
+    Shot("team", "/team"),  # with the invitation made above pending
+    Shot("keys", "/team/keys", made_by=demo_key),
     Shot("settings", "/settings"),
     Shot("quick-replies", "/settings/quick-replies"),
 ]
@@ -48,15 +74,15 @@ def on_the_server(console: Console) -> list[Shot]:
     """The shots whose page the server has (a page asking to sign in first redirects)."""
     shots = []
     for shot in SHOTS:
-        if httpx.get(console.base_url + shot.path).status_code == 404:
+        if httpx.get(console.base_url + shot.path_on(console)).status_code == 404:
             print(f"{shot.name}: {shot.path} answers 404, left out")
         else:
             shots.append(shot)
     return shots
 
 
-def take(page: Page, shot: Shot, viewport: str) -> None:
-    response = page.goto(shot.path)
+def take(page: Page, console: Console, shot: Shot, viewport: str) -> None:
+    response = page.goto(shot.path_on(console))
     if response is None or not response.ok:
         sys.exit(f"make screenshots: {shot.path} answered {response and response.status}")
     file = OUT / f"{shot.name}-{viewport}.png"
@@ -72,7 +98,7 @@ def take_all(browser: Browser, console: Console, shots: list[Shot], viewport: st
         if shot.signed_in and not signed_in:
             sign_in(page, console, console.owner)
             signed_in = True
-        take(page, shot, viewport)
+        take(page, console, shot, viewport)
     context.close()
 
 

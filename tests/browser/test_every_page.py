@@ -25,7 +25,7 @@ def test_the_page_fits_a_phone_and_breaks_no_policy(page: Page, console: Console
     page.set_viewport_size(PHONE)
     if shot.signed_in:
         sign_in(page, console, console.owner)
-    answer = page.goto(shot.path)
+    answer = page.goto(shot.path_on(console))
     assert answer is not None
     assert answer.status == 200, shot.path
     page.wait_for_load_state("networkidle")

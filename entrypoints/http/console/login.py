@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Annotated, Any
+from urllib.parse import quote, unquote
 
 from litestar import Response, get, post
+from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, QueryParameter
@@ -25,6 +28,10 @@ from entrypoints.http.console.session import (
 )
 
 HOME = "/inbox"
+# Set by the invitation page on its way here: who joined which account, said once on this page
+# and then cleared. A cookie, not the URL: a link cannot make the login page say "you joined"
+# anything.
+JOINED_COOKIE = "fancrm_joined"
 
 
 @dataclass
@@ -47,11 +54,46 @@ async def home() -> Redirect:
     return Redirect(HOME, status_code=303)
 
 
+@dataclass(frozen=True, slots=True)
+class Joined:
+    email: str
+    account: str  # the account's name
+
+
 @get("/login", opt=acting_as("login"), include_in_schema=False)
 async def login_page(
     request: AnyRequest, next_path: Annotated[str, QueryParameter(name="next")] = HOME
 ) -> Template:
-    return render(request, "login.html", next=safe_next(next_path))
+    joined = _joined(request.cookies.get(JOINED_COOKIE))
+    email = joined.email if joined else ""
+    page = render(request, "login.html", next=safe_next(next_path), email=email, joined=joined)
+    if JOINED_COOKIE in request.cookies:
+        page.delete_cookie(JOINED_COOKIE, path="/login")
+    return page
+
+
+def joined_cookie(joined: Joined) -> Cookie:
+    """What the login page says once, and the email it fills in, after an invitation."""
+    value = quote(json.dumps([joined.email, joined.account]))
+    return Cookie(
+        key=JOINED_COOKIE,
+        value=value,
+        path="/login",
+        max_age=600,
+        httponly=True,
+        secure=True,
+        samesite="lax",
+    )
+
+
+def _joined(value: str | None) -> Joined | None:
+    try:
+        email, account = json.loads(unquote(value or ""))
+    except (ValueError, TypeError):  # none, or not what joined_cookie wrote: nothing to say
+        return None
+    if not (isinstance(email, str) and isinstance(account, str)):
+        return None
+    return Joined(email, account)
 
 
 @post("/login", opt=acting_as("login"), include_in_schema=False)
@@ -67,13 +109,17 @@ async def log_in(
     except (Unauthenticated, Invalid):
         return _refused(request, data, 401, "Wrong email or password.")
     except RateLimited as limited:
-        wait = f"{max(1, round(limited.retry_after_s))} s"
-        return _refused(request, data, 429, f"Too many failed attempts: try again in {wait}.")
+        return _refused(request, data, 429, too_many(limited))
     return Redirect(
         safe_next(data.next),
         status_code=303,
         cookies=session_cookies(bearer_tokens, signed.refresh),
     )
+
+
+def too_many(limited: RateLimited) -> str:
+    """The throttle's refusal (the use case counts failures per email and per address)."""
+    return f"Too many failed attempts: try again in {max(1, round(limited.retry_after_s))} s."
 
 
 def _refused(request: AnyRequest, data: LoginForm, status: int, error: str) -> Template:

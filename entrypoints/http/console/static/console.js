@@ -60,3 +60,24 @@ document.addEventListener("htmx:beforeSwap", (event) => {
     event.detail.isError = false;
   }
 });
+
+// A button with data-copy="a field's id" copies the field's text (a link or a key shown once),
+// and says so in the element of data-copy-status. Where the clipboard is refused (a page not
+// served over HTTPS, a permission denied) the text is selected instead, to copy by keyboard.
+document.addEventListener("click", async (event) => {
+  const button = event.target.closest("[data-copy]");
+  if (!button) return;
+  const field = document.getElementById(button.dataset.copy);
+  const status = document.getElementById(button.dataset.copyStatus || "");
+  if (!field) return;
+  let said;
+  try {
+    await navigator.clipboard.writeText(field.value);
+    said = "Copied.";
+  } catch {
+    field.focus();
+    field.select();
+    said = "Selected: press Ctrl+C (⌘C on a Mac) to copy it.";
+  }
+  if (status) status.textContent = said;
+});
