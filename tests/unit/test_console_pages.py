@@ -32,6 +32,7 @@ def test_the_menu_follows_the_permission_table() -> None:
     def caller(role: Role) -> Caller:
         return Caller("acct", role, Author.member("u1"), "u1", "s1")
 
-    assert [i.label for i in menu_of(caller(Role.CHATTER))] == ["Inbox", "Fans"]
+    # Settings: chatters read the account's sending rules (getSettings), managers change them.
+    assert [i.label for i in menu_of(caller(Role.CHATTER))] == ["Inbox", "Fans", "Settings"]
     assert [i.label for i in menu_of(caller(Role.MANAGER))] == [i.label for i in MENU]
     assert menu_of(None) == []
