@@ -31,6 +31,7 @@ from core.campaigns import (
     BackgroundFanOuts,
     CancelCampaign,
     ContinueFanOuts,
+    CountAudience,
     CreateCampaign,
     EditScheduledCampaign,
     FanOutCampaign,
@@ -319,6 +320,7 @@ class Container(containers.DeclarativeContainer):
         rules=account_rules,
     )
     get_campaign = providers.Factory(GetCampaign, storage=storage)
+    count_audience = providers.Factory(CountAudience, storage=storage, clock=clock)
     unsend_unread_campaign = providers.Factory(
         UnsendUnreadInCampaign, storage=storage, unsend=unsend_message, clock=clock
     )

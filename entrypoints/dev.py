@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from core.accounts import Role
+from core.accounts import Author, Role
+from core.campaigns import NewCampaign, Segment
 from core.errors import Conflict
 from core.fans import Fan, FanQuery, NewFan, Platform
 from core.identity import operator_in
@@ -92,6 +93,23 @@ async def seed_demo_purchases(container: Container, fans: list[Fan]) -> None:
                 payload=PpvPurchased(cents),
             )
         )
+
+
+DEMO_CAMPAIGN = NewCampaign(
+    name="VIP thank-you",
+    content="Thank you for being one of my favourite fans! A little something for you.",
+    price_cents=4_99,
+    segment=Segment(tags_any=frozenset({"vip"})),
+)
+
+
+async def seed_demo_campaign(container: Container) -> None:
+    """One campaign to the demo VIPs (the dev worker sends it in a moment), so the campaigns
+    page opens on something; none when the creator has one already (a persistent database)."""
+    if (await (await resolve(container.list_campaigns)).execute(DEV_USER, 1, 0)).total:
+        return
+    create = await resolve(container.create_campaign)
+    await create.execute(DEV_USER, DEMO_CAMPAIGN, actor=Author.service())
 
 
 DEMO_PEOPLE = (("owner@demo.fancrm.test", Role.OWNER), ("chatter@demo.fancrm.test", Role.CHATTER))

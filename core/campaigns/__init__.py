@@ -1,12 +1,19 @@
 """Bulk campaigns: an audience, a resumable fan-out, and control (pause, resume, cancel, retry)."""
 
-from core.campaigns.audience import MAX_RECIPIENTS, NewCampaign, Segment, check_segment
+from core.campaigns.audience import (
+    MAX_RECIPIENTS,
+    NewCampaign,
+    Segment,
+    check_segment,
+    checked_audience,
+)
 from core.campaigns.control import (
     CancelCampaign,
     PauseCampaign,
     ResumeCampaign,
     RetryFailedInCampaign,
 )
+from core.campaigns.count import CountAudience
 from core.campaigns.create import Accepted, CreateCampaign
 from core.campaigns.fan_out import BackgroundFanOuts, ContinueFanOuts, FanOutCampaign
 from core.campaigns.ports import AudienceCount, CampaignRepository, FanOutChunk
@@ -45,6 +52,7 @@ __all__ = [
     "CampaignView",
     "CancelCampaign",
     "ContinueFanOuts",
+    "CountAudience",
     "CreateCampaign",
     "EditScheduledCampaign",
     "FanOutCampaign",
@@ -60,4 +68,5 @@ __all__ = [
     "StopCampaignsPastStopAt",
     "UnsendUnreadInCampaign",
     "check_segment",
+    "checked_audience",
 ]

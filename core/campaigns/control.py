@@ -22,6 +22,12 @@ from core.ports import Clock
 log = logging.getLogger(__name__)
 Status, Row = CampaignStatus, MessageStatus
 
+# The statuses each control applies to (what a page offers is read from here too).
+PAUSABLE = frozenset({Status.RUNNING})
+RESUMABLE = frozenset({Status.PAUSED})
+CANCELLABLE = frozenset({Status.SCHEDULED, Status.RUNNING, Status.PAUSED})
+RETRYABLE = frozenset({Status.RUNNING, Status.COMPLETED, Status.PAUSED})
+
 
 class _Control:
     """The shared steps; each public use case below is one transition."""
@@ -74,7 +80,7 @@ class _Control:
 class PauseCampaign(_Control):
     async def execute(self, user_id: str, campaign_id: int, *, actor: Author) -> CampaignView:
         await self._move(
-            user_id, campaign_id, allowed=[Status.RUNNING], to=Status.PAUSED,
+            user_id, campaign_id, allowed=PAUSABLE, to=Status.PAUSED,
             rows_from=[Row.QUEUED], rows_to=Row.HELD, verb="paused",
             actor=actor, action="campaign.pause",
         )  # fmt: skip
@@ -84,7 +90,7 @@ class PauseCampaign(_Control):
 class ResumeCampaign(_Control):
     async def execute(self, user_id: str, campaign_id: int, *, actor: Author) -> CampaignView:
         await self._move(
-            user_id, campaign_id, allowed=[Status.PAUSED], to=Status.RUNNING,
+            user_id, campaign_id, allowed=RESUMABLE, to=Status.RUNNING,
             rows_from=[Row.HELD], rows_to=Row.PENDING, verb="resumed",
             actor=actor, action="campaign.resume",
         )  # fmt: skip
@@ -95,8 +101,7 @@ class ResumeCampaign(_Control):
 class CancelCampaign(_Control):
     async def execute(self, user_id: str, campaign_id: int, *, actor: Author) -> CampaignView:
         await self._move(
-            user_id, campaign_id, allowed=[Status.SCHEDULED, Status.RUNNING, Status.PAUSED],
-            to=Status.CANCELLED,
+            user_id, campaign_id, allowed=CANCELLABLE, to=Status.CANCELLED,
             rows_from=[Row.PENDING, Row.QUEUED, Row.HELD], rows_to=Row.CANCELLED,
             verb="cancelled", actor=actor, action="campaign.cancel",
         )  # fmt: skip
@@ -117,8 +122,8 @@ class RetryFailedInCampaign(_Control):
         view = await self._get.execute(user_id, campaign_id)
         stays = Status.PAUSED if view.status is Status.PAUSED else Status.RUNNING
         await self._move(
-            user_id, campaign_id, allowed=[Status.RUNNING, Status.COMPLETED, Status.PAUSED],
-            to=stays, rows_from=[Row.FAILED], rows_to=Row.PENDING, verb="retried",
+            user_id, campaign_id, allowed=RETRYABLE, to=stays,
+            rows_from=[Row.FAILED], rows_to=Row.PENDING, verb="retried",
             actor=actor, action="campaign.retry_failed", stored_from=[stays],
         )  # fmt: skip
         await self._relay(user_id)

@@ -28,7 +28,13 @@ from entrypoints.cli.settings import settings as settings_commands
 from entrypoints.cli.workers import serve_workers
 from entrypoints.config import MAX_WORKER_CONCURRENCY, dev_secret_path
 from entrypoints.container import Container, build_container, resolve
-from entrypoints.dev import banner, seed_demo_fans, seed_demo_people, seed_demo_purchases
+from entrypoints.dev import (
+    banner,
+    seed_demo_campaign,
+    seed_demo_fans,
+    seed_demo_people,
+    seed_demo_purchases,
+)
 from entrypoints.http.app import create_app
 from entrypoints.http.auth import MAX_TOKEN_TTL, issue_token
 from entrypoints.http.protocol import JsonErrorsHttpToolsProtocol
@@ -71,6 +77,7 @@ def serve(dev: bool, host: str | None, port: int | None, workers: int) -> None:
             fans = await seed_demo_fans(c)
             await seed_demo_purchases(c, fans)
             people = await seed_demo_people(c)
+            await seed_demo_campaign(c)
             kept_in = None if os.environ.get("JWT_SECRET") else dev_secret_path(os.environ)
             base_url = f"http://{host}:{port}"
             click.echo(banner(base_url, settings.jwt_secret, fans, kept_in, people), err=False)

@@ -159,10 +159,11 @@ def _request_body_schemas() -> dict[str, Any]:
         pending.extend(kind.__subclasses__())
     _, components = msgspec.json.schema_components(kinds, ref_template=_REF)
     # A campaign names its audience: explicit ids, a segment, or both.
-    components["BulkMessageBody"]["anyOf"] = [
-        {"required": ["recipientIds"], "properties": {"recipientIds": {"minItems": 1}}},
-        {"required": ["segment"], "properties": {"segment": {"type": "object"}}},
-    ]
+    for audience in ("BulkMessageBody", "AudienceBody"):
+        components[audience]["anyOf"] = [
+            {"required": ["recipientIds"], "properties": {"recipientIds": {"minItems": 1}}},
+            {"required": ["segment"], "properties": {"segment": {"type": "object"}}},
+        ]
     components["EventBody"]["properties"]["data"] = {
         "type": "object",
         "description": "fanHandle and platform, then what the event type carries",

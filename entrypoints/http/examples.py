@@ -34,6 +34,7 @@ REQUEST_EXAMPLES: dict[str, Any] = {
         "stopAt": "2030-03-20T23:00:00+01:00",
         "maxMessages": 500,
     },
+    "AudienceBody": {"segment": {"tagsAny": ["vip"], "tagsNone": ["muted"], "minValueCents": 1000}},
     "CampaignEditBody": {
         "content": "Spring sale: 25% off tonight",
         "sendAt": "2030-03-20T19:00:00Z",

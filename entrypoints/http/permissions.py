@@ -82,6 +82,7 @@ PERMISSIONS: Mapping[str, Rule] = {
     "updateSettings": MANAGER,
     # Campaigns.
     "sendBulkMessage": MANAGER,
+    "countCampaignAudience": MANAGER,
     "listCampaigns": MANAGER,
     "getCampaign": MANAGER,
     "editScheduledCampaign": MANAGER,

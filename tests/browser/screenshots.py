@@ -57,6 +57,9 @@ SHOTS = [
     Shot("import", "/fans/import"),
     Shot("analytics", "/analytics"),
     Shot("dashboard", "/dashboard"),
+    Shot("campaigns", "/campaigns"),
+    Shot("campaign-new", "/campaigns/new"),
+    Shot("campaign", "/campaigns/1"),  # the demo campaign, sent to the demo VIPs
     Shot("team", "/team"),  # with the invitation made above pending
     Shot("keys", "/team/keys", made_by=demo_key),
     Shot("settings", "/settings"),

@@ -1,5 +1,5 @@
-"""Whatever a client sends to the bulk endpoint, on SQLite and PostgreSQL: never a 500, and a
-400 names the field and writes nothing."""
+"""Whatever a client sends to the bulk endpoint (or to the audience count), on SQLite and
+PostgreSQL: never a 500, and a 400 names the field and writes nothing."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from tests.integration.conftest import DATABASES, Api, open_api_on
 from tests.integration.test_no_500 import fields_named, huge_ints, texts
 
 BULK = "/api/messages/bulk"
+AUDIENCE = "/api/crm/campaigns/audience"
 CAMPAIGNS = "/api/crm/campaigns"
 SEGMENT_FIELDS = [
     "tagsAny", "tagsAll", "tagsNone", "minValueCents", "maxValueCents", "platform",
@@ -60,6 +61,29 @@ async def test_any_bulk_body_gets_an_answer_below_500(api: Api, body: dict) -> N
     else:
         assert response.status_code == 202
         assert after == before + 1
+
+
+audiences = st.fixed_dictionaries(
+    {}, optional={"recipientIds": values, "segment": segments}
+) | st.dictionaries(st.sampled_from(FIELDS), values, max_size=2)
+
+
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(body=audiences)
+async def test_any_audience_body_gets_a_count_or_a_400(api: Api, body: dict) -> None:
+    response = await api.client.post(
+        AUDIENCE,
+        content=json.dumps(body),
+        headers={**api.auth("creator-a"), "content-type": "application/json"},
+    )
+    assert response.status_code in (200, 400), (body, response.text)
+    if response.status_code == 400:
+        assert set(response.json()) == {"error", "detail"}
+        assert fields_named(response), response.text
+    else:
+        assert response.json()["fans"] in (0, 1)  # creator-a has one fan
 
 
 BAD = [

@@ -10,6 +10,7 @@ from litestar.params import JSONBody
 
 from core.campaigns import (
     CancelCampaign,
+    CountAudience,
     CreateCampaign,
     EditScheduledCampaign,
     GetCampaign,
@@ -22,6 +23,8 @@ from core.campaigns import (
 from entrypoints.http.caller import caller_of
 from entrypoints.http.controllers.params import Limit, Offset, PathId
 from entrypoints.http.schemas.campaigns import (
+    AudienceBody,
+    AudienceCountBody,
     BulkMessageBody,
     BulkMessageResponse,
     CampaignBody,
@@ -47,6 +50,17 @@ class CampaignController(Controller):
         actor = caller_of(request).author
         accepted = await create_campaign.execute(request.user, data.to_core(), actor=actor)
         return BulkMessageResponse.of(accepted)
+
+    @post("/crm/campaigns/audience", status_code=200, operation_id="countCampaignAudience")
+    async def count_audience(
+        self,
+        request: AnyRequest,
+        data: JSONBody[AudienceBody],
+        count_audience: NamedDependency[CountAudience],
+    ) -> AudienceCountBody:
+        """How many fans a bulk send with this audience would target now; nothing is written."""
+        count = await count_audience.execute(request.user, data.recipients(), data.segment_of())
+        return AudienceCountBody.of(count)
 
     @get("/crm/campaigns", operation_id="listCampaigns")
     async def list(

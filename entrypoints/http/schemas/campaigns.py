@@ -10,6 +10,7 @@ import msgspec
 from core.campaigns import (
     MAX_RECIPIENTS,
     Accepted,
+    AudienceCount,
     CampaignEdit,
     CampaignLimits,
     CampaignView,
@@ -98,6 +99,33 @@ class BulkMessageBody(Body):
             segment=self.segment.to_core() if self.segment else None,
             send_at=self.send_at,
             limits=CampaignLimits(self.rate_per_minute, self.stop_at, self.max_messages),
+        )
+
+
+class AudienceBody(Body):
+    """Who a campaign would be for, as the bulk send names it: `recipientIds`, a segment or both."""
+
+    recipient_ids: FanIds = []
+    segment: SegmentBody | None = None
+
+    def recipients(self) -> tuple[int, ...]:
+        return tuple(self.recipient_ids)
+
+    def segment_of(self) -> Segment | None:
+        return self.segment.to_core() if self.segment else None
+
+
+class AudienceCountBody(Schema):
+    fans: int  # the caller's distinct fans it reaches now: what a campaign would target
+    unknown_recipient_ids: list[int]  # named ids that are not the caller's fans
+    max_recipients: int  # a campaign for an audience above this is refused
+
+    @classmethod
+    def of(cls, count: AudienceCount) -> AudienceCountBody:
+        return cls(
+            fans=count.fans,
+            unknown_recipient_ids=count.unknown_fan_ids,
+            max_recipients=MAX_RECIPIENTS,
         )
 
 

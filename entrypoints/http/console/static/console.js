@@ -18,10 +18,14 @@ document.addEventListener("keydown", (event) => {
   else target.click();
 });
 
-// A form or button with data-confirm="…" asks before it acts.
+// A form or button with data-confirm="…" asks before it acts. Refused, the submit stops here,
+// before it reaches the form: htmx's own listener on an hx-post form would send it anyway.
 document.addEventListener("submit", (event) => {
   const message = event.target.dataset.confirm;
-  if (message && !window.confirm(message)) event.preventDefault();
+  if (message && !window.confirm(message)) {
+    event.preventDefault();
+    event.stopPropagation();
+  }
 }, true);
 
 // A textarea with data-counter="id" shows its length (and its limit) in the element of that id.
