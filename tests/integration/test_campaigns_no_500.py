@@ -81,9 +81,20 @@ async def test_any_audience_body_gets_a_count_or_a_400(api: Api, body: dict) -> 
     assert response.status_code in (200, 400), (body, response.text)
     if response.status_code == 400:
         assert set(response.json()) == {"error", "detail"}
-        assert fields_named(response), response.text
+        if holds_a_lone_surrogate(body):  # not JSON a decoder may accept: no field to name
+            assert "malformed" in response.json()["error"], response.text
+        else:
+            assert fields_named(response), response.text
     else:
         assert response.json()["fans"] in (0, 1)  # creator-a has one fan
+
+
+def holds_a_lone_surrogate(body: dict) -> bool:
+    try:
+        json.dumps(body, ensure_ascii=False).encode()
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 BAD = [
