@@ -18,6 +18,7 @@ from core.campaigns import CampaignLimits, NewCampaign, Segment
 from core.errors import Invalid
 from core.fans import Platform
 from core.imports.values import parse_money, split_tags
+from entrypoints.http.console.forms import posted_values, textarea_text
 
 TEXT_FIELDS = ("campaignName", "content", "priceCents", "mediaUrls")
 SEGMENT_FIELDS = (
@@ -56,13 +57,7 @@ class CampaignForm:
 
     @classmethod
     def posted(cls, data: Mapping[str, Any]) -> CampaignForm:
-        values = {}
-        for name in FIELDS & data.keys():
-            value = data[name]
-            if not isinstance(value, str):  # a field sent twice: which one was meant?
-                raise Invalid(f"{name} was given more than once", field=name)
-            values[name] = value
-        return cls(values)
+        return cls(posted_values(data, FIELDS))
 
     def value(self, name: str) -> str:
         return self.values.get(name, "")
@@ -74,7 +69,7 @@ class CampaignForm:
         """What the bulk send's body would say: a segment always (blank: every fan)."""
         return NewCampaign(
             name=self.value("campaignName"),
-            content=self.value("content").replace("\r\n", "\n"),
+            content=textarea_text(self.value("content")),
             media_urls=self._media_urls(),
             price_cents=self._money("priceCents"),
             segment=self.segment(),

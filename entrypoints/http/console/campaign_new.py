@@ -8,12 +8,10 @@ send's CreateCampaign; a refusal comes back with what was typed and the reason u
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Response, get, post
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
 from litestar.response import Redirect, Template
 
 from core.campaigns import MAX_RECIPIENTS, CountAudience, CreateCampaign
@@ -22,10 +20,9 @@ from core.errors import Invalid, RateLimited, Unavailable
 from core.messaging import MAX_CONTENT_LENGTH
 from entrypoints.http.caller import caller_of
 from entrypoints.http.console.campaign_form import PLATFORMS, CampaignForm
+from entrypoints.http.console.forms import FormData
 from entrypoints.http.console.pages import AnyRequest, acting_as, render
 from entrypoints.http.errors import status_of
-
-FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
 
 @get("/campaigns/new", opt=acting_as("sendBulkMessage"), include_in_schema=False)

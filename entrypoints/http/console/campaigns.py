@@ -15,8 +15,7 @@ from typing import Annotated, Any, Protocol
 
 from litestar import Response, get, post
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromQuery, QueryParameter
+from litestar.params import FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
 from core.accounts import Author
@@ -35,6 +34,7 @@ from entrypoints.http.caller import caller_of
 from entrypoints.http.console import campaign_new
 from entrypoints.http.console.campaign_form import Preview
 from entrypoints.http.console.campaign_views import ACTIONS, CampaignListing, audience_facts
+from entrypoints.http.console.forms import URL_ENCODED
 from entrypoints.http.console.pages import AnyRequest, acting_as, is_htmx, may, render
 from entrypoints.http.controllers.params import Limit, Offset, PathId
 from entrypoints.http.errors import status_of
@@ -58,9 +58,6 @@ class PageForm:
 
     limit: int = 50
     offset: int = 0
-
-
-Form = Body(media_type=RequestEncodingType.URL_ENCODED)
 
 
 @get("/campaigns", opt=acting_as("listCampaigns"), include_in_schema=False)
@@ -120,7 +117,7 @@ async def campaign_page(
 async def pause(
     request: AnyRequest,
     campaign_id: PathId,
-    data: Annotated[PageForm, Form],
+    data: Annotated[PageForm, URL_ENCODED],
     pause_campaign: NamedDependency[PauseCampaign],
     list_campaigns: NamedDependency[ListCampaigns],
 ) -> Response[Any]:
@@ -133,7 +130,7 @@ async def pause(
 async def resume(
     request: AnyRequest,
     campaign_id: PathId,
-    data: Annotated[PageForm, Form],
+    data: Annotated[PageForm, URL_ENCODED],
     resume_campaign: NamedDependency[ResumeCampaign],
     list_campaigns: NamedDependency[ListCampaigns],
 ) -> Response[Any]:
@@ -146,7 +143,7 @@ async def resume(
 async def cancel(
     request: AnyRequest,
     campaign_id: PathId,
-    data: Annotated[PageForm, Form],
+    data: Annotated[PageForm, URL_ENCODED],
     cancel_campaign: NamedDependency[CancelCampaign],
     list_campaigns: NamedDependency[ListCampaigns],
 ) -> Response[Any]:
@@ -161,7 +158,7 @@ async def cancel(
 async def retry_failed(
     request: AnyRequest,
     campaign_id: PathId,
-    data: Annotated[PageForm, Form],
+    data: Annotated[PageForm, URL_ENCODED],
     retry_failed_campaign: NamedDependency[RetryFailedInCampaign],
     list_campaigns: NamedDependency[ListCampaigns],
 ) -> Response[Any]:
