@@ -4,7 +4,6 @@ picker's field; a chatter is refused; another account's figures never show."""
 
 from __future__ import annotations
 
-import asyncio
 import html
 import re
 from collections.abc import AsyncIterator
@@ -16,6 +15,7 @@ from core.accounts import Role
 from core.messaging import PermanentFailure
 from entrypoints.container import resolve
 from tests.integration.conftest import Api, open_api
+from tests.support.campaigns import fanned_out
 from tests.support.console import ConsoleSession, console_sign_in
 from tests.support.events import BRIDGE_SECRET, encoded, event, signed
 from tests.support.people import bearer, in_app, person, sign_in
@@ -65,12 +65,7 @@ async def campaign(api: Api) -> None:
         headers=api.auth(ACCOUNT),
     )
     assert answer.status_code == 202, answer.text
-    url = f"/api/crm/campaigns/{answer.json()['campaignId']}"
-    for _ in range(200):
-        if (await api.client.get(url, headers=api.auth(ACCOUNT))).json()["fanOutComplete"]:
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("the fan-out did not complete")
+    await fanned_out(api.client, answer.json()["campaignId"], api.auth(ACCOUNT))
 
 
 async def seeded(api: Api) -> None:

@@ -5,7 +5,6 @@ refusal said, not a 500), another account's campaign is 404 and a chatter is ref
 
 from __future__ import annotations
 
-import asyncio
 import html
 import re
 
@@ -15,6 +14,7 @@ from core.accounts import Role
 from core.messaging import PermanentFailure
 from entrypoints.container import resolve
 from tests.integration.conftest import Api
+from tests.support.campaigns import fanned_out
 from tests.support.console import ConsoleSession, console_sign_in
 from tests.support.people import person
 
@@ -38,16 +38,6 @@ async def fans(api: Api, *handles_and_tags: tuple[str, list[str]], account: str 
         assert made.status_code == 201, made.text
 
 
-async def fanned_out(api: Api, campaign_id: int, account: str = ACCOUNT) -> dict:
-    """The campaign (API) once its fan-out, started after the answer, has written every row."""
-    for _ in range(200):
-        one = await api.client.get(f"{CAMPAIGNS}/{campaign_id}", headers=api.auth(account))
-        if one.json()["fanOutComplete"]:
-            return one.json()
-        await asyncio.sleep(0.05)
-    raise AssertionError("the fan-out did not complete")
-
-
 async def bulk(api: Api, name: str = "spring", account: str = ACCOUNT, **body: object) -> dict:
     sent = await api.client.post(
         "/api/messages/bulk",
@@ -55,7 +45,7 @@ async def bulk(api: Api, name: str = "spring", account: str = ACCOUNT, **body: o
         headers=api.auth(account),
     )
     assert sent.status_code == 202, sent.text
-    return await fanned_out(api, sent.json()["campaignId"], account)
+    return await fanned_out(api.client, sent.json()["campaignId"], api.auth(account))
 
 
 def card(page: str, campaign_id: int) -> str:
@@ -193,7 +183,7 @@ async def test_the_form_makes_the_campaign_its_live_count_announced(api: Api) ->
         "VIP night", "Tonight only <3", 999,
     )  # fmt: skip
     assert (campaign["mediaUrls"], campaign["ratePerMinute"]) == (["https://cdn.example/a.jpg"], 3)
-    campaign = await fanned_out(api, campaign["id"])
+    campaign = await fanned_out(api.client, campaign["id"], api.auth(ACCOUNT))
     assert campaign["counters"]["targeted"] == by_api.json()["fans"]
     listed = await api.client.get(made.headers["location"], headers=session.headers())
     assert "Campaign created" in listed.text
