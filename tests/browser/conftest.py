@@ -18,6 +18,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from tests.browser.harness import Console, chromium_path, launch_chromium, running_console
 from tests.conftest import service_unreachable
+from tests.support.bridge import Bridge, bridge_in_thread
 
 
 @pytest.fixture(scope="package")
@@ -35,6 +36,13 @@ def browser() -> Iterator[Browser]:
 def console() -> Iterator[Console]:
     with running_console() as console:
         yield console
+
+
+@pytest.fixture(scope="module")
+def bridge() -> Iterator[Bridge]:
+    """A stand-in bridge for a module whose `console` delivers to it (`delivering_to`)."""
+    with bridge_in_thread() as bridge:
+        yield bridge
 
 
 @pytest.fixture

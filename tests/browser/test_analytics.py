@@ -28,7 +28,7 @@ from sqlalchemy.pool import NullPool
 
 from entrypoints.http.console.formats import money
 from tests.browser.harness import Console, running_console, sign_in
-from tests.support.bridge import BRIDGE_SECRET, Bridge, answering, bridge_in_thread
+from tests.support.bridge import BRIDGE_SECRET, Bridge, answering, delivering_to
 from tests.support.dev_server import FANCRM
 from tests.support.events import encoded, event, signed
 from tests.support.postgres import fresh_database
@@ -85,21 +85,13 @@ def database() -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def bridge() -> Iterator[Bridge]:
-    with bridge_in_thread() as bridge:
-        yield bridge
-
-
-@pytest.fixture(scope="module")
 def console(database: str, bridge: Bridge) -> Iterator[Console]:
     """The dev server on that database, delivering through the stand-in bridge."""
-    env = {
-        "API_RATE_PER_MINUTE": "100000",  # the seeding polls each send's status
-        "DATABASE_URL": database,
-        "DELIVERY_BACKEND": "webhook",
-        "DELIVERY_WEBHOOK_URL": bridge.url,
-        "DELIVERY_WEBHOOK_SECRET": BRIDGE_SECRET,
-    }
+    env = delivering_to(
+        bridge,
+        API_RATE_PER_MINUTE="100000",  # the seeding polls each send's status
+        DATABASE_URL=database,
+    )
     with running_console(**env) as console:
         yield console
 

@@ -22,7 +22,7 @@ from aiohttp import web
 from playwright.sync_api import Page, expect
 
 from tests.browser.harness import Console, running_console, sign_in
-from tests.support.bridge import BRIDGE_SECRET, Bridge, Handler, bridge_in_thread
+from tests.support.bridge import Bridge, Handler, delivering_to
 
 TAG = "spring-test"
 FANS = 4
@@ -33,21 +33,9 @@ HELD_AT_MOST_S = 60  # a test that fails before opening the gate does not hold t
 
 
 @pytest.fixture(scope="module")
-def bridge() -> Iterator[Bridge]:
-    with bridge_in_thread() as bridge:
-        yield bridge
-
-
-@pytest.fixture(scope="module")
 def console(bridge: Bridge) -> Iterator[Console]:
     """The dev server delivering through the stand-in bridge, waiting on it as long as allowed."""
-    webhook = {
-        "DELIVERY_BACKEND": "webhook",
-        "DELIVERY_WEBHOOK_URL": bridge.url,
-        "DELIVERY_WEBHOOK_SECRET": BRIDGE_SECRET,
-        "DELIVERY_WEBHOOK_TIMEOUT_S": "15",
-    }
-    with running_console(**webhook) as console:
+    with running_console(**delivering_to(bridge, DELIVERY_WEBHOOK_TIMEOUT_S="15")) as console:
         yield console
 
 

@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.harness import Console, running_console, sign_in
-from tests.support.bridge import BRIDGE_SECRET, Bridge, answering, bridge_in_thread
+from tests.support.bridge import Bridge, answering, delivering_to
 
 REFUSAL = "fan blocked the creator"
 # A message reaches its end (sent, failed) through the server's in-process worker: seconds at
@@ -25,20 +25,9 @@ SETTLES_WITHIN_S = 20
 
 
 @pytest.fixture(scope="module")
-def bridge() -> Iterator[Bridge]:
-    with bridge_in_thread() as bridge:
-        yield bridge
-
-
-@pytest.fixture(scope="module")
 def console(bridge: Bridge) -> Iterator[Console]:
     """The dev server, delivering through the stand-in bridge."""
-    webhook = {
-        "DELIVERY_BACKEND": "webhook",
-        "DELIVERY_WEBHOOK_URL": bridge.url,
-        "DELIVERY_WEBHOOK_SECRET": BRIDGE_SECRET,
-    }
-    with running_console(**webhook) as console:
+    with running_console(**delivering_to(bridge)) as console:
         yield console
 
 

@@ -35,6 +35,17 @@ class Bridge:
         return web.json_response({"ok": True})
 
 
+def delivering_to(bridge: Bridge, **more: str) -> dict[str, str]:
+    """A server's environment that delivers every message to `bridge`, signed with its secret
+    (`more` adds to it)."""
+    return {
+        "DELIVERY_BACKEND": "webhook",
+        "DELIVERY_WEBHOOK_URL": bridge.url,
+        "DELIVERY_WEBHOOK_SECRET": BRIDGE_SECRET,
+        **more,
+    }
+
+
 def answering(status: int, headers: dict[str, str] | None = None, body: str = "") -> Handler:
     async def respond(_: web.Request) -> web.StreamResponse:
         return web.Response(status=status, headers=headers, text=body)
