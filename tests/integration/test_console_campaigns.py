@@ -9,10 +9,13 @@ import html
 import re
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from core.accounts import Role
 from core.messaging import PermanentFailure
 from entrypoints.container import resolve
+from entrypoints.http.console.campaign_form import FIELDS
 from tests.integration.conftest import Api
 from tests.support.campaigns import fanned_out
 from tests.support.console import ConsoleSession, console_sign_in
@@ -411,3 +414,46 @@ async def test_an_action_asking_for_a_page_we_do_not_serve_is_refused_before_act
     assert "limit must be between 1 and" in refused.text
     one = (await api.client.get(f"{CAMPAIGNS}/{campaign}", headers=api.auth(ACCOUNT))).json()
     assert one["status"] == "running"
+
+
+# What a person (or a script posting the form) may type: words, numbers of any length, dates,
+# a platform's name, blank; never a lone surrogate (no browser sends one).
+typed = (
+    st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
+    | st.from_regex(r"-?[0-9]{1,40}([.,][0-9]{0,3})?", fullmatch=True)
+    | st.sampled_from(["", " ", "vip, new", "onlyfans", "2030-01-01T10:00", "9999-12-31T23:59"])
+)
+forms = st.dictionaries(st.sampled_from(sorted(FIELDS)), typed, max_size=6)
+
+
+@pytest.fixture
+async def session_of(api: Api) -> ConsoleSession:
+    """A manager signed in once for every example hypothesis draws (they share `api`)."""
+    await fans(api, ("luna", ["vip"]))
+    return await signed_in(api)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(form=forms)
+async def test_whatever_is_typed_the_form_answers_a_count_a_campaign_or_a_400(
+    api: Api, session_of: ConsoleSession, form: dict[str, str]
+) -> None:
+    headers = {**session_of.headers(), **HTMX}
+    live = await api.client.post(
+        "/campaigns/new/audience", data=session_of.form(**form), headers=headers
+    )
+    assert live.status_code in (200, 400), (form, live.text)
+    assert ('data-audience="refused"' in live.text) == (live.status_code == 400)
+
+    made = await api.client.post(
+        "/campaigns/new",
+        data=session_of.form(**form),
+        headers=session_of.headers(),
+        follow_redirects=False,
+    )
+    assert made.status_code in (303, 400), (form, made.text)
+    if made.status_code == 400:  # the form again, the reason said
+        assert 'role="alert"' in made.text, made.text
+        assert 'id="campaign-form"' in made.text
