@@ -158,7 +158,8 @@ async def test_the_page_shows_the_apis_figures_for_the_same_period(api: Api) -> 
     assert rows(page.text, "campaign") == [
         (str(c["id"]), [str(c["revenueCents"])]) for c in report["campaigns"]
     ]
-    assert "new year &lt;b&gt;sale&lt;/b&gt;" in page.text  # a campaign's name, escaped
+    [made] = report["campaigns"]  # its name (escaped) links to its page
+    assert f'<a href="/campaigns/{made["id"]}">new year &lt;b&gt;sale&lt;/b&gt;</a>' in page.text
     assert rows(page.text, "member") == [
         (m["userId"], [str(m["messagesSent"]), str(m["conversationsAnswered"]),
                        str(m["revenueCents"]),

@@ -305,6 +305,8 @@ async def test_the_confirmation_guards_cancel_only(api: Api) -> None:
     page = (await api.client.get("/campaigns", headers=session.headers())).text
     forms = re.findall(r"<form [^>]*>", card(page, campaign))
     confirming = [f for f in forms if "data-confirm=" in f]
+    # Each action aborts the list's poll in flight: its older answer never replaces the action's.
+    assert all('hx-sync="closest #campaigns:replace"' in f for f in forms)
     assert len(confirming) == 1
     assert f'action="/campaigns/{campaign}/cancel"' in confirming[0]
 

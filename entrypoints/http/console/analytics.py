@@ -89,6 +89,7 @@ def _page(
         quick=_quick_periods(today),
         report=report,
         team=team,
+        may_open_campaigns=may(caller_of(request), "getCampaign"),
         duration=duration_text,
         **(charts_of(report) if report else {}),
     )
