@@ -19,7 +19,12 @@ from core.errors import Invalid
 from core.fans import Platform
 from core.paging import Page
 from entrypoints.http.console.campaign_form import CampaignForm
-from entrypoints.http.console.campaign_views import ACTIONS, CampaignListing
+from entrypoints.http.console.campaign_views import (
+    ACTIONS,
+    IDS_SHOWN,
+    CampaignListing,
+    ids_text,
+)
 
 
 def test_a_filled_form_reads_as_the_bulk_send_would() -> None:
@@ -125,3 +130,11 @@ def test_each_status_offers_what_its_use_cases_accept(
 def test_an_action_the_caller_may_not_use_is_not_offered() -> None:
     listing = CampaignListing(Page([], 0), 50, 0, frozenset({"pauseCampaign"}))
     assert [a.path for a in listing.actions(view(CampaignStatus.RUNNING, 2))] == ["pause"]
+
+
+def test_a_long_list_of_ids_shows_its_first_few_and_how_many_more() -> None:
+    assert ids_text((3, 1, 2)) == "3, 1, 2"
+    assert ids_text(tuple(range(1, IDS_SHOWN + 1))).endswith(f", {IDS_SHOWN}")
+    many = ids_text(tuple(range(1, 100_001)))
+    assert many.startswith("1, 2, 3,")
+    assert many.endswith(f", {IDS_SHOWN} and {100_000 - IDS_SHOWN:,} more")

@@ -4,7 +4,7 @@ actions each one's status allows, and the digest a poll compares to answer 204."
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from core.campaigns import CampaignAudience, CampaignStatus, CampaignView
@@ -15,6 +15,7 @@ from entrypoints.http.console.formats import money
 # While one of these is on the page its counters move (a scheduled one starts by itself):
 # the page polls; once none is, it stops.
 LIVE = frozenset({CampaignStatus.SCHEDULED, CampaignStatus.RUNNING, CampaignStatus.PAUSED})
+IDS_SHOWN = 20  # of a campaign's named or left-out fans, on its page
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,11 +76,19 @@ class CampaignListing:
         return [a for a in ACTIONS if a.operation in self.offered and a.allowed_for(view)]
 
 
+def ids_text(ids: Sequence[int]) -> str:
+    """Fan ids as a person reads them: the first few, then how many more (a campaign may name
+    100,000, a page that nobody reads)."""
+    shown = ", ".join(str(i) for i in ids[:IDS_SHOWN])
+    more = len(ids) - IDS_SHOWN
+    return f"{shown} and {more:,} more" if more > 0 else shown
+
+
 def audience_facts(audience: CampaignAudience) -> list[tuple[str, str]]:
     """Who a campaign is for, as (what, which) lines a person reads."""
     facts = []
     if audience.fan_ids:
-        facts.append(("Named fans", ", ".join(str(i) for i in audience.fan_ids)))
+        facts.append(("Named fans", ids_text(audience.fan_ids)))
     if not audience.segment:
         return facts
     for label, tags in (
@@ -96,7 +105,7 @@ def audience_facts(audience: CampaignAudience) -> list[tuple[str, str]]:
     if audience.platform is not None:
         facts.append(("Platform", audience.platform.value))
     if audience.exclude_fan_ids:
-        facts.append(("Leaving out fans", ", ".join(str(i) for i in audience.exclude_fan_ids)))
+        facts.append(("Leaving out fans", ids_text(audience.exclude_fan_ids)))
     if audience.exclude_messaged_within_hours is not None:
         hours = audience.exclude_messaged_within_hours
         facts.append(("Leaving out fans messaged in the last", f"{hours} h"))
