@@ -459,3 +459,15 @@ async def test_whatever_is_typed_the_form_answers_a_count_a_campaign_or_a_400(
     if made.status_code == 400:  # the form again, the reason said
         assert 'role="alert"' in made.text, made.text
         assert 'id="campaign-form"' in made.text
+
+
+async def test_a_page_past_the_last_says_so_and_links_to_the_first(api: Api) -> None:
+    session = await signed_in(api)
+    await fans(api, ("luna", []))
+    await bulk(api)
+
+    past = await api.client.get("/campaigns?limit=10&offset=10", headers=session.headers())
+
+    assert past.status_code == 200
+    assert "No campaigns yet" not in past.text
+    assert 'No campaign on this page: <a href="/campaigns?limit=10">' in past.text
