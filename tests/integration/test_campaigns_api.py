@@ -100,6 +100,7 @@ async def test_control_moves_and_illegal_transitions_are_409(api: Api):
         response = await api.client.post(f"{url}/{action}", headers=api.auth(ALICE))
         return response.status_code, response.json()
 
+    await every_row_queued(api, url)
     assert (await post("resume"))[0] == 409  # running
     status, paused = await post("pause")
     assert (status, paused["status"]) == (200, "paused")
@@ -113,6 +114,16 @@ async def test_control_moves_and_illegal_transitions_are_409(api: Api):
     assert counters["pending"] == counters["queued"] == counters["held"] == 0
     for action in ("pause", "resume", "cancel", "retry-failed"):
         assert (await post(action))[0] == 409, action
+
+
+async def every_row_queued(api: Api, url: str) -> None:
+    """Once the relay the bulk send started in the background has put every row on the queue. A
+    pause while it runs holds what is queued then; the rows it queues after are held by the
+    worker that takes them, so until then the pause's answer may count them queued."""
+    deadline = asyncio.get_running_loop().time() + 10
+    while (await api.client.get(url, headers=api.auth(ALICE))).json()["counters"]["pending"]:
+        assert asyncio.get_running_loop().time() < deadline, "the relay left rows pending"
+        await asyncio.sleep(0.05)
 
 
 @pytest.fixture
