@@ -167,6 +167,7 @@ async def test_both_quiet_hours_blank_remove_the_window(api: Api) -> None:
         ("timeZone", "Mars/Olympus_Mons", "timeZone 'Mars/Olympus_Mons' is not an IANA time zone"),
         ("ratePerMinute", "0", "ratePerMinute must be between 1 and 60"),
         ("ratePerMinute", "ten", "ratePerMinute must be a whole number"),
+        ("ratePerMinute", "9" * 5000, "ratePerMinute is too large"),  # not int()'s ValueError
         ("burst", "61", "burst must be between 1 and 60"),
         ("quietHours.end", "22:00", "quietHours.end must differ from its start"),
         ("quietHours.start", "", "quietHours.start must be a local time HH:MM"),
