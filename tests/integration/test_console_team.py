@@ -153,6 +153,9 @@ async def test_a_member_role_is_changed_and_a_member_removed_from_the_page(api: 
     assert roles[CHATTER] == "manager"
     shown = await api.client.get(changed.headers["location"], headers=owner.headers())
     assert "Role saved" in shown.text
+    forged = await api.client.get(f"/team?done={SCRIPT}{'x' * 50}", headers=owner.headers())
+    assert forged.status_code == 200
+    assert 'class="flash' not in forged.text  # says only its own messages, none from a link
     assert (chatter.id, "manager") in listed_members(shown.text)
 
     removed = await post(api, owner, f"/team/members/{chatter.id}/remove")

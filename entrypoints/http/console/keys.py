@@ -16,9 +16,9 @@ from core.errors import Invalid
 from core.identity import MAX_KEY_NAME_LENGTH, CreateApiKey, ListApiKeys, RevokeApiKey
 from core.paging import MAX_PAGE_SIZE
 from entrypoints.http.caller import caller_of
-from entrypoints.http.console.forms import URL_ENCODED
+from entrypoints.http.console.forms import URL_ENCODED, one_of
 from entrypoints.http.console.pages import AnyRequest, acting_as, render
-from entrypoints.http.console.team import ROLES, role_from
+from entrypoints.http.console.team import ROLES
 from entrypoints.http.controllers.keys import KeyId
 from entrypoints.http.schemas.team import IssuedApiKeyView
 
@@ -57,7 +57,8 @@ async def create_key(
     """The answer is the page with the secret: only its digest is kept, so this is the one
     time it can be shown (never in a URL)."""
     try:
-        issued = await create_api_key.execute(caller_of(request), data.name, role_from(data.role))
+        role = one_of(Role, data.role, "role")
+        issued = await create_api_key.execute(caller_of(request), data.name, role)
     except Invalid as exc:
         errors = {exc.field or "name": exc.message}
         return await _keys_page(request, list_api_keys, data, errors, 400)

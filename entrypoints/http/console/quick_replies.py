@@ -27,12 +27,12 @@ from core.quick_replies import (
 from core.quick_replies.records import MAX_QUICK_REPLY_TITLE_LENGTH
 from entrypoints.http.caller import caller_of
 from entrypoints.http.console.forms import URL_ENCODED, textarea_text
-from entrypoints.http.console.pages import AnyRequest, acting_as, may, render
+from entrypoints.http.console.pages import AnyRequest, acting_as, may, render, said
 from entrypoints.http.controllers.params import Offset, PathId
 
 LIST = "/settings/quick-replies"
 PAGE_SIZE = 50
-# What a redirect after a change says on the list (a fixed word, never text from the URL).
+# What the list says after a change (`?done=`).
 DONE = {
     "added": "Quick reply added.",
     "saved": "Quick reply saved.",
@@ -51,7 +51,7 @@ class QuickReplyForm:
 async def quick_replies_page(
     request: AnyRequest, list_quick_replies: NamedDependency[ListQuickReplies], offset: Offset = 0
 ) -> Template:
-    done = DONE.get(request.query_params.get("done", ""))
+    done = said(request, DONE)
     return await _list(request, list_quick_replies, QuickReplyForm(), offset=offset, done=done)
 
 

@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.errors import Invalid
 from core.planning import QuietHours
 from core.settings import AccountSettings, SettingsChanges
 from entrypoints.http.console.forms import posted_values, whole_number
