@@ -290,6 +290,10 @@ async def test_the_list_pages_through_the_replies_as_the_api_lists_them(api: Api
     assert listed(second.text) == ids[50:]
     assert 'href="/settings/quick-replies?offset=50" rel="next"' in first.text
     assert 'href="/settings/quick-replies?offset=0" rel="prev"' in second.text
+    past = await api.client.get("/settings/quick-replies?offset=100", headers=session.headers())
+    assert listed(past.text) == []
+    assert "None this far: there are 52." in past.text  # not "101–100 of 52"
+    assert 'href="/settings/quick-replies?offset=50" rel="prev"' in past.text
 
 
 @pytest.mark.parametrize(

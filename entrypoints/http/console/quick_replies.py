@@ -80,7 +80,6 @@ async def _list(
     done: str | None = None,
 ) -> Template:
     page = await list_quick_replies.execute(request.user, PAGE_SIZE, offset)
-    caller = caller_of(request)
     return render(
         request,
         "quick_replies.html",
@@ -93,9 +92,7 @@ async def _list(
         errors=errors or {},
         done=done,
         limits=LIMITS,
-        may_create=may(caller, "createQuickReply"),
-        may_edit=may(caller, "replaceQuickReply"),
-        may_delete=may(caller, "deleteQuickReply"),
+        **_offered(request),
     )
 
 
@@ -129,7 +126,6 @@ def _edit(
     status: int = 200,
     errors: dict[str, str] | None = None,
 ) -> Template:
-    caller = caller_of(request)
     return render(
         request,
         "quick_reply.html",
@@ -138,9 +134,18 @@ def _edit(
         form=form,
         errors=errors or {},
         limits=LIMITS,
-        may_edit=may(caller, "replaceQuickReply"),
-        may_delete=may(caller, "deleteQuickReply"),
+        **_offered(request),
     )
+
+
+def _offered(request: AnyRequest) -> dict[str, bool]:
+    """The changes the pages offer this caller: those the API's operations allow them."""
+    caller = caller_of(request)
+    return {
+        "may_create": may(caller, "createQuickReply"),
+        "may_edit": may(caller, "replaceQuickReply"),
+        "may_delete": may(caller, "deleteQuickReply"),
+    }
 
 
 @post(f"{LIST}/{{reply_id:int}}/delete", opt=acting_as("deleteQuickReply"), include_in_schema=False)
