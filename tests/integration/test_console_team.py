@@ -386,6 +386,7 @@ async def test_a_key_made_on_the_page_is_shown_once_works_and_stops_when_revoked
     assert made.status_code == 200, made.text
     key = shown_once(made.text, "api-key")
     assert key.startswith("fck_")
+    assert SCRIPT not in made.text  # the name, in the label and the note, is escaped
     assert "shown once" in made.text
     acting = await api.client.get("/api/crm/fans", headers=bearer(key))
     assert acting.status_code == 200, acting.text
