@@ -111,10 +111,10 @@ async def test_a_save_changes_what_the_api_answers(api: Api) -> None:
     saved = await session.submit("/settings", **CHANGED_FORM)
 
     assert saved.status_code == 303
-    assert saved.headers["location"] == "/settings?saved=1"
+    assert saved.headers["location"] == "/settings?done=saved"
     answer = await api_settings(api)
     assert {k: answer[k] for k in CHANGED} == CHANGED  # blank lines and spaces are no words
-    page = await api.client.get("/settings?saved=1", headers=session.headers())
+    page = await api.client.get(saved.headers["location"], headers=session.headers())
     assert "Settings saved." in page.text
     assert input_value(page.text, "timeZone") == "Europe/Berlin"
 
