@@ -343,6 +343,26 @@ async def test_someone_with_a_user_gives_their_current_password_and_guesses_are_
     assert "guessed@team.example" not in [m["email"] for m in await members_json(api)]
 
 
+async def test_joining_an_account_one_is_a_member_of_already_is_told_above_the_form(
+    api: Api,
+) -> None:
+    await console_person(api, OWNER, {ACCOUNT: Role.OWNER})
+    invitation = await invite_by_api(api, "twice@team.example")
+    await person(api, "twice@team.example", {ACCOUNT: Role.CHATTER})  # added meanwhile
+    path = f"/invite/{invitation['token']}"
+    _, visit = await visitor(api, path)
+
+    refused = await visit.submit(path, password=PASSWORD)
+
+    assert refused.status_code == 409
+    said = shown(refused.text, r'<div class="flash error" role="alert">\s*<p>([^<]*)</p>', "error")
+    assert said == "twice@team.example is a member of this account already"
+    assert "field-error" not in refused.text  # about no field
+    assert {m["email"]: m["role"] for m in await members_json(api)}[
+        "twice@team.example"
+    ] == "chatter"
+
+
 async def test_an_unknown_or_expired_link_is_a_404_page_never_a_500(api: Api) -> None:
     await console_person(api, OWNER, {ACCOUNT: Role.OWNER})
     expiring = await invite_by_api(api, "late@team.example")
