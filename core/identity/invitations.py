@@ -127,7 +127,7 @@ class AcceptInvitation:
         give that user's current password: a link never resets anyone's password."""
         check_given_password(password)
         async with self.storage.begin() as uow:
-            invitation = await pending_invitation(uow, token, self.clock.now())
+            invitation = await _pending_invitation(uow, token, self.clock.now())
             user = await uow.users.by_email(invitation.email)
         if user is None:
             user = await self._new_user(invitation.email, password, name)
@@ -178,7 +178,7 @@ class OpenInvitation:
 
     async def execute(self, token: str) -> InvitationOffer:
         async with self.storage.begin() as uow:
-            invitation = await pending_invitation(uow, token, self.clock.now())
+            invitation = await _pending_invitation(uow, token, self.clock.now())
             user = await uow.users.by_email(invitation.email)
             account = await uow.accounts.get(invitation.account_id)
         return InvitationOffer(
@@ -190,7 +190,7 @@ class OpenInvitation:
         )
 
 
-async def pending_invitation(uow: IdentityStore, token: str, now: datetime) -> Invitation:
+async def _pending_invitation(uow: IdentityStore, token: str, now: datetime) -> Invitation:
     """The invitation of this link's token, if it may still be accepted; else NotFound."""
     invitation = await uow.invitations.by_token(digest(token))
     if invitation is None or not invitation.pending_at(now):

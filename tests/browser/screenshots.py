@@ -5,7 +5,7 @@ yet (404) is left out with a note."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,34 +22,35 @@ class Shot:
     name: str  # the file is <name>-<viewport>.png
     path: str
     signed_in: bool = True
-    # For a page that shows only what a request makes first (an invitation's token, a key): it
-    # makes it through the API with the service token; what it returns fills the path's `{}`.
-    made_by: Callable[[httpx.Client], str] | None = None
+    # For a page showing what only a request makes (an invitation's link, a key): that request,
+    # sent through the API with the service token. What it returns fills the path's {fields}.
+    made_by: Callable[[httpx.Client], Mapping[str, str]] | None = None
 
     def path_on(self, console: Console) -> str:
-        return self.path if self.made_by is None else self.path.format(self.made_by(console.api))
+        made = self.made_by(console.api) if self.made_by is not None else {}
+        return self.path.format(**made)
 
 
-def invitation_token(api: httpx.Client) -> str:
-    """A pending invitation's token (it replaces the one this email had)."""
+def pending_invitation(api: httpx.Client) -> dict[str, str]:
+    """An invitation's token (a new one replaces the one this email had before)."""
     body = {"email": "invited@demo.fancrm.test", "role": "chatter"}
     answer = api.post("/api/crm/invitations", json=body)
     answer.raise_for_status()
-    return str(answer.json()["token"])
+    return {"token": str(answer.json()["token"])}
 
 
-def demo_key(api: httpx.Client) -> str:
-    """A key to list (made once: the server outlives several shots of the page)."""
+def demo_key(api: httpx.Client) -> dict[str, str]:
+    """A key to list, made once (the server outlives several shots of the page)."""
     listed = api.get("/api/crm/keys").json()["items"]
     if not any(key["name"] == "Zapier" for key in listed):
         api.post("/api/crm/keys", json={"name": "Zapier", "role": "manager"}).raise_for_status()
-    return ""
+    return {}
 
 
 # In the order they are taken: the signed-out pages first, as signing in leaves them.
 SHOTS = [
     Shot("login", "/login", signed_in=False),
-    Shot("invitation", "/invite/{}", signed_in=False, made_by=invitation_token),
+    Shot("invitation", "/invite/{token}", signed_in=False, made_by=pending_invitation),
     Shot("inbox", "/inbox"),
     Shot("conversation", "/inbox/1"),  # the first demo fan's message, opened
     Shot("fans", "/fans"),

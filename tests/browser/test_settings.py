@@ -24,9 +24,7 @@ def test_the_owners_new_quick_reply_and_blocked_word_reach_the_chatter(
     page.keyboard.type("See you soon")
     page.keyboard.press("Tab")
     page.keyboard.type("Talk soon, have a lovely evening!")
-    page.keyboard.press("Tab")
-    expect(page.get_by_role("button", name="Add quick reply")).to_be_focused()
-    page.keyboard.press("Enter")
+    tab_to_and_press(page, "Add quick reply")
 
     expect(page.get_by_role("status").filter(has_text="Quick reply added.")).to_be_visible()
     expect(page.get_by_role("heading", name="See you soon")).to_be_visible()
@@ -37,30 +35,33 @@ def test_the_owners_new_quick_reply_and_blocked_word_reach_the_chatter(
     page.get_by_label("Blocked words").focus()
     page.keyboard.press("Control+End")
     page.keyboard.type("\nsnapchat")
-    page.keyboard.press("Tab")
-    expect(page.get_by_role("button", name="Save settings")).to_be_focused()
-    page.keyboard.press("Enter")
+    tab_to_and_press(page, "Save settings")
 
     expect(page.get_by_role("status").filter(has_text="Settings saved.")).to_be_visible()
     expect(page.get_by_label("Blocked words")).to_have_value(re.compile(r"\nsnapchat$"))
     assert console.api.get("/api/crm/settings").json()["blockedWords"][-1] == "snapchat"
 
-    chatter = browser.new_context(base_url=console.base_url).new_page()
-    sign_in(chatter, console, console.chatter)
-    chatter.goto(CONVERSATION)
-    chatter.get_by_label("Quick reply").select_option(label="See you soon")
-    chatter.get_by_role("button", name="Insert").click()
-    expect(chatter.get_by_role("textbox", name="Reply")).to_have_value(
-        "Talk soon, have a lovely evening!"
-    )
-    for path in ("/settings", "/settings/quick-replies"):
-        chatter.goto(path)
-        main = chatter.locator("main")
-        expect(
-            main.get_by_text("snapchat" if path == "/settings" else "See you soon")
-        ).to_be_visible()
-        expect(main.locator("form, input, select, textarea, button")).to_have_count(0)
-    chatter.context.close()
+    with browser.new_context(base_url=console.base_url) as chatters_browser:
+        chatter = chatters_browser.new_page()
+        sign_in(chatter, console, console.chatter)
+        chatter.goto(CONVERSATION)
+        chatter.get_by_label("Quick reply").select_option(label="See you soon")
+        chatter.get_by_role("button", name="Insert").click()
+        expect(chatter.get_by_role("textbox", name="Reply")).to_have_value(
+            "Talk soon, have a lovely evening!"
+        )
+        for path, shown in [("/settings", "snapchat"), ("/settings/quick-replies", "See you soon")]:
+            chatter.goto(path)
+            main = chatter.locator("main")
+            expect(main.get_by_text(shown)).to_be_visible()
+            expect(main.locator("form, input, select, textarea, button")).to_have_count(0)
+
+
+def tab_to_and_press(page: Page, button: str) -> None:
+    """From the form's last field, Tab reaches its button and Enter presses it: no mouse."""
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name=button)).to_be_focused()
+    page.keyboard.press("Enter")
 
 
 def test_a_time_zone_that_does_not_exist_shows_under_its_field(

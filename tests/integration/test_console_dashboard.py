@@ -15,8 +15,7 @@ from entrypoints.container import resolve
 from entrypoints.http.console.pages import MENU
 from entrypoints.http.permissions import PERMISSIONS, routes_of
 from tests.integration.conftest import Api
-from tests.support.console import ConsoleSession, console_sign_in
-from tests.support.people import person
+from tests.support.console import console_person, menu_paths
 
 ACCOUNT = "dash-acct"
 MANAGER = "manager@dash.example"
@@ -24,11 +23,6 @@ CHATTER = "chatter@dash.example"
 HTMX = {"HX-Request": "true"}
 SEND = "/api/onlyfans/messaging/send"
 REFUSED_BY_BRIDGE = "fan blocked the creator"
-
-
-async def signed_in(api: Api, email: str, role: Role) -> ConsoleSession:
-    await person(api, email, {ACCOUNT: role})
-    return await console_sign_in(api.client, email)
 
 
 async def send(api: Api, fan: int, text: str, account: str = ACCOUNT) -> str:
@@ -74,14 +68,8 @@ def listed(html: str) -> list[str]:
     return re.findall(r'data-message="([0-9a-f-]+)"', html)
 
 
-def menu_paths(html: str) -> list[str]:
-    nav = re.search(r'<nav aria-label="Main">(.*?)</nav>', html, re.S)
-    assert nav, "no menu"
-    return re.findall(r'href="([^"]+)"', nav.group(1))
-
-
 async def test_the_figures_are_the_json_answers_for_the_same_account(api: Api) -> None:
-    session = await signed_in(api, MANAGER, Role.MANAGER)
+    session = await console_person(api, MANAGER, {ACCOUNT: Role.MANAGER})
     await failed_messages(api, "one that fails")
     await failed_messages(api, "elsewhere", account="other-acct")  # counted nowhere here
     fan = await api.fan(ACCOUNT, handle="waiting")
@@ -114,19 +102,19 @@ async def test_the_figures_are_the_json_answers_for_the_same_account(api: Api) -
 
 
 async def test_the_figures_fragment_polls_itself_and_is_for_managers(api: Api) -> None:
-    session = await signed_in(api, MANAGER, Role.MANAGER)
+    session = await console_person(api, MANAGER, {ACCOUNT: Role.MANAGER})
     fragment = await api.client.get("/dashboard/figures", headers={**session.headers(), **HTMX})
     assert fragment.status_code == 200
     assert "<html" not in fragment.text  # a fragment, not a page
     assert 'hx-get="/dashboard/figures"' in fragment.text
     assert 'hx-trigger="every 5s, dashboard-changed from:body"' in fragment.text
-    chatter = await signed_in(api, CHATTER, Role.CHATTER)
+    chatter = await console_person(api, CHATTER, {ACCOUNT: Role.CHATTER})
     refused = await api.client.get("/dashboard/figures", headers={**chatter.headers(), **HTMX})
     assert refused.status_code == 403
 
 
 async def test_a_failed_message_is_listed_escaped_and_retried_to_queued(api: Api) -> None:
-    session = await signed_in(api, MANAGER, Role.MANAGER)
+    session = await console_person(api, MANAGER, {ACCOUNT: Role.MANAGER})
     (message_id,) = await failed_messages(api, '<b>bold</b> & "quoted"')
     page = await api.client.get("/dashboard", headers=session.headers())
     assert listed(page.text) == [message_id]
@@ -149,7 +137,7 @@ async def test_a_failed_message_is_listed_escaped_and_retried_to_queued(api: Api
 
 
 async def test_retry_all_queues_every_failed_message_again(api: Api) -> None:
-    session = await signed_in(api, MANAGER, Role.MANAGER)
+    session = await console_person(api, MANAGER, {ACCOUNT: Role.MANAGER})
     ids = await failed_messages(api, "a", "b", "c")
     # A plain form post (no htmx): a page of its own with the outcome and what is left.
     answer = await api.client.post(
@@ -164,7 +152,7 @@ async def test_retry_all_queues_every_failed_message_again(api: Api) -> None:
 
 
 async def test_retry_all_stops_and_says_so_when_messaging_is_switched_off(api: Api) -> None:
-    session = await signed_in(api, MANAGER, Role.MANAGER)
+    session = await console_person(api, MANAGER, {ACCOUNT: Role.MANAGER})
     ids = await failed_messages(api, "a", "b")
     config = await resolve(api.container.messaging_config)
     api.container.messaging_config.override(providers.Object(replace(config, enabled=False)))
@@ -181,7 +169,7 @@ async def test_retry_all_stops_and_says_so_when_messaging_is_switched_off(api: A
 
 
 async def test_a_message_not_failed_is_refused_with_409_and_the_reason(api: Api) -> None:
-    session = await signed_in(api, MANAGER, Role.MANAGER)
+    session = await console_person(api, MANAGER, {ACCOUNT: Role.MANAGER})
     (message_id,) = await failed_messages(api, "once")
     first = await api.client.post(
         f"/dashboard/failed/{message_id}/retry", headers={**session.headers(), **HTMX}
@@ -197,7 +185,7 @@ async def test_a_message_not_failed_is_refused_with_409_and_the_reason(api: Api)
 
 
 async def test_another_accounts_message_is_404_and_stays_failed(api: Api) -> None:
-    session = await signed_in(api, MANAGER, Role.MANAGER)
+    session = await console_person(api, MANAGER, {ACCOUNT: Role.MANAGER})
     (theirs,) = await failed_messages(api, "not yours", account="other-acct")
     answer = await api.client.post(
         f"/dashboard/failed/{theirs}/retry", data=session.form(), headers=session.headers()
@@ -208,7 +196,7 @@ async def test_another_accounts_message_is_404_and_stays_failed(api: Api) -> Non
 
 
 async def test_a_retry_without_the_csrf_token_is_refused(api: Api) -> None:
-    session = await signed_in(api, MANAGER, Role.MANAGER)
+    session = await console_person(api, MANAGER, {ACCOUNT: Role.MANAGER})
     (message_id,) = await failed_messages(api, "kept")
     for path in (f"/dashboard/failed/{message_id}/retry", "/dashboard/failed/retry-all"):
         refused = await api.client.post(path, headers=session.headers(csrf=False))
@@ -219,7 +207,7 @@ async def test_a_retry_without_the_csrf_token_is_refused(api: Api) -> None:
 
 
 async def test_a_chatter_typing_a_managers_page_gets_the_403_page(api: Api) -> None:
-    session = await signed_in(api, CHATTER, Role.CHATTER)
+    session = await console_person(api, CHATTER, {ACCOUNT: Role.CHATTER})
     served = {path for path, _ in routes_of(api.client.app)}
     refused = [i.path for i in MENU if not Role.CHATTER.includes(PERMISSIONS[i.acts_as])]
     assert {"/dashboard", "/fans/import"} <= set(refused)
@@ -232,7 +220,7 @@ async def test_a_chatter_typing_a_managers_page_gets_the_403_page(api: Api) -> N
 
 
 async def test_an_unknown_page_is_the_404_page(api: Api) -> None:
-    session = await signed_in(api, CHATTER, Role.CHATTER)
+    session = await console_person(api, CHATTER, {ACCOUNT: Role.CHATTER})
     page = await api.client.get(
         "/dashboard/nothing-here", headers={**session.headers(), "Accept": "text/html"}
     )
@@ -242,8 +230,8 @@ async def test_an_unknown_page_is_the_404_page(api: Api) -> None:
 
 
 async def test_a_chatters_menu_lacks_the_dashboard_and_import(api: Api) -> None:
-    chatter = await signed_in(api, CHATTER, Role.CHATTER)
-    manager = await signed_in(api, MANAGER, Role.MANAGER)
+    chatter = await console_person(api, CHATTER, {ACCOUNT: Role.CHATTER})
+    manager = await console_person(api, MANAGER, {ACCOUNT: Role.MANAGER})
     chatter_menu = menu_paths((await api.client.get("/inbox", headers=chatter.headers())).text)
     manager_menu = menu_paths((await api.client.get("/inbox", headers=manager.headers())).text)
     assert chatter_menu == ["/inbox", "/fans", "/settings"]

@@ -15,8 +15,7 @@ import pytest
 
 from core.accounts import Role
 from tests.integration.conftest import Api, open_api
-from tests.support.console import ConsoleSession, console_sign_in
-from tests.support.people import person
+from tests.support.console import ConsoleSession, console_person, field_error, input_value, shown
 
 ACCOUNT, OTHER = "acct-fans", "acct-other"
 MANAGER, CHATTER = "manager@fans.example", "chatter@fans.example"
@@ -29,11 +28,6 @@ FANS = [  # handle, name, tags, spend in cents, last active
     ("dan", "Dan Vip", ["vip"], 70_000, None),
     ("eve", "Eve", ["vip", "new"], 300, "2025-05-01T10:00:00Z"),
 ]
-
-
-async def signed_in(api: Api, email: str, role: Role) -> ConsoleSession:
-    await person(api, email, {ACCOUNT: role})
-    return await console_sign_in(api.client, email)
 
 
 async def add_fan(api: Api, account: str = ACCOUNT, **fields: Any) -> dict[str, Any]:
@@ -60,23 +54,7 @@ def listed(page: str) -> tuple[list[str], int]:
 
 
 def hidden(page: str, name: str) -> str:
-    match = re.search(rf'name="{name}" value="([^"]*)"', page)
-    assert match, f"no field {name}"
-    return html.unescape(match.group(1))
-
-
-def typed(page: str, field: str) -> str:
-    """The value of the form's input for the field."""
-    match = re.search(rf'<input id="f-{field}"[^>]*\svalue="([^"]*)"', page)
-    assert match, f"no input {field}"
-    return html.unescape(match.group(1))
-
-
-def error_under(page: str, field: str) -> str:
-    """The message the page shows under the field (macros.field), unescaped."""
-    match = re.search(rf'<p class="field-error" id="e-{field}">([^<]*)</p>', page)
-    assert match, f"no error under {field}"
-    return html.unescape(match.group(1))
+    return shown(page, rf'name="{name}" value="([^"]*)"', f"field {name}")
 
 
 @pytest.mark.parametrize(
@@ -96,7 +74,7 @@ def error_under(page: str, field: str) -> str:
     ],
 )
 async def test_the_list_shows_what_the_json_endpoint_answers_for_the_same_query(api, query):
-    session = await signed_in(api, CHATTER, Role.CHATTER)
+    session = await console_person(api, CHATTER, {ACCOUNT: Role.CHATTER})
     for handle, name, tags, cents, active in FANS:
         await add_fan(
             api, handle=handle, name=name, tags=tags, valueCents=cents, lastActiveAt=active
@@ -109,7 +87,7 @@ async def test_the_list_shows_what_the_json_endpoint_answers_for_the_same_query(
 
 
 async def test_pages_link_to_the_pages_before_and_after_keeping_the_query(api):
-    session = await signed_in(api, CHATTER, Role.CHATTER)
+    session = await console_person(api, CHATTER, {ACCOUNT: Role.CHATTER})
     for handle, *_ in FANS:
         await add_fan(api, handle=handle, tags=["vip"])
 
@@ -128,7 +106,7 @@ async def test_pages_link_to_the_pages_before_and_after_keeping_the_query(api):
 
 @pytest.mark.parametrize("query", ["limit=0", "offset=-1", "sort=spend", "platform=myspace"])
 async def test_a_query_the_json_endpoint_refuses_is_refused_on_the_page_too(api, query):
-    session = await signed_in(api, CHATTER, Role.CHATTER)
+    session = await console_person(api, CHATTER, {ACCOUNT: Role.CHATTER})
     json = await api.client.get(f"/api/crm/fans?{query}", headers=api.auth(ACCOUNT))
     page = await api.client.get(f"/fans?{query}", headers=session.headers())
 
@@ -137,7 +115,7 @@ async def test_a_query_the_json_endpoint_refuses_is_refused_on_the_page_too(api,
 
 
 async def test_a_new_fan_with_a_bad_field_shows_the_error_under_it_and_creates_nothing(api):
-    session = await signed_in(api, MANAGER, Role.MANAGER)
+    session = await console_person(api, MANAGER, {ACCOUNT: Role.MANAGER})
     for field, value, why in (
         ("email", "not-an-email", "malformed"),
         ("valueCents", "12.345", "more than two decimals"),
@@ -149,13 +127,13 @@ async def test_a_new_fan_with_a_bad_field_shows_the_error_under_it_and_creates_n
         )
 
         assert answer.status_code == 400, field
-        assert why in error_under(answer.text, field)
-        assert typed(answer.text, field) == value  # what they typed is still there
+        assert why in field_error(answer.text, field)
+        assert input_value(answer.text, field) == value  # what they typed is still there
     assert await fan_total(api) == 0
 
 
 async def test_a_new_fan_is_created_and_its_page_shows_it(api):
-    session = await signed_in(api, MANAGER, Role.MANAGER)
+    session = await console_person(api, MANAGER, {ACCOUNT: Role.MANAGER})
     form = {"platform": "fansly", "handle": "@NewFan", "name": "New Fan", "email": "",
             "valueCents": "$1,234.50", "tags": "vip, new;;",
             "notes": "line 1\r\nline 2"}  # fmt: skip
@@ -175,18 +153,18 @@ async def test_a_new_fan_is_created_and_its_page_shows_it(api):
 
 
 async def test_a_handle_taken_is_shown_under_the_handle(api):
-    session = await signed_in(api, MANAGER, Role.MANAGER)
+    session = await console_person(api, MANAGER, {ACCOUNT: Role.MANAGER})
     await add_fan(api, handle="taken")
     form = session.form(platform="onlyfans", handle="taken")
     answer = await api.client.post("/fans/new", data=form, headers=session.headers())
 
     assert answer.status_code == 409
-    assert "taken" in error_under(answer.text, "handle")
+    assert "taken" in field_error(answer.text, "handle")
     assert await fan_total(api) == 1
 
 
 async def test_an_edit_from_a_stale_copy_is_refused_with_a_way_to_reload(api):
-    session = await signed_in(api, MANAGER, Role.MANAGER)
+    session = await console_person(api, MANAGER, {ACCOUNT: Role.MANAGER})
     fan = await add_fan(api, handle="stale", notes="before")
     opened = await api.client.get(f"/fans/{fan['id']}", headers=session.headers())
     version = hidden(opened.text, "ifMatch")
@@ -215,19 +193,19 @@ async def test_an_edit_from_a_stale_copy_is_refused_with_a_way_to_reload(api):
 
 
 async def test_an_edit_with_a_bad_field_shows_it_under_the_field_and_changes_nothing(api):
-    session = await signed_in(api, MANAGER, Role.MANAGER)
+    session = await console_person(api, MANAGER, {ACCOUNT: Role.MANAGER})
     fan = await add_fan(api, handle="keep", name="Kept")
     opened = await api.client.get(f"/fans/{fan['id']}", headers=session.headers())
     form = session.form(ifMatch=hidden(opened.text, "ifMatch"), name="New", email="nope")
     answer = await api.client.post(f"/fans/{fan['id']}", data=form, headers=session.headers())
 
     assert answer.status_code == 400
-    assert "malformed" in error_under(answer.text, "email")
+    assert "malformed" in field_error(answer.text, "email")
     assert (await fan_json(api, fan["id"])).json()["name"] == "Kept"
 
 
 async def test_a_manager_deletes_a_fan_after_a_confirmation(api):
-    session = await signed_in(api, MANAGER, Role.MANAGER)
+    session = await console_person(api, MANAGER, {ACCOUNT: Role.MANAGER})
     fan = await add_fan(api, handle="gone")
     page = await api.client.get(f"/fans/{fan['id']}", headers=session.headers())
     assert re.search(rf'action="/fans/{fan["id"]}/delete" data-confirm="Delete @gone', page.text)
@@ -243,7 +221,7 @@ async def test_a_manager_deletes_a_fan_after_a_confirmation(api):
 
 
 async def test_a_chatter_sees_no_create_or_delete_and_edits_only_notes_and_tags(api):
-    session = await signed_in(api, CHATTER, Role.CHATTER)
+    session = await console_person(api, CHATTER, {ACCOUNT: Role.CHATTER})
     fan = await add_fan(api, handle="chatted", name="Named")
     listing = await api.client.get("/fans", headers=session.headers())
     page = await api.client.get(f"/fans/{fan['id']}", headers=session.headers())
@@ -276,7 +254,7 @@ async def test_a_chatter_sees_no_create_or_delete_and_edits_only_notes_and_tags(
 
 
 async def test_another_accounts_fan_is_not_found(api):
-    session = await signed_in(api, MANAGER, Role.MANAGER)
+    session = await console_person(api, MANAGER, {ACCOUNT: Role.MANAGER})
     theirs = await add_fan(api, account=OTHER, handle="theirs", notes="theirs")
     path = f"/fans/{theirs['id']}"
     form = session.form(notes="mine")
@@ -290,7 +268,7 @@ async def test_another_accounts_fan_is_not_found(api):
 
 
 async def test_a_fan_named_like_a_script_is_shown_as_text(api):
-    session = await signed_in(api, MANAGER, Role.MANAGER)
+    session = await console_person(api, MANAGER, {ACCOUNT: Role.MANAGER})
     fan = await add_fan(api, handle="xss", name=SCRIPT, notes=SCRIPT, tags=[SCRIPT])
 
     for path in ("/fans", f"/fans/{fan['id']}", f"/fans?tags={SCRIPT}"):
@@ -319,7 +297,7 @@ def upload_form(session: ConsoleSession, data: bytes, **options: str) -> dict[st
 
 
 async def test_a_dry_run_counts_what_an_import_would_do_and_writes_nothing(api):
-    session = await signed_in(api, MANAGER, Role.MANAGER)
+    session = await console_person(api, MANAGER, {ACCOUNT: Role.MANAGER})
     answer = await api.client.post("/fans/import", **upload_form(session, CSV, dryRun="true"))
 
     assert answer.status_code == 200, answer.text
@@ -336,7 +314,7 @@ def counts(page: str) -> dict[str, int]:
 
 
 async def test_an_import_lists_the_refused_rows_escaped_and_links_their_errors_csv(api):
-    session = await signed_in(api, MANAGER, Role.MANAGER)
+    session = await console_person(api, MANAGER, {ACCOUNT: Role.MANAGER})
     answer = await api.client.post("/fans/import", **upload_form(session, CSV, mode="upsert"))
 
     assert answer.status_code == 200, answer.text
@@ -367,18 +345,18 @@ async def test_an_import_lists_the_refused_rows_escaped_and_links_their_errors_c
 
 
 async def test_a_file_that_cannot_be_imported_shows_why_under_the_file_field(api):
-    session = await signed_in(api, MANAGER, Role.MANAGER)
+    session = await console_person(api, MANAGER, {ACCOUNT: Role.MANAGER})
     answer = await api.client.post(
         "/fans/import", **upload_form(session, b"name,email\nAlice,a@b.co\n")
     )
 
     assert answer.status_code == 400
-    assert "no handle column" in error_under(answer.text, "file")
+    assert "no handle column" in field_error(answer.text, "file")
     assert await fan_total(api) == 0
 
 
 async def test_the_import_and_its_errors_are_for_managers_not_chatters(api):
-    session = await signed_in(api, CHATTER, Role.CHATTER)
+    session = await console_person(api, CHATTER, {ACCOUNT: Role.CHATTER})
     error_file = f"/fans/import/{'0' * 8}-0000-4000-8000-{'0' * 12}/errors.csv"
 
     assert (await api.client.get("/fans/import", headers=session.headers())).status_code == 403
@@ -390,12 +368,12 @@ async def test_the_import_and_its_errors_are_for_managers_not_chatters(api):
 
 async def test_an_upload_past_import_max_bytes_is_refused_under_the_file_field():
     async for api in open_api(API_RATE_PER_MINUTE="1000", IMPORT_MAX_BYTES="100000"):
-        session = await signed_in(api, MANAGER, Role.MANAGER)
+        session = await console_person(api, MANAGER, {ACCOUNT: Role.MANAGER})
         big = b"handle\n" + b"fan\n" * 30_000
         answer = await api.client.post("/fans/import", **upload_form(session, big))
 
         assert answer.status_code == 413
-        assert "IMPORT_MAX_BYTES" in error_under(answer.text, "file")
+        assert "IMPORT_MAX_BYTES" in field_error(answer.text, "file")
         assert await fan_total(api) == 0
         form = await api.client.get("/fans/import", headers=session.headers())
         assert 'data-max-bytes="100000"' in form.text  # import.js spares a bigger upload

@@ -4,7 +4,6 @@ and may change nothing, and another account's quick reply is not found."""
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import AsyncIterator
 from typing import Any
@@ -13,8 +12,12 @@ import pytest
 
 from core.accounts import Role
 from tests.integration.conftest import Api, open_api
-from tests.support.console import ConsoleSession, console_sign_in
-from tests.support.people import person
+from tests.support.console import (
+    console_person,
+    field_error,
+    input_value,
+    textarea_value,
+)
 
 ACCOUNT, OTHER = "settings-acct", "settings-other"
 MANAGER, CHATTER = "manager@settings.example", "chatter@settings.example"
@@ -37,11 +40,6 @@ CHANGED_FORM = {
 }
 
 
-async def signed_in(api: Api, email: str, role: Role) -> ConsoleSession:
-    await person(api, email, {ACCOUNT: role})
-    return await console_sign_in(api.client, email)
-
-
 async def api_settings(api: Api) -> dict[str, Any]:
     answer = await api.client.get(SETTINGS, headers=api.auth(ACCOUNT))
     assert answer.status_code == 200, answer.text
@@ -61,37 +59,6 @@ async def api_reply(api: Api, title: str, content: str, account: str = ACCOUNT) 
     return int(answer.json()["id"])
 
 
-async def submit(api: Api, session: ConsoleSession, path: str, **fields: str) -> Any:
-    """A form posted as a browser posts it (with its CSRF field), its redirect not followed."""
-    return await api.client.post(
-        path, data=session.form(**fields), headers=session.headers(), follow_redirects=False
-    )
-
-
-def input_value(page: str, name: str) -> str:
-    match = re.search(
-        rf'<input id="f-{re.escape(name)}" name="{re.escape(name)}"[^>]* value="([^"]*)"', page
-    )
-    assert match, f"no field {name}"
-    return html.unescape(match.group(1))
-
-
-def textarea_value(page: str, name: str) -> str:
-    match = re.search(
-        rf'<textarea id="f-{re.escape(name)}" name="{re.escape(name)}"[^>]*>\n(.*?)</textarea>',
-        page,
-        re.S,
-    )
-    assert match, f"no text area {name}"
-    return html.unescape(match.group(1))
-
-
-def field_error(page: str, name: str) -> str:
-    match = re.search(rf'<p class="field-error" id="e-{re.escape(name)}">([^<]*)</p>', page)
-    assert match, f"no error under {name}"
-    return html.unescape(match.group(1))
-
-
 def main_of(page: str) -> str:
     match = re.search(r'<main id="main".*?</main>', page, re.S)
     assert match, "no main"
@@ -107,7 +74,7 @@ def listed(page: str) -> list[int]:
 
 
 async def test_the_form_holds_what_the_api_answers(api: Api) -> None:
-    session = await signed_in(api, MANAGER, Role.MANAGER)
+    session = await console_person(api, MANAGER, {ACCOUNT: Role.MANAGER})
     patched = await api.client.patch(SETTINGS, json=CHANGED, headers=api.auth(ACCOUNT))
     assert patched.status_code == 200, patched.text
     answer = await api_settings(api)
@@ -127,7 +94,7 @@ async def test_the_form_holds_what_the_api_answers(api: Api) -> None:
 
 
 async def test_a_new_accounts_page_shows_the_defaults(api: Api) -> None:
-    session = await signed_in(api, MANAGER, Role.MANAGER)
+    session = await console_person(api, MANAGER, {ACCOUNT: Role.MANAGER})
     answer = await api_settings(api)
     page = await api.client.get("/settings", headers=session.headers())
     assert answer["quietHours"] is None
@@ -139,24 +106,24 @@ async def test_a_new_accounts_page_shows_the_defaults(api: Api) -> None:
 
 
 async def test_a_save_changes_what_the_api_answers(api: Api) -> None:
-    session = await signed_in(api, MANAGER, Role.MANAGER)
+    session = await console_person(api, MANAGER, {ACCOUNT: Role.MANAGER})
 
-    saved = await submit(api, session, "/settings", **CHANGED_FORM)
+    saved = await session.submit("/settings", **CHANGED_FORM)
 
     assert saved.status_code == 303
-    assert saved.headers["location"] == "/settings?saved=1"
+    assert saved.headers["location"] == "/settings?done=saved"
     answer = await api_settings(api)
     assert {k: answer[k] for k in CHANGED} == CHANGED  # blank lines and spaces are no words
-    page = await api.client.get("/settings?saved=1", headers=session.headers())
+    page = await api.client.get(saved.headers["location"], headers=session.headers())
     assert "Settings saved." in page.text
     assert input_value(page.text, "timeZone") == "Europe/Berlin"
 
 
 async def test_both_quiet_hours_blank_remove_the_window(api: Api) -> None:
-    session = await signed_in(api, MANAGER, Role.MANAGER)
+    session = await console_person(api, MANAGER, {ACCOUNT: Role.MANAGER})
     await api.client.patch(SETTINGS, json=CHANGED, headers=api.auth(ACCOUNT))
     form = {**CHANGED_FORM, "quietHours.start": "", "quietHours.end": ""}
-    saved = await submit(api, session, "/settings", **form)
+    saved = await session.submit("/settings", **form)
     assert saved.status_code == 303
     assert (await api_settings(api))["quietHours"] is None
 
@@ -167,6 +134,7 @@ async def test_both_quiet_hours_blank_remove_the_window(api: Api) -> None:
         ("timeZone", "Mars/Olympus_Mons", "timeZone 'Mars/Olympus_Mons' is not an IANA time zone"),
         ("ratePerMinute", "0", "ratePerMinute must be between 1 and 60"),
         ("ratePerMinute", "ten", "ratePerMinute must be a whole number"),
+        ("ratePerMinute", "9" * 5000, "ratePerMinute is too large"),  # not int()'s ValueError
         ("burst", "61", "burst must be between 1 and 60"),
         ("quietHours.end", "22:00", "quietHours.end must differ from its start"),
         ("quietHours.start", "", "quietHours.start must be a local time HH:MM"),
@@ -176,11 +144,11 @@ async def test_both_quiet_hours_blank_remove_the_window(api: Api) -> None:
 async def test_a_bad_value_is_a_400_under_its_field_and_changes_nothing(
     api: Api, name: str, typed: str, error: str
 ) -> None:
-    session = await signed_in(api, MANAGER, Role.MANAGER)
+    session = await console_person(api, MANAGER, {ACCOUNT: Role.MANAGER})
     before = await api_settings(api)
     form = {**CHANGED_FORM, name: typed}
 
-    refused = await submit(api, session, "/settings", **form)
+    refused = await session.submit("/settings", **form)
 
     assert refused.status_code == 400
     assert field_error(refused.text, name) == error
@@ -200,12 +168,12 @@ async def fast_default() -> AsyncIterator[Api]:
 
 async def test_fields_left_as_they_were_are_not_changed_nor_checked(fast_default: Api) -> None:
     api = fast_default
-    session = await signed_in(api, MANAGER, Role.MANAGER)
+    session = await console_person(api, MANAGER, {ACCOUNT: Role.MANAGER})
     page = await api.client.get("/settings", headers=session.headers())
     form = {name: input_value(page.text, name) for name in ("timeZone", "ratePerMinute", "burst")}
     assert form["ratePerMinute"] == "120"
 
-    saved = await submit(api, session, "/settings", **form, blockedWords="only this")
+    saved = await session.submit("/settings", **form, blockedWords="only this")
 
     assert saved.status_code == 303, field_error(saved.text, "ratePerMinute")
     answer = await api_settings(api)
@@ -213,7 +181,7 @@ async def test_fields_left_as_they_were_are_not_changed_nor_checked(fast_default
 
 
 async def test_a_chatter_reads_the_settings_and_may_change_nothing(api: Api) -> None:
-    session = await signed_in(api, CHATTER, Role.CHATTER)
+    session = await console_person(api, CHATTER, {ACCOUNT: Role.CHATTER})
     await api.client.patch(SETTINGS, json=CHANGED, headers=api.auth(ACCOUNT))
     before = await api_settings(api)
 
@@ -224,14 +192,14 @@ async def test_a_chatter_reads_the_settings_and_may_change_nothing(api: Api) -> 
     assert "22:00 to 07:30 (Europe/Berlin)" in page.text
     assert "6 messages a minute, bursts of up to 3" in page.text
     assert '<li class="badge grey">&lt;b&gt;venmo&lt;/b&gt;</li>' in page.text
-    refused = await submit(api, session, "/settings", **{**CHANGED_FORM, "timeZone": "Asia/Tokyo"})
+    refused = await session.submit("/settings", **{**CHANGED_FORM, "timeZone": "Asia/Tokyo"})
     assert refused.status_code == 403
     assert "Not for your role" in refused.text
     assert await api_settings(api) == before
 
 
 async def test_a_save_without_the_csrf_token_changes_nothing(api: Api) -> None:
-    session = await signed_in(api, MANAGER, Role.MANAGER)
+    session = await console_person(api, MANAGER, {ACCOUNT: Role.MANAGER})
     before = await api_settings(api)
     refused = await api.client.post(
         "/settings", data={**CHANGED_FORM}, headers=session.headers(csrf=False)
@@ -242,11 +210,9 @@ async def test_a_save_without_the_csrf_token_changes_nothing(api: Api) -> None:
 
 
 async def test_quick_replies_made_edited_and_deleted_in_the_page_are_the_apis(api: Api) -> None:
-    session = await signed_in(api, MANAGER, Role.MANAGER)
+    session = await console_person(api, MANAGER, {ACCOUNT: Role.MANAGER})
 
-    added = await submit(
-        api,
-        session,
+    added = await session.submit(
         "/settings/quick-replies",
         title="  Good <night>  ",
         content="Sleep well,\r\n  see you",
@@ -266,13 +232,13 @@ async def test_quick_replies_made_edited_and_deleted_in_the_page_are_the_apis(ap
     form = await api.client.get(edit, headers=session.headers())
     assert input_value(form.text, "title") == "Good <night>"
     assert textarea_value(form.text, "content") == "Sleep well,\n  see you"
-    saved = await submit(api, session, edit, title="Night", content="Sweet dreams")
+    saved = await session.submit(edit, title="Night", content="Sweet dreams")
     assert saved.status_code == 303
     assert saved.headers["location"] == "/settings/quick-replies?done=saved"
     got = (await api.client.get(f"{REPLIES}/{reply['id']}", headers=api.auth(ACCOUNT))).json()
     assert (got["title"], got["content"]) == ("Night", "Sweet dreams")
 
-    deleted = await submit(api, session, f"{edit}/delete")
+    deleted = await session.submit(f"{edit}/delete")
     assert deleted.status_code == 303
     assert deleted.headers["location"] == "/settings/quick-replies?done=deleted"
     assert await api_replies(api) == []
@@ -281,7 +247,7 @@ async def test_quick_replies_made_edited_and_deleted_in_the_page_are_the_apis(ap
 
 
 async def test_the_list_pages_through_the_replies_as_the_api_lists_them(api: Api) -> None:
-    session = await signed_in(api, MANAGER, Role.MANAGER)
+    session = await console_person(api, MANAGER, {ACCOUNT: Role.MANAGER})
     ids = [await api_reply(api, f"reply {n}", "text") for n in range(52)]
     first = await api.client.get("/settings/quick-replies", headers=session.headers())
     second = await api.client.get("/settings/quick-replies?offset=50", headers=session.headers())
@@ -289,6 +255,10 @@ async def test_the_list_pages_through_the_replies_as_the_api_lists_them(api: Api
     assert listed(second.text) == ids[50:]
     assert 'href="/settings/quick-replies?offset=50" rel="next"' in first.text
     assert 'href="/settings/quick-replies?offset=0" rel="prev"' in second.text
+    past = await api.client.get("/settings/quick-replies?offset=100", headers=session.headers())
+    assert listed(past.text) == []
+    assert "None this far: there are 52." in past.text  # not "101 to 100 of 52"
+    assert 'href="/settings/quick-replies?offset=50" rel="prev"' in past.text
 
 
 @pytest.mark.parametrize(
@@ -307,11 +277,11 @@ async def test_the_list_pages_through_the_replies_as_the_api_lists_them(api: Api
 async def test_a_bad_quick_reply_is_a_400_under_its_field_and_nothing_is_written(
     api: Api, fields: dict[str, str], name: str, error: str
 ) -> None:
-    session = await signed_in(api, MANAGER, Role.MANAGER)
+    session = await console_person(api, MANAGER, {ACCOUNT: Role.MANAGER})
     reply_id = await api_reply(api, "Before", "as it was")
     edit = f"/settings/quick-replies/{reply_id}"
     for path in ("/settings/quick-replies", edit):
-        refused = await submit(api, session, path, **fields)
+        refused = await session.submit(path, **fields)
         assert refused.status_code == 400, path
         assert field_error(refused.text, name) == error
         assert input_value(refused.text, "title") == fields["title"]  # what was typed, kept
@@ -321,13 +291,13 @@ async def test_a_bad_quick_reply_is_a_400_under_its_field_and_nothing_is_written
 
 
 async def test_another_accounts_quick_reply_is_not_found_and_untouched(api: Api) -> None:
-    session = await signed_in(api, MANAGER, Role.MANAGER)
+    session = await console_person(api, MANAGER, {ACCOUNT: Role.MANAGER})
     theirs = await api_reply(api, "Theirs", "not yours", account=OTHER)
     path = f"/settings/quick-replies/{theirs}"
     answers = [
         await api.client.get(path, headers=session.headers()),
-        await submit(api, session, path, title="Mine", content="now"),
-        await submit(api, session, f"{path}/delete"),
+        await session.submit(path, title="Mine", content="now"),
+        await session.submit(f"{path}/delete"),
     ]
     assert [a.status_code for a in answers] == [404, 404, 404]
     assert all(f"quick reply {theirs} not found" in a.text for a in answers)
@@ -340,7 +310,7 @@ async def test_another_accounts_quick_reply_is_not_found_and_untouched(api: Api)
 
 
 async def test_a_chatter_reads_the_quick_replies_and_may_write_none(api: Api) -> None:
-    session = await signed_in(api, CHATTER, Role.CHATTER)
+    session = await console_person(api, CHATTER, {ACCOUNT: Role.CHATTER})
     reply_id = await api_reply(api, "Hello", "Hi <there>!")
     path = f"/settings/quick-replies/{reply_id}"
 
@@ -350,9 +320,9 @@ async def test_a_chatter_reads_the_quick_replies_and_may_write_none(api: Api) ->
         assert controls(shown.text) == [], page
         assert "Hi &lt;there&gt;!" in shown.text
     refused = [
-        await submit(api, session, "/settings/quick-replies", title="New", content="x"),
-        await submit(api, session, path, title="Edited", content="x"),
-        await submit(api, session, f"{path}/delete"),
+        await session.submit("/settings/quick-replies", title="New", content="x"),
+        await session.submit(path, title="Edited", content="x"),
+        await session.submit(f"{path}/delete"),
     ]
     assert [r.status_code for r in refused] == [403, 403, 403]
     (reply,) = await api_replies(api)
@@ -360,7 +330,7 @@ async def test_a_chatter_reads_the_quick_replies_and_may_write_none(api: Api) ->
 
 
 async def test_the_settings_tabs_are_on_both_pages_with_the_menu_item_current(api: Api) -> None:
-    session = await signed_in(api, CHATTER, Role.CHATTER)
+    session = await console_person(api, CHATTER, {ACCOUNT: Role.CHATTER})
     for path, current in [
         ("/settings", "Sending rules"),
         ("/settings/quick-replies", "Quick replies"),

@@ -11,12 +11,21 @@ import re
 from datetime import timedelta
 from typing import Any
 
+import pytest
+
 from core.accounts import Role
 from entrypoints.http.auth import ACCOUNT_COOKIE
 from entrypoints.http.console import CSRF_COOKIE
 from entrypoints.http.console.login import JOINED_COOKIE
 from tests.integration.conftest import Api
-from tests.support.console import ConsoleSession, console_sign_in
+from tests.support.console import (
+    ConsoleSession,
+    console_person,
+    console_sign_in,
+    field_error,
+    menu_paths,
+    shown,
+)
 from tests.support.people import PASSWORD, account, bearer, in_app, person
 
 ACCOUNT, OTHER = "acct-team", "acct-other"
@@ -27,17 +36,10 @@ ACCEPT = "/api/auth/invitations/accept"
 SCRIPT = "<script>alert(1)</script>"
 
 
-async def signed_in(api: Api, email: str, role: Role, where: str = ACCOUNT) -> ConsoleSession:
-    await in_app(api.client, account, api.container, where, ACCOUNT_NAME)
-    await person(api, email, {where: role})
-    return await console_sign_in(api.client, email)
-
-
-async def post(api: Api, session: ConsoleSession, path: str, **fields: str) -> Any:
-    """A form of the page sent as a browser does (its hidden CSRF field, no htmx)."""
-    return await api.client.post(
-        path, data=session.form(**fields), headers=session.headers(), follow_redirects=False
-    )
+@pytest.fixture(autouse=True)
+async def named_account(api: Api) -> None:
+    """The team's account, named with markup: every page showing its name must escape it."""
+    await in_app(api.client, account, api.container, ACCOUNT, ACCOUNT_NAME)
 
 
 async def members_json(api: Api, account_id: str = ACCOUNT) -> list[dict[str, Any]]:
@@ -67,35 +69,22 @@ def listed_members(page: str) -> list[tuple[str, str]]:
 
 
 def shown_once(page: str, field_id: str) -> str:
-    match = re.search(rf'id="{field_id}" type="text" value="([^"]+)" readonly', page)
-    assert match, f"no {field_id} shown"
-    return html.unescape(match.group(1))
-
-
-def field_error(page: str, field: str) -> str:
-    match = re.search(rf'<p class="field-error" id="e-{field}">([^<]*)</p>', page)
-    assert match, f"no error under {field}"
-    return html.unescape(match.group(1))
-
-
-def menu_paths(page: str) -> list[str]:
-    nav = re.search(r'<nav aria-label="Main">(.*?)</nav>', page, re.S)
-    assert nav, "no menu"
-    return re.findall(r'href="([^"]+)"', nav.group(1))
+    """The secret in the read-only field of secret.html's shown_once."""
+    return shown(page, rf'id="{field_id}" type="text" value="([^"]+)" readonly', field_id)
 
 
 async def visitor(api: Api, path: str) -> tuple[Any, ConsoleSession]:
     """A page opened by someone signed in nowhere, and the CSRF cookie it gave them."""
     page = await api.client.get(path)
     csrf = page.cookies.get(CSRF_COOKIE) or (await api.client.get("/login")).cookies[CSRF_COOKIE]
-    return page, ConsoleSession({CSRF_COOKIE: csrf})
+    return page, ConsoleSession({CSRF_COOKIE: csrf}, api.client)
 
 
 # The team page
 
 
 async def test_the_team_page_lists_what_the_members_and_invitations_api_answer(api: Api) -> None:
-    owner = await signed_in(api, OWNER, Role.OWNER)
+    owner = await console_person(api, OWNER, {ACCOUNT: Role.OWNER})
     await person(api, MANAGER, {ACCOUNT: Role.MANAGER})
     await person(api, CHATTER, {ACCOUNT: Role.CHATTER})
     await person(api, "elsewhere@team.example", {OTHER: Role.OWNER})
@@ -119,9 +108,9 @@ async def test_the_team_page_lists_what_the_members_and_invitations_api_answer(a
 async def test_an_invitation_made_on_the_page_shows_its_link_once_and_the_api_accepts_it(
     api: Api,
 ) -> None:
-    manager = await signed_in(api, MANAGER, Role.MANAGER)
+    manager = await console_person(api, MANAGER, {ACCOUNT: Role.MANAGER})
 
-    made = await post(api, manager, "/team/invitations", email="New@Team.example", role="chatter")
+    made = await manager.submit("/team/invitations", email="New@Team.example", role="chatter")
 
     assert made.status_code == 200, made.text
     link = shown_once(made.text, "invitation-link")
@@ -142,10 +131,10 @@ async def test_an_invitation_made_on_the_page_shows_its_link_once_and_the_api_ac
 
 
 async def test_a_member_role_is_changed_and_a_member_removed_from_the_page(api: Api) -> None:
-    owner = await signed_in(api, OWNER, Role.OWNER)
+    owner = await console_person(api, OWNER, {ACCOUNT: Role.OWNER})
     chatter = await person(api, CHATTER, {ACCOUNT: Role.CHATTER})
 
-    changed = await post(api, owner, f"/team/members/{chatter.id}/role", role="manager")
+    changed = await owner.submit(f"/team/members/{chatter.id}/role", role="manager")
 
     assert changed.status_code == 303
     assert changed.headers["location"] == "/team?done=role"
@@ -153,9 +142,12 @@ async def test_a_member_role_is_changed_and_a_member_removed_from_the_page(api: 
     assert roles[CHATTER] == "manager"
     shown = await api.client.get(changed.headers["location"], headers=owner.headers())
     assert "Role saved" in shown.text
+    forged = await api.client.get(f"/team?done={SCRIPT}{'x' * 50}", headers=owner.headers())
+    assert forged.status_code == 200
+    assert 'class="flash' not in forged.text  # says only its own messages, none from a link
     assert (chatter.id, "manager") in listed_members(shown.text)
 
-    removed = await post(api, owner, f"/team/members/{chatter.id}/remove")
+    removed = await owner.submit(f"/team/members/{chatter.id}/remove")
 
     assert removed.status_code == 303
     assert CHATTER not in [m["email"] for m in await members_json(api)]
@@ -168,14 +160,14 @@ async def test_a_member_role_is_changed_and_a_member_removed_from_the_page(api: 
 async def test_a_manager_touching_an_owner_or_the_last_owner_leaving_is_told_why(
     api: Api,
 ) -> None:
-    manager = await signed_in(api, MANAGER, Role.MANAGER)
+    manager = await console_person(api, MANAGER, {ACCOUNT: Role.MANAGER})
     owner_user = await person(api, OWNER, {ACCOUNT: Role.OWNER})
     chatter = await person(api, CHATTER, {ACCOUNT: Role.CHATTER})
 
-    demote = await post(api, manager, f"/team/members/{owner_user.id}/role", role="chatter")
-    remove = await post(api, manager, f"/team/members/{owner_user.id}/remove")
-    promote = await post(api, manager, f"/team/members/{chatter.id}/role", role="owner")
-    unknown_role = await post(api, manager, f"/team/members/{chatter.id}/role", role="boss")
+    demote = await manager.submit(f"/team/members/{owner_user.id}/role", role="chatter")
+    remove = await manager.submit(f"/team/members/{owner_user.id}/remove")
+    promote = await manager.submit(f"/team/members/{chatter.id}/role", role="owner")
+    unknown_role = await manager.submit(f"/team/members/{chatter.id}/role", role="boss")
 
     for refused in (demote, remove, promote):
         assert refused.status_code == 403
@@ -190,8 +182,8 @@ async def test_a_manager_touching_an_owner_or_the_last_owner_leaving_is_told_why
     assert roles == {MANAGER: "manager", OWNER: "owner", CHATTER: "chatter"}
 
     owner = await console_sign_in(api.client, OWNER)  # the only owner
-    step_down = await post(api, owner, f"/team/members/{owner_user.id}/role", role="manager")
-    leave = await post(api, owner, f"/team/members/{owner_user.id}/remove")
+    step_down = await owner.submit(f"/team/members/{owner_user.id}/role", role="manager")
+    leave = await owner.submit(f"/team/members/{owner_user.id}/remove")
     for refused in (step_down, leave):
         assert refused.status_code == 409
         assert "the account&#39;s last owner cannot be removed or demoted" in refused.text
@@ -201,14 +193,12 @@ async def test_a_manager_touching_an_owner_or_the_last_owner_leaving_is_told_why
 async def test_a_manager_cannot_invite_an_owner_and_is_told_under_the_role_field(
     api: Api,
 ) -> None:
-    manager = await signed_in(api, MANAGER, Role.MANAGER)
+    manager = await console_person(api, MANAGER, {ACCOUNT: Role.MANAGER})
     await person(api, CHATTER, {ACCOUNT: Role.CHATTER})
 
-    owner_asked = await post(
-        api, manager, "/team/invitations", email="boss@team.example", role="owner"
-    )
-    bad_email = await post(api, manager, "/team/invitations", email="not-an-email", role="chatter")
-    member_already = await post(api, manager, "/team/invitations", email=CHATTER, role="manager")
+    owner_asked = await manager.submit("/team/invitations", email="boss@team.example", role="owner")
+    bad_email = await manager.submit("/team/invitations", email="not-an-email", role="chatter")
+    member_already = await manager.submit("/team/invitations", email=CHATTER, role="manager")
 
     assert owner_asked.status_code == 403
     assert field_error(owner_asked.text, "role") == "only an owner may make someone an owner"
@@ -222,10 +212,10 @@ async def test_a_manager_cannot_invite_an_owner_and_is_told_under_the_role_field
 
 
 async def test_a_revoked_invitations_link_opens_nothing(api: Api) -> None:
-    manager = await signed_in(api, MANAGER, Role.MANAGER)
+    manager = await console_person(api, MANAGER, {ACCOUNT: Role.MANAGER})
     invitation = await invite_by_api(api, "gone@team.example")
 
-    revoked = await post(api, manager, f"/team/invitations/{invitation['id']}/revoke")
+    revoked = await manager.submit(f"/team/invitations/{invitation['id']}/revoke")
 
     assert revoked.status_code == 303
     page = await api.client.get(revoked.headers["location"], headers=manager.headers())
@@ -237,15 +227,15 @@ async def test_a_revoked_invitations_link_opens_nothing(api: Api) -> None:
 
 
 async def test_another_accounts_member_and_invitation_are_not_found(api: Api) -> None:
-    owner = await signed_in(api, OWNER, Role.OWNER)
+    owner = await console_person(api, OWNER, {ACCOUNT: Role.OWNER})
     stranger = await person(api, "stranger@team.example", {OTHER: Role.CHATTER})
     theirs = await api.client.post(
         INVITATIONS, json={"email": "x@team.example", "role": "chatter"}, headers=api.auth(OTHER)
     )
 
-    role = await post(api, owner, f"/team/members/{stranger.id}/role", role="manager")
-    remove = await post(api, owner, f"/team/members/{stranger.id}/remove")
-    revoke = await post(api, owner, f"/team/invitations/{theirs.json()['id']}/revoke")
+    role = await owner.submit(f"/team/members/{stranger.id}/role", role="manager")
+    remove = await owner.submit(f"/team/members/{stranger.id}/remove")
+    revoke = await owner.submit(f"/team/invitations/{theirs.json()['id']}/revoke")
 
     assert [role.status_code, remove.status_code, revoke.status_code] == [404, 404, 404]
     assert [m["role"] for m in await members_json(api, OTHER)] == ["chatter"]
@@ -253,7 +243,7 @@ async def test_another_accounts_member_and_invitation_are_not_found(api: Api) ->
 
 
 async def test_a_chatter_is_refused_the_team_pages_and_is_not_offered_them(api: Api) -> None:
-    chatter = await signed_in(api, CHATTER, Role.CHATTER)
+    chatter = await console_person(api, CHATTER, {ACCOUNT: Role.CHATTER})
     owner_user = await person(api, OWNER, {ACCOUNT: Role.OWNER})
 
     inbox = await api.client.get("/inbox", headers=chatter.headers())
@@ -262,8 +252,8 @@ async def test_a_chatter_is_refused_the_team_pages_and_is_not_offered_them(api: 
         page = await api.client.get(path, headers=chatter.headers())
         assert page.status_code == 403, path
         assert "Not for your role" in page.text
-    invite = await post(api, chatter, "/team/invitations", email="x@team.example", role="chatter")
-    remove = await post(api, chatter, f"/team/members/{owner_user.id}/remove")
+    invite = await chatter.submit("/team/invitations", email="x@team.example", role="chatter")
+    remove = await chatter.submit(f"/team/members/{owner_user.id}/remove")
     assert (invite.status_code, remove.status_code) == (403, 403)
     assert await invitations_json(api) == []
     assert len(await members_json(api)) == 2
@@ -275,7 +265,7 @@ async def test_a_chatter_is_refused_the_team_pages_and_is_not_offered_them(api: 
 async def test_a_new_person_sets_a_password_on_the_invitation_page_and_then_signs_in(
     api: Api,
 ) -> None:
-    owner = await signed_in(api, OWNER, Role.OWNER)
+    owner = await console_person(api, OWNER, {ACCOUNT: Role.OWNER})
     invitation = await invite_by_api(api, "nia@team.example")
     path = f"/invite/{invitation['token']}"
 
@@ -287,13 +277,13 @@ async def test_a_new_person_sets_a_password_on_the_invitation_page_and_then_sign
     assert "nia@team.example" in opened.text
     assert "Choose a password (at least 10 characters)" in opened.text
     assert 'minlength="10"' in opened.text
-    short = await post(api, visit, path, name="Nia", password="too short")
+    short = await visit.submit(path, name="Nia", password="too short")
     assert short.status_code == 400
     assert field_error(short.text, "password") == "password must be at least 10 characters"
     assert 'value="Nia"' in short.text  # the name stays; the password is never sent back
     assert "too short" not in short.text
 
-    joined = await post(api, visit, path, name=f"Nia {SCRIPT}", password=PASSWORD)
+    joined = await visit.submit(path, name=f"Nia {SCRIPT}", password=PASSWORD)
 
     assert joined.status_code == 303
     assert joined.headers["location"] == "/login"
@@ -319,7 +309,7 @@ async def test_a_new_person_sets_a_password_on_the_invitation_page_and_then_sign
 async def test_someone_with_a_user_gives_their_current_password_and_guesses_are_throttled(
     api: Api,
 ) -> None:
-    await signed_in(api, OWNER, Role.OWNER)
+    await console_person(api, OWNER, {ACCOUNT: Role.OWNER})
     await person(api, "known@team.example", {OTHER: Role.OWNER})
     await person(api, "guessed@team.example", {OTHER: Role.CHATTER})
     known = await invite_by_api(api, "known@team.example", "manager")
@@ -329,10 +319,10 @@ async def test_someone_with_a_user_gives_their_current_password_and_guesses_are_
     assert "Your current password" in opened.text
     assert "Choose a password" not in opened.text
     assert 'name="name"' not in opened.text  # their user has a name of its own already
-    wrong = await post(api, visit, f"/invite/{known['token']}", password="the attacker's choice")
+    wrong = await visit.submit(f"/invite/{known['token']}", password="the attacker's choice")
     assert wrong.status_code == 401  # a link never resets a password
     assert "give its current password" in field_error(wrong.text, "password")
-    right = await post(api, visit, f"/invite/{known['token']}", password=PASSWORD)
+    right = await visit.submit(f"/invite/{known['token']}", password=PASSWORD)
     assert right.status_code == 303
     roles = {m["email"]: m["role"] for m in await members_json(api)}
     assert roles["known@team.example"] == "manager"
@@ -345,22 +335,42 @@ async def test_someone_with_a_user_gives_their_current_password_and_guesses_are_
     assert OWNER in team.text  # this account's team
 
     path = f"/invite/{guessed['token']}"
-    statuses = [(await post(api, visit, path, password=f"guess {n}")).status_code for n in range(6)]
+    statuses = [(await visit.submit(path, password=f"guess {n}")).status_code for n in range(6)]
     assert statuses == [401] * 5 + [429]
-    throttled = await post(api, visit, path, password=PASSWORD)
+    throttled = await visit.submit(path, password=PASSWORD)
     assert throttled.status_code == 429  # the right one too, until the throttle lets go
     assert "Too many failed attempts: try again in" in field_error(throttled.text, "password")
     assert "guessed@team.example" not in [m["email"] for m in await members_json(api)]
 
 
+async def test_joining_an_account_one_is_a_member_of_already_is_told_above_the_form(
+    api: Api,
+) -> None:
+    await console_person(api, OWNER, {ACCOUNT: Role.OWNER})
+    invitation = await invite_by_api(api, "twice@team.example")
+    await person(api, "twice@team.example", {ACCOUNT: Role.CHATTER})  # added meanwhile
+    path = f"/invite/{invitation['token']}"
+    _, visit = await visitor(api, path)
+
+    refused = await visit.submit(path, password=PASSWORD)
+
+    assert refused.status_code == 409
+    said = shown(refused.text, r'<div class="flash error" role="alert">\s*<p>([^<]*)</p>', "error")
+    assert said == "twice@team.example is a member of this account already"
+    assert "field-error" not in refused.text  # about no field
+    assert {m["email"]: m["role"] for m in await members_json(api)}[
+        "twice@team.example"
+    ] == "chatter"
+
+
 async def test_an_unknown_or_expired_link_is_a_404_page_never_a_500(api: Api) -> None:
-    await signed_in(api, OWNER, Role.OWNER)
+    await console_person(api, OWNER, {ACCOUNT: Role.OWNER})
     expiring = await invite_by_api(api, "late@team.example")
     api.clock.advance(timedelta(days=7).total_seconds())
 
     for token in ("nothing-at-all", expiring["token"], "x" * 5000):
         opened, visit = await visitor(api, f"/invite/{token}")
-        sent = await post(api, visit, f"/invite/{token}", password=PASSWORD)
+        sent = await visit.submit(f"/invite/{token}", password=PASSWORD)
         assert (opened.status_code, sent.status_code) == (404, 404), token[:20]
         assert "no such invitation" in opened.text
         assert "no such invitation" in sent.text
@@ -371,10 +381,10 @@ async def test_an_unknown_or_expired_link_is_a_404_page_never_a_500(api: Api) ->
 
 
 async def test_the_keys_page_is_for_owners(api: Api) -> None:
-    manager = await signed_in(api, MANAGER, Role.MANAGER)
+    manager = await console_person(api, MANAGER, {ACCOUNT: Role.MANAGER})
 
     page = await api.client.get("/team/keys", headers=manager.headers())
-    made = await post(api, manager, "/team/keys", name="mine", role="chatter")
+    made = await manager.submit("/team/keys", name="mine", role="chatter")
     team = await api.client.get("/team", headers=manager.headers())
 
     assert (page.status_code, made.status_code) == (403, 403)
@@ -386,16 +396,17 @@ async def test_the_keys_page_is_for_owners(api: Api) -> None:
 async def test_a_key_made_on_the_page_is_shown_once_works_and_stops_when_revoked(
     api: Api,
 ) -> None:
-    owner = await signed_in(api, OWNER, Role.OWNER)
-    blank = await post(api, owner, "/team/keys", name="  ", role="manager")
+    owner = await console_person(api, OWNER, {ACCOUNT: Role.OWNER})
+    blank = await owner.submit("/team/keys", name="  ", role="manager")
     assert blank.status_code == 400
     assert field_error(blank.text, "name") == "name must not be empty"
 
-    made = await post(api, owner, "/team/keys", name=f"bridge {SCRIPT}", role="manager")
+    made = await owner.submit("/team/keys", name=f"bridge {SCRIPT}", role="manager")
 
     assert made.status_code == 200, made.text
     key = shown_once(made.text, "api-key")
     assert key.startswith("fck_")
+    assert SCRIPT not in made.text  # the name, in the label and the note, is escaped
     assert "shown once" in made.text
     acting = await api.client.get("/api/crm/fans", headers=bearer(key))
     assert acting.status_code == 200, acting.text
@@ -409,12 +420,12 @@ async def test_a_key_made_on_the_page_is_shown_once_works_and_stops_when_revoked
     assert "bridge &lt;script&gt;" in page.text
     assert SCRIPT not in page.text
 
-    revoked = await post(api, owner, f"/team/keys/{listed['id']}/revoke")
+    revoked = await owner.submit(f"/team/keys/{listed['id']}/revoke")
 
     assert revoked.status_code == 303
     assert (await api.client.get("/api/crm/fans", headers=bearer(key))).status_code == 401
     after = await api.client.get(revoked.headers["location"], headers=owner.headers())
     assert "The key was revoked" in after.text
     assert "Revoked <time" in after.text
-    again = await post(api, owner, f"/team/keys/{listed['id']}/revoke")
+    again = await owner.submit(f"/team/keys/{listed['id']}/revoke")
     assert again.status_code == 404

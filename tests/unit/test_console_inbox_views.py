@@ -70,7 +70,13 @@ def test_the_state_asks_the_use_case_for_its_filter_and_page() -> None:
 
 @pytest.mark.parametrize(
     ("filter_", "page", "field"),
-    [("vip", "", "filter"), ("", "0", "page"), ("", "-1", "page"), ("", "two", "page")],
+    [
+        ("vip", "", "filter"),
+        ("", "0", "page"),
+        ("", "-1", "page"),
+        ("", "two", "page"),
+        ("", "9" * 5000, "page"),  # past what int() reads: refused before it, not a 500
+    ],
 )
 def test_a_state_we_do_not_serve_is_invalid_naming_it(filter_: str, page: str, field: str) -> None:
     with pytest.raises(Invalid) as refused:

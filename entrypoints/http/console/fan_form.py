@@ -12,11 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.errors import Invalid
 from core.fans import Fan, FanChanges, NewFan, Platform
 from core.imports.values import parse_money, split_tags
 from entrypoints.http.console.formats import money_input
-from entrypoints.http.console.forms import posted_values, textarea_text
+from entrypoints.http.console.forms import one_of, options, posted_values, textarea_text
 
 # The form's field (the API's name) → the name FanChanges and NewFan give it.
 FIELDS: Mapping[str, str] = {
@@ -31,7 +30,7 @@ FIELDS: Mapping[str, str] = {
 # The hidden field holding the ETag of the fan the form was filled from (the API's If-Match).
 IF_MATCH = "ifMatch"
 # The platform select's options: (value, label).
-PLATFORMS = [(p.value, p.value) for p in Platform]
+PLATFORMS = options(Platform)
 _OPTIONAL = frozenset({"name", "email", "notes"})  # left blank: none
 
 
@@ -68,7 +67,7 @@ class FanForm:
 
     def new_fan(self) -> NewFan:
         return NewFan(
-            platform=_platform(self.values.get("platform", "")),
+            platform=one_of(Platform, self.values.get("platform", ""), "platform"),
             handle=self.value("handle"),
             **{FIELDS[n]: _parsed(n, raw) for n, raw in self.values.items() if n not in _FIXED},
         )
@@ -79,7 +78,7 @@ _FIXED = frozenset({"platform", "handle"})  # NewFan's required fields
 
 def _parsed(name: str, raw: str) -> Any:
     if name == "platform":
-        return _platform(raw)
+        return one_of(Platform, raw, "platform")
     if name == "tags":
         return split_tags(raw)  # `vip, new`: the separators a CSV cell of tags may use
     if name == "valueCents":
@@ -89,11 +88,3 @@ def _parsed(name: str, raw: str) -> Any:
     if name in _OPTIONAL and not raw.strip():
         return None
     return raw
-
-
-def _platform(raw: str) -> Platform:
-    try:
-        return Platform(raw)
-    except ValueError:
-        known = ", ".join(p.value for p in Platform)
-        raise Invalid(f"platform must be one of: {known}", field="platform") from None

@@ -18,6 +18,7 @@ from core.messaging import UNSENT_STATUSES, Direction, Message
 from core.paging import MAX_OFFSET, Page
 from entrypoints.http.console.dashboard import duration_text
 from entrypoints.http.console.formats import money, subscription
+from entrypoints.http.console.forms import whole_number
 
 # The container's clock as a handler asks for it: Clock is a Protocol, which the parameters'
 # runtime check cannot test an instance against.
@@ -54,10 +55,10 @@ class ListState:
         if filter_ not in FILTERS:
             allowed = ", ".join(f for f in FILTERS if f)
             raise Invalid(f"filter must be one of {allowed}, or none", field="filter")
-        number = page.strip() or "1"
-        if not number.isdigit() or not 1 <= int(number) <= MAX_OFFSET // PAGE_SIZE:
+        number = whole_number(page.strip() or "1", "page")
+        if not 1 <= number <= MAX_OFFSET // PAGE_SIZE:
             raise Invalid("page must be a whole number from 1", field="page")
-        return cls(filter_, search, int(number))
+        return cls(filter_, search, number)
 
     def query(self) -> ConversationQuery:
         offset = (self.page - 1) * PAGE_SIZE

@@ -85,7 +85,7 @@ async def _refused(
 ) -> Template:
     """The page again with why (under the field it names); the password is never sent back."""
     offer = await open_invitation.execute(token)  # gone meanwhile: the 404 page
-    errors = {field or "invitation": message}
+    errors = {field or "": message}  # no field: said above the form only
     return _page(request, token, offer, AcceptForm(name=form.name), errors, status)
 
 

@@ -8,7 +8,6 @@ from typing import Annotated
 
 from litestar import get, post
 from litestar.di import NamedDependency
-from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 
 from core.accounts import Role
@@ -16,11 +15,13 @@ from core.errors import Invalid
 from core.identity import MAX_KEY_NAME_LENGTH, CreateApiKey, ListApiKeys, RevokeApiKey
 from core.paging import MAX_PAGE_SIZE
 from entrypoints.http.caller import caller_of
-from entrypoints.http.console.forms import URL_ENCODED
-from entrypoints.http.console.pages import AnyRequest, acting_as, render
-from entrypoints.http.console.team import ROLES, role_from
+from entrypoints.http.console.forms import URL_ENCODED, one_of
+from entrypoints.http.console.pages import AnyRequest, acting_as, render, said
+from entrypoints.http.console.team import ROLES
 from entrypoints.http.controllers.keys import KeyId
 from entrypoints.http.schemas.team import IssuedApiKeyView
+
+DONE = {"revoked": "The key was revoked: its next request is refused."}  # said after `?done=`
 
 
 @dataclass
@@ -29,22 +30,12 @@ class KeyForm:
     role: str = Role.CHATTER.value
 
 
-@dataclass(frozen=True, slots=True)
-class IssuedSecret:
-    """A key just made: what its holder sends as `Authorization: Bearer …`, shown this once."""
-
-    name: str
-    role: Role
-    secret: str
-
-
 @get("/team/keys", opt=acting_as("listApiKeys"), include_in_schema=False)
 async def keys_page(
     request: AnyRequest,
     list_api_keys: NamedDependency[ListApiKeys],
-    revoked: Annotated[str | None, QueryParameter(max_length=20)] = None,
 ) -> Template:
-    return await _keys_page(request, list_api_keys, revoked=revoked is not None)
+    return await _keys_page(request, list_api_keys, done=said(request, DONE))
 
 
 @post("/team/keys", opt=acting_as("createApiKey"), include_in_schema=False)
@@ -57,13 +48,13 @@ async def create_key(
     """The answer is the page with the secret: only its digest is kept, so this is the one
     time it can be shown (never in a URL)."""
     try:
-        issued = await create_api_key.execute(caller_of(request), data.name, role_from(data.role))
+        role = one_of(Role, data.role, "role")
+        issued = await create_api_key.execute(caller_of(request), data.name, role)
     except Invalid as exc:
         errors = {exc.field or "name": exc.message}
         return await _keys_page(request, list_api_keys, data, errors, 400)
-    view = IssuedApiKeyView.issued(issued)  # the API's answer: `key` is the bearer credential
-    secret = IssuedSecret(view.name, view.role, view.key)
-    return await _keys_page(request, list_api_keys, issued=secret)
+    # The API's answer: its `key` is what the key's holder sends as `Authorization: Bearer …`.
+    return await _keys_page(request, list_api_keys, issued=IssuedApiKeyView.issued(issued))
 
 
 @post("/team/keys/{key_id:str}/revoke", opt=acting_as("revokeApiKey"), include_in_schema=False)
@@ -71,7 +62,7 @@ async def revoke_key(
     request: AnyRequest, key_id: KeyId, revoke_api_key: NamedDependency[RevokeApiKey]
 ) -> Redirect:
     await revoke_api_key.execute(caller_of(request), key_id)
-    return Redirect("/team/keys?revoked=1", status_code=303)
+    return Redirect("/team/keys?done=revoked", status_code=303)
 
 
 async def _keys_page(
@@ -81,8 +72,8 @@ async def _keys_page(
     errors: dict[str, str] | None = None,
     status: int = 200,
     *,
-    issued: IssuedSecret | None = None,
-    revoked: bool = False,
+    issued: IssuedApiKeyView | None = None,
+    done: str | None = None,
 ) -> Template:
     keys = await list_api_keys.execute(caller_of(request), MAX_PAGE_SIZE)
     return render(
@@ -93,7 +84,7 @@ async def _keys_page(
         form=form or KeyForm(),
         errors=errors or {},
         issued=issued,
-        revoked=revoked,
+        done=done,
         roles=ROLES,
         max_name=MAX_KEY_NAME_LENGTH,
     )

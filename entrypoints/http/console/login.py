@@ -129,6 +129,7 @@ def _refused(request: AnyRequest, data: LoginForm, status: int, error: str) -> T
         status=status,
         error=error,
         email=data.email,
+        joined=None,
         next=safe_next(data.next),
     )
 

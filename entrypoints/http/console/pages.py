@@ -7,6 +7,7 @@ API cannot disagree about who may do what. The menu shows a page only to whom it
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,3 +89,9 @@ def is_htmx(request: AnyRequest) -> bool:
 def may(caller: Caller, operation: str) -> bool:
     """Whether the page should offer an action: a button the caller may use."""
     return allows(PERMISSIONS[operation], caller)
+
+
+def said(request: AnyRequest, messages: Mapping[str, str]) -> str | None:
+    """What the redirect after a change asks its page to say (`?done=<word>`): one of the page's
+    own messages, so a link cannot make the page say anything else."""
+    return messages.get(request.query_params.get("done", ""))

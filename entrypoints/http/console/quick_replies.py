@@ -27,12 +27,12 @@ from core.quick_replies import (
 from core.quick_replies.records import MAX_QUICK_REPLY_TITLE_LENGTH
 from entrypoints.http.caller import caller_of
 from entrypoints.http.console.forms import URL_ENCODED, textarea_text
-from entrypoints.http.console.pages import AnyRequest, acting_as, may, render
+from entrypoints.http.console.pages import AnyRequest, acting_as, may, render, said
 from entrypoints.http.controllers.params import Offset, PathId
 
 LIST = "/settings/quick-replies"
 PAGE_SIZE = 50
-# What a redirect after a change says on the list (a fixed word, never text from the URL).
+# What the list says after a change (`?done=`).
 DONE = {
     "added": "Quick reply added.",
     "saved": "Quick reply saved.",
@@ -51,7 +51,7 @@ class QuickReplyForm:
 async def quick_replies_page(
     request: AnyRequest, list_quick_replies: NamedDependency[ListQuickReplies], offset: Offset = 0
 ) -> Template:
-    done = DONE.get(request.query_params.get("done", ""))
+    done = said(request, DONE)
     return await _list(request, list_quick_replies, QuickReplyForm(), offset=offset, done=done)
 
 
@@ -80,7 +80,6 @@ async def _list(
     done: str | None = None,
 ) -> Template:
     page = await list_quick_replies.execute(request.user, PAGE_SIZE, offset)
-    caller = caller_of(request)
     return render(
         request,
         "quick_replies.html",
@@ -93,9 +92,7 @@ async def _list(
         errors=errors or {},
         done=done,
         limits=LIMITS,
-        may_create=may(caller, "createQuickReply"),
-        may_edit=may(caller, "replaceQuickReply"),
-        may_delete=may(caller, "deleteQuickReply"),
+        **_offered(request),
     )
 
 
@@ -129,7 +126,6 @@ def _edit(
     status: int = 200,
     errors: dict[str, str] | None = None,
 ) -> Template:
-    caller = caller_of(request)
     return render(
         request,
         "quick_reply.html",
@@ -138,9 +134,18 @@ def _edit(
         form=form,
         errors=errors or {},
         limits=LIMITS,
-        may_edit=may(caller, "replaceQuickReply"),
-        may_delete=may(caller, "deleteQuickReply"),
+        **_offered(request),
     )
+
+
+def _offered(request: AnyRequest) -> dict[str, bool]:
+    """The changes the pages offer this caller: those the API's operations allow them."""
+    caller = caller_of(request)
+    return {
+        "may_create": may(caller, "createQuickReply"),
+        "may_edit": may(caller, "replaceQuickReply"),
+        "may_delete": may(caller, "deleteQuickReply"),
+    }
 
 
 @post(f"{LIST}/{{reply_id:int}}/delete", opt=acting_as("deleteQuickReply"), include_in_schema=False)

@@ -28,11 +28,12 @@ from core.settings import (
 from entrypoints.http.caller import caller_of
 from entrypoints.http.console import quick_replies
 from entrypoints.http.console.forms import FormData
-from entrypoints.http.console.pages import AnyRequest, acting_as, may, render
+from entrypoints.http.console.pages import AnyRequest, acting_as, may, render, said
 from entrypoints.http.console.settings_form import SettingsForm
 
 # What the number fields offer (the core refuses the rest, and says so under the field).
 BOUNDS = {"rate": (MIN_RATE, MAX_RATE), "burst": (MIN_BURST, MAX_BURST)}
+DONE = {"saved": "Settings saved."}  # said after `?done=`
 
 
 @get("/settings", opt=acting_as("getSettings"), include_in_schema=False)
@@ -40,8 +41,7 @@ async def settings_page(
     request: AnyRequest, get_settings: NamedDependency[GetSettings]
 ) -> Template:
     settings = await get_settings.execute(request.user)
-    saved = request.query_params.get("saved") is not None
-    return _page(request, settings, SettingsForm.of(settings), saved=saved)
+    return _page(request, settings, SettingsForm.of(settings), done=said(request, DONE))
 
 
 @post("/settings", opt=acting_as("updateSettings"), include_in_schema=False)
@@ -57,7 +57,7 @@ async def update_settings_form(
         await update_settings.execute(request.user, form.changes(current))
     except Invalid as exc:  # checked before anything is written: nothing changed
         return _page(request, current, form, 400, {exc.field or "": exc.message})
-    return Redirect("/settings?saved=1", status_code=303)
+    return Redirect("/settings?done=saved", status_code=303)
 
 
 def _page(
@@ -67,7 +67,7 @@ def _page(
     status: int = 200,
     errors: dict[str, str] | None = None,
     *,
-    saved: bool = False,
+    done: str | None = None,
 ) -> Template:
     may_change = may(caller_of(request), "updateSettings")
     return render(
@@ -77,7 +77,7 @@ def _page(
         settings=settings,
         form=form,
         errors=errors or {},
-        saved=saved,
+        done=done,
         may_change=may_change,
         zones=zone_names() if may_change else [],
         bounds=BOUNDS,

@@ -11,10 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.errors import Invalid
 from core.planning import QuietHours
 from core.settings import AccountSettings, SettingsChanges
-from entrypoints.http.console.forms import posted_values
+from entrypoints.http.console.forms import posted_values, whole_number
 from entrypoints.http.schemas.settings import QuietHoursBody
 
 START, END = "quietHours.start", "quietHours.end"
@@ -63,9 +62,9 @@ class SettingsForm:
         if START in self.values or END in self.values:
             wanted["quiet_hours"] = _quiet_hours(self.value(START), self.value(END))
         if "ratePerMinute" in self.values:
-            wanted["rate_per_minute"] = _whole(self.values["ratePerMinute"], "ratePerMinute")
+            wanted["rate_per_minute"] = whole_number(self.values["ratePerMinute"], "ratePerMinute")
         if "burst" in self.values:
-            wanted["burst"] = _whole(self.values["burst"], "burst")
+            wanted["burst"] = whole_number(self.values["burst"], "burst")
         if "blockedWords" in self.values:
             wanted["blocked_words"] = blocked_words(self.values["blockedWords"])
         return wanted
@@ -82,10 +81,3 @@ def _quiet_hours(start: str, end: str) -> QuietHours | None:
     if not start and not end:
         return None
     return QuietHoursBody(start=start, end=end).to_core()
-
-
-def _whole(raw: str, name: str) -> int:
-    text = raw.strip()
-    if not text.isascii() or not text.isdigit():
-        raise Invalid(f"{name} must be a whole number", field=name)
-    return int(text)

@@ -12,12 +12,12 @@ from typing import Annotated, Any
 
 from litestar import Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 
 from core.accounts import Role
 from core.errors import Conflict, Forbidden, Invalid
 from core.identity import (
+    INVITATION_TTL,
     ChangeMemberRole,
     InviteMember,
     ListInvitations,
@@ -27,22 +27,22 @@ from core.identity import (
 )
 from core.paging import MAX_PAGE_SIZE
 from entrypoints.http.caller import caller_of
-from entrypoints.http.console.forms import URL_ENCODED
-from entrypoints.http.console.pages import AnyRequest, acting_as, may, render
+from entrypoints.http.console.forms import URL_ENCODED, one_of, options
+from entrypoints.http.console.pages import AnyRequest, acting_as, may, render, said
 from entrypoints.http.controllers.team import InvitationId, UserId
 from entrypoints.http.errors import status_of
 from entrypoints.http.schemas.team import IssuedInvitationView
 
-# The role select's options: (value, label). Every role is offered to everyone: whether this
-# caller may grant it is the use case's rule, and its refusal shows under the field.
-ROLES = [(role.value, role.value) for role in Role]
-# What a change that worked says on the page it redirects to (`?done=`): fixed words only, so
-# a link cannot make the page say something else.
+# Every role is offered to everyone: whether this caller may grant it is the use case's rule,
+# and its refusal shows under the field.
+ROLES = options(Role)
+# What a change that worked says on the page it redirects to (`?done=`).
 DONE = {
     "role": "Role saved; a change applies to their next request.",
     "removed": "The member was removed; their next request in this account is refused.",
     "revoked": "The invitation was revoked; its link no longer works.",
 }
+Refusal = Invalid | Forbidden | Conflict
 
 
 @dataclass
@@ -65,22 +65,13 @@ class IssuedLink:
     url: str
 
 
-def role_from(raw: str, field: str = "role") -> Role:
-    try:
-        return Role(raw)
-    except ValueError:
-        known = ", ".join(role.value for role in Role)
-        raise Invalid(f"{field} must be one of: {known}", field=field) from None
-
-
 @get("/team", opt=acting_as("listMembers"), include_in_schema=False)
 async def team_page(
     request: AnyRequest,
     list_members: NamedDependency[ListMembers],
     list_invitations: NamedDependency[ListInvitations],
-    done: Annotated[str | None, QueryParameter(max_length=20)] = None,
 ) -> Template:
-    return await _team_page(request, list_members, list_invitations, done=DONE.get(done or ""))
+    return await _team_page(request, list_members, list_invitations, done=said(request, DONE))
 
 
 @post("/team/members/{user_id:str}/role", opt=acting_as("updateMember"), include_in_schema=False)
@@ -93,7 +84,8 @@ async def change_role(
     list_invitations: NamedDependency[ListInvitations],
 ) -> Response[Any]:
     try:
-        await change_member_role.execute(caller_of(request), user_id, role_from(data.role))
+        role = one_of(Role, data.role, "role")
+        await change_member_role.execute(caller_of(request), user_id, role)
     except (Invalid, Forbidden, Conflict) as refused:
         return await _team_page(request, list_members, list_invitations, refused=refused)
     return Redirect("/team?done=role", status_code=303)
@@ -125,19 +117,26 @@ async def invite(
     """The answer is the page with the link: it is shown this once (only its digest is kept),
     so it is never put in a redirect's URL."""
     try:
-        issued = await invite_member.execute(caller_of(request), data.email, role_from(data.role))
-    except Invalid as exc:
-        errors = {exc.field or "email": exc.message}
-        return await _team_page(request, list_members, list_invitations, data, errors, 400)
-    except Forbidden as exc:  # only an owner invites an owner
-        errors = {"role": exc.message}
-        return await _team_page(request, list_members, list_invitations, data, errors, 403)
-    except Conflict as exc:  # a member already
-        errors = {"email": exc.message}
-        return await _team_page(request, list_members, list_invitations, data, errors, 409)
+        role = one_of(Role, data.role, "role")
+        issued = await invite_member.execute(caller_of(request), data.email, role)
+    except (Invalid, Forbidden, Conflict) as refused:
+        errors = {_field_refused(refused): refused.message}
+        return await _team_page(
+            request, list_members, list_invitations, status_of(refused), form=data, errors=errors
+        )
     view = IssuedInvitationView.issued(issued)  # the API's answer, whose `link` is the path
     link = IssuedLink(view.email, view.role, str(request.base_url).rstrip("/") + view.link)
     return await _team_page(request, list_members, list_invitations, issued=link)
+
+
+def _field_refused(refused: Refusal) -> str:
+    """The invite form's field a refusal is about: only an owner invites an owner (Forbidden:
+    the role); a member already (Conflict: the email); else the field the Invalid names."""
+    if isinstance(refused, Forbidden):
+        return "role"
+    if isinstance(refused, Invalid) and refused.field:
+        return refused.field
+    return "email"
 
 
 @post(
@@ -158,11 +157,11 @@ async def _team_page(
     request: AnyRequest,
     list_members: ListMembers,
     list_invitations: ListInvitations,
-    form: InviteForm | None = None,
-    errors: dict[str, str] | None = None,
     status: int = 200,
     *,
-    refused: Invalid | Forbidden | Conflict | None = None,
+    form: InviteForm | None = None,
+    errors: dict[str, str] | None = None,
+    refused: Refusal | None = None,
     issued: IssuedLink | None = None,
     done: str | None = None,
 ) -> Template:
@@ -181,6 +180,7 @@ async def _team_page(
         errors=errors or {},
         refused=refused.message if refused is not None else None,
         issued=issued,
+        ttl_days=INVITATION_TTL.days,
         done=done,
         roles=ROLES,
         may_keys=may(caller, "listApiKeys"),

@@ -18,8 +18,8 @@ document.addEventListener("keydown", (event) => {
   else target.click();
 });
 
-// A form or button with data-confirm="…" asks before it acts. Refused, the submit stops here,
-// before it reaches the form: htmx's own listener on an hx-post form would send it anyway.
+// A form with data-confirm="…" asks before it is sent. Refused, the submit stops here, before
+// it reaches the form: htmx's own listener on an hx-post form would send it anyway.
 document.addEventListener("submit", (event) => {
   const message = event.target.dataset.confirm;
   if (message && !window.confirm(message)) {
