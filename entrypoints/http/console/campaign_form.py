@@ -18,7 +18,14 @@ from core.campaigns import CampaignLimits, NewCampaign, Segment
 from core.errors import Invalid
 from core.fans import Platform
 from core.imports.values import parse_money, split_tags
-from entrypoints.http.console.forms import posted_values, textarea_text
+from entrypoints.http.console.forms import (
+    LONGEST_NUMBER,
+    one_of,
+    options,
+    posted_values,
+    textarea_text,
+    whole_number,
+)
 
 TEXT_FIELDS = ("campaignName", "content", "priceCents", "mediaUrls")
 SEGMENT_FIELDS = (
@@ -35,11 +42,8 @@ SEGMENT_FIELDS = (
 TIMING_FIELDS = ("sendAt", "ratePerMinute", "stopAt", "maxMessages")
 FIELDS = frozenset((*TEXT_FIELDS, *SEGMENT_FIELDS, *TIMING_FIELDS))
 # The platform select's options: (value, label); blank is every platform.
-PLATFORMS = [("", "Any platform"), *((p.value, p.value) for p in Platform)]
+PLATFORMS = [("", "Any platform"), *options(Platform)]
 _SEPARATORS = re.compile(r"[\s,;]+")
-# Longer than any amount or number the core accepts (2^63 - 1 has 19 digits): refused before
-# Python is asked to read thousands of digits.
-_LONGEST_NUMBER = 32
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,17 +111,13 @@ class CampaignForm:
 
     def _money(self, name: str) -> int | None:
         raw = self.value(name)
-        if len(raw) > _LONGEST_NUMBER:
+        if len(raw) > LONGEST_NUMBER:
             raise Invalid(f"{name} is not an amount of money", field=name)
         return parse_money(raw, name) if raw.strip() else None
 
     def _whole(self, name: str) -> int | None:
-        raw = self.value(name).strip()
-        if not raw:
-            return None
-        if not _is_number(raw):
-            raise Invalid(f"{name} must be a whole number", field=name)
-        return int(raw)
+        raw = self.value(name)
+        return whole_number(raw, name) if raw.strip() else None
 
     def _ids(self, name: str) -> tuple[int, ...]:
         pieces = [p for p in _SEPARATORS.split(self.value(name)) if p]
@@ -127,14 +127,7 @@ class CampaignForm:
 
     def _platform(self) -> Platform | None:
         raw = self.value("segment.platform")
-        if not raw:
-            return None
-        try:
-            return Platform(raw)
-        except ValueError:
-            known = ", ".join(p.value for p in Platform)
-            message = f"segment.platform must be one of: {known}"
-            raise Invalid(message, field="segment.platform") from None
+        return one_of(Platform, raw, "segment.platform") if raw else None
 
     def _time(self, name: str) -> datetime | None:
         """A browser's `datetime-local` (`2026-12-24T18:00`), read as UTC."""
@@ -149,4 +142,4 @@ class CampaignForm:
 
 
 def _is_number(raw: str) -> bool:
-    return raw.isascii() and raw.isdecimal() and len(raw) <= _LONGEST_NUMBER
+    return raw.isascii() and raw.isdecimal() and len(raw) <= LONGEST_NUMBER
