@@ -115,3 +115,12 @@ def test_a_stored_campaign_reads_back_as_it_was_asked_for():
     )  # fmt: skip
     explicit = Campaign(7, "a", "spring", CampaignTemplate("hi"), CampaignAudience(fan_ids=(3,)))
     assert NewCampaign.of(explicit).segment is None
+
+
+def test_a_segment_as_an_audience_selects_from_all_the_creators_fans() -> None:
+    """An automation's segment is evaluated through `as_audience` alone: without `segment=True`
+    the audience SQL would read only its (absent) explicit fan ids and reach nobody."""
+    audience = Segment(tags_any=frozenset({"vip"}), exclude_fan_ids=(3, 1, 3)).as_audience()
+    assert audience.segment is True
+    assert audience.fan_ids == ()
+    assert audience.exclude_fan_ids == (1, 3)
