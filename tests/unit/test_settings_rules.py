@@ -10,7 +10,7 @@ import pytest
 from core.errors import Invalid
 from core.planning import QuietHours
 from core.ratelimit import Policy
-from core.settings.records import AccountSettings, zone
+from core.settings.records import AccountSettings, zone, zone_names
 
 ALL = ("time_zone", "rate_per_minute", "burst")
 
@@ -201,3 +201,11 @@ def test_a_zone_zoneinfo_could_load_but_not_listed_is_refused_naming_time_zone(
     with pytest.raises(Invalid) as caught:
         zone("Europe/Berlin")  # … but not among the IANA names
     assert caught.value.field == "timeZone"
+
+
+def test_the_zones_offered_are_the_zones_accepted_in_order() -> None:
+    names = zone_names()
+    assert names == sorted(names)
+    assert {"UTC", "Europe/Paris", "America/New_York"} <= set(names)
+    for name in names[:: max(1, len(names) // 25)]:  # a spread of them, each one accepted
+        assert zone(name).key == name
