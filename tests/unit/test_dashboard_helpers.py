@@ -6,7 +6,8 @@ import uuid
 
 import pytest
 
-from entrypoints.http.console.dashboard import Refusal, RetryOutcome, duration_text
+from entrypoints.http.console.dashboard import Refusal, RetryOutcome
+from entrypoints.http.console.formats import duration_text
 
 
 @pytest.mark.parametrize(

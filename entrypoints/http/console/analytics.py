@@ -26,8 +26,7 @@ from core.analytics import (
 from core.errors import Invalid
 from entrypoints.http.caller import caller_of
 from entrypoints.http.console.charts import BarChart, Series, bar_chart
-from entrypoints.http.console.dashboard import duration_text
-from entrypoints.http.console.formats import money
+from entrypoints.http.console.formats import duration_text, money
 from entrypoints.http.console.inbox_views import AnyClock
 from entrypoints.http.console.pages import AnyRequest, acting_as, may, render
 from entrypoints.http.controllers.analytics import First, Last

@@ -35,15 +35,21 @@ from entrypoints.http.console import campaign_new
 from entrypoints.http.console.campaign_form import Preview
 from entrypoints.http.console.campaign_views import ACTIONS, CampaignListing, audience_facts
 from entrypoints.http.console.forms import URL_ENCODED
-from entrypoints.http.console.pages import AnyRequest, acting_as, is_htmx, may, render
+from entrypoints.http.console.pages import (
+    NO_CHANGE,
+    STOP_POLLING,
+    AnyRequest,
+    acting_as,
+    is_htmx,
+    may,
+    render,
+)
 from entrypoints.http.controllers.params import Limit, Offset, PathId
 from entrypoints.http.errors import status_of
 
 # Seconds between two polls of a live list: counters move as messages go, and a paused or
 # resumed campaign shows it within this. One grouped query per poll.
 POLL_S = 2
-NO_CHANGE = 204  # htmx swaps nothing: the page already shows this
-STOP_POLLING = 286  # htmx swaps the answer in and polls no more
 
 
 class CampaignControl(Protocol):

@@ -8,7 +8,6 @@ as the API's do: a chatter may retry through the API, so the console refuses the
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
@@ -23,6 +22,7 @@ from core.errors import Conflict, NotFound, Unavailable
 from core.messaging import GetQueueStatus, ListFailedMessages, RetryFailedMessage
 from core.monitoring import CheckHealth
 from entrypoints.http.caller import caller_of
+from entrypoints.http.console.formats import duration_text
 from entrypoints.http.console.pages import AnyRequest, acting_as, is_htmx, render
 from entrypoints.http.errors import status_of
 
@@ -169,17 +169,6 @@ async def _figures(
         "poll_every_s": POLL_EVERY_S,
         "changed_event": CHANGED_EVENT,
     }
-
-
-def duration_text(seconds: float) -> str:
-    """`0 s`, `45 s`, `3 min`, `2 h 5 min`: rounded up, never promising sooner than planned."""
-    whole = math.ceil(seconds)
-    if whole < 60:
-        return f"{whole} s"
-    minutes = math.ceil(whole / 60)
-    if minutes < 60:
-        return f"{minutes} min"
-    return f"{minutes // 60} h {minutes % 60} min"
 
 
 ROUTES = [dashboard_page, dashboard_figures, failed_messages, retry_one, retry_all]

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -13,6 +14,17 @@ from core.fans import Fan
 def money(cents: int) -> str:
     """`$1,234.56`: fans' spend is kept in cents, and the CSV import reads dollar amounts."""
     return f"${cents // 100:,}.{cents % 100:02d}"
+
+
+def duration_text(seconds: float) -> str:
+    """`0 s`, `45 s`, `3 min`, `2 h 5 min`: rounded up, never promising sooner than planned."""
+    whole = math.ceil(seconds)
+    if whole < 60:
+        return f"{whole} s"
+    minutes = math.ceil(whole / 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60} min"
 
 
 def money_input(cents: int) -> str:

@@ -40,7 +40,14 @@ from entrypoints.http.console.inbox_views import (
     Thread,
     thread_size,
 )
-from entrypoints.http.console.pages import AnyRequest, acting_as, is_htmx, render
+from entrypoints.http.console.pages import (
+    NO_CHANGE,
+    STOP_POLLING,
+    AnyRequest,
+    acting_as,
+    is_htmx,
+    render,
+)
 from entrypoints.http.controllers.params import PathId
 
 FilterParam = Annotated[str, QueryParameter(name="filter")]
@@ -55,8 +62,6 @@ def _list_state(
 
 # The `list_state` of the routes that show the list.
 WITH_LIST_STATE = {"list_state": Provide(_list_state, sync_to_thread=False)}
-NO_CHANGE = 204  # htmx swaps nothing: the page already shows this
-STOP_POLLING = 286  # htmx swaps the answer in and polls no more
 
 
 @get(

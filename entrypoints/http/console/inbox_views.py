@@ -16,8 +16,7 @@ from core.errors import Invalid
 from core.fans import MAX_NOTES_LENGTH, Fan, fan_version
 from core.messaging import UNSENT_STATUSES, Direction, Message
 from core.paging import MAX_OFFSET, Page
-from entrypoints.http.console.dashboard import duration_text
-from entrypoints.http.console.formats import money, subscription
+from entrypoints.http.console.formats import duration_text, money, subscription
 from entrypoints.http.console.forms import whole_number
 
 # The container's clock as a handler asks for it: Clock is a Protocol, which the parameters'

@@ -19,6 +19,9 @@ from entrypoints.http.auth import CONSOLE
 from entrypoints.http.permissions import ACTS_AS, PERMISSIONS, allows
 
 AnyRequest = Request[Any, Any, Any]
+# What a poll answers besides a fragment (htmx's own meanings of these statuses).
+NO_CHANGE = 204  # htmx swaps nothing: the page already shows this
+STOP_POLLING = 286  # htmx swaps the answer in and polls no more
 
 
 def acting_as(operation: str) -> dict[str, Any]:
